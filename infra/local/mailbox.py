@@ -1,0 +1,49 @@
+"""The embedded stack's captured mail: what the SES emulator was asked to send."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+
+def _parse(raw: bytes | str) -> EmailMessage:
+    data = raw.encode() if isinstance(raw, str) else raw
+    return message_from_bytes(data, policy=policy.default)  # type: ignore[return-value]
+
+
+def _part(msg: EmailMessage, subtype: str) -> str | None:
+    part = msg.get_body(preferencelist=(subtype,))
+    return part.get_content() if part is not None else None
+
+
+class SesMailbox:
+    """Reads moto's SES backend in this process (the emulator runs in-process)."""
+
+    def __init__(self, region: str):
+        self.region = region
+
+    def messages(self) -> list[dict]:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ses.models import ses_backends
+
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][self.region]
+        out = []
+        for sent in list(backend.sent_messages):
+            raw = getattr(sent, "raw_data", None)
+            if raw is None:
+                continue
+            msg = _parse(raw)
+            out.append(
+                {
+                    "id": sent.id,
+                    "from": str(msg["From"]),
+                    "to": [a.addr_spec for a in msg["To"].addresses] if msg["To"] else [],
+                    "subject": str(msg["Subject"]),
+                    "date": str(msg["Date"] or ""),
+                    "message_id": str(msg["Message-ID"] or ""),
+                    "headers": {k: str(v) for k, v in msg.items()},
+                    "text": _part(msg, "plain"),
+                    "html": _part(msg, "html"),
+                }
+            )
+        return out

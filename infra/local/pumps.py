@@ -1,0 +1,158 @@
+"""What Lambda's event source mappings do on AWS, done by threads on the embedded stack:
+read the table's stream and the queues, hand Lambda-shaped events to the same handlers, and
+honour their partial-failure answers (retry from the failed record / message)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger("rtflow.local")
+
+Handler = Callable[[dict, Any], dict]
+
+
+class _Pump(threading.Thread):
+    def __init__(self, name: str):
+        super().__init__(name=name, daemon=True)
+        self.stopping = threading.Event()
+        self.idle = threading.Event()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                busy = self.step()
+            except Exception:
+                log.exception("%s: step failed; retrying", self.name)
+                busy = False
+            if not busy:
+                self.idle.set()
+                self.stopping.wait(0.1)
+            else:
+                self.idle.clear()
+
+    def step(self) -> bool:
+        raise NotImplementedError
+
+
+def _stream_record(raw: dict, stream_arn: str, region: str) -> dict:
+    """A DynamoDB Streams GetRecords record, shaped as Lambda delivers it."""
+    record = dict(raw)
+    ddb = dict(record["dynamodb"])
+    created = ddb.get("ApproximateCreationDateTime")
+    if created is not None and hasattr(created, "timestamp"):
+        ddb["ApproximateCreationDateTime"] = created.timestamp()
+    record["dynamodb"] = ddb
+    record["eventSourceARN"] = stream_arn
+    record.setdefault("awsRegion", region)
+    return record
+
+
+class StreamPump(_Pump):
+    def __init__(self, streams_client, stream_arn: str, handler: Handler, region: str):
+        super().__init__("stream-pump")
+        self.client, self.arn, self.handler, self.region = streams_client, stream_arn, handler, region
+        self.iterators: dict[str, str] = {}
+
+    def _iterators(self) -> dict[str, str]:
+        shards = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
+        for shard in shards:
+            if shard["ShardId"] not in self.iterators:
+                self.iterators[shard["ShardId"]] = self.client.get_shard_iterator(
+                    StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+        return self.iterators
+
+    def step(self) -> bool:
+        busy = False
+        for shard_id, iterator in list(self._iterators().items()):
+            page = self.client.get_records(ShardIterator=iterator, Limit=100)
+            records = page["Records"]
+            if not records:
+                self.iterators[shard_id] = page["NextShardIterator"]
+                continue
+            busy = True
+            event = {"Records": [_stream_record(r, self.arn, self.region) for r in records]}
+            failures = self.handler(event, None).get("batchItemFailures") or []
+            if failures:
+                # Like Lambda: checkpoint before the failed record and retry from it.
+                self.iterators[shard_id] = self.client.get_shard_iterator(
+                    StreamArn=self.arn,
+                    ShardId=shard_id,
+                    ShardIteratorType="AT_SEQUENCE_NUMBER",
+                    SequenceNumber=failures[0]["itemIdentifier"],
+                )["ShardIterator"]
+                self.stopping.wait(1.0)
+            else:
+                self.iterators[shard_id] = page["NextShardIterator"]
+        return busy
+
+
+def _sqs_record(message: dict, queue_arn: str, region: str) -> dict:
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {
+            name: {
+                "stringValue": value.get("StringValue"),
+                "dataType": value["DataType"],
+                "stringListValues": [],
+                "binaryListValues": [],
+            }
+            for name, value in message.get("MessageAttributes", {}).items()
+        },
+        "md5OfBody": message["MD5OfBody"],
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
+class QueuePump(_Pump):
+    RETRY_AFTER_SECONDS = 2
+
+    def __init__(self, sqs_client, queue_url: str, handler: Handler, region: str, name: str):
+        super().__init__(f"{name}-pump")
+        self.client, self.url, self.handler, self.region = sqs_client, queue_url, handler, region
+        self.arn = self.client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+
+    def step(self) -> bool:
+        messages = self.client.receive_message(
+            QueueUrl=self.url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=0,
+            MessageSystemAttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return False
+        event = {"Records": [_sqs_record(m, self.arn, self.region) for m in messages]}
+        try:
+            failures = self.handler(event, None).get("batchItemFailures") or []
+            failed = {f["itemIdentifier"] for f in failures}
+        except Exception:
+            log.exception("%s: every message in the batch failed", self.name)
+            failed = {m["MessageId"] for m in messages}
+        done = [m for m in messages if m["MessageId"] not in failed]
+        if done:
+            self.client.delete_message_batch(
+                QueueUrl=self.url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+            )
+        for m in messages:
+            if m["MessageId"] in failed:
+                self.client.change_message_visibility(
+                    QueueUrl=self.url,
+                    ReceiptHandle=m["ReceiptHandle"],
+                    VisibilityTimeout=self.RETRY_AFTER_SECONDS,
+                )
+        return True

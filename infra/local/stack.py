@@ -1,0 +1,151 @@
+"""The embedded stack: the whole product on one machine, no AWS account, no configuration.
+
+moto's server runs in this process on loopback; the resources are created from
+infra/resources by a CloudFormation stack (one definition with serverless.yml); the relay and
+queue pumps feed the same Lambda handlers that run on AWS; mail goes to SES, which the
+emulator captures and /dev/mail shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from dataclasses import dataclass, field
+
+from .cfn import load_template
+from .pumps import QueuePump, StreamPump
+
+log = logging.getLogger("rtflow.local")
+
+STACK_NAME = "rtflow-local"
+REGION = "us-east-1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _aws_env(endpoint: str) -> dict[str, str]:
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "embedded",
+        "AWS_SECRET_ACCESS_KEY": "embedded",  # noqa: S105 - the emulator accepts any key
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        # moto serves DynamoDB Streams only without account-based endpoints.
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    }
+
+
+@dataclass
+class EmbeddedStack:
+    port: int
+    host: str = "127.0.0.1"
+    outputs: dict[str, str] = field(default_factory=dict)
+    endpoint: str = ""
+
+    def __post_init__(self):
+        self._moto = None
+        self._pumps: list = []
+        self._server = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start_emulator(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        os.environ.update(_aws_env(self.endpoint))
+
+    def create_resources(self) -> None:
+        import json
+
+        import boto3
+
+        cfn = boto3.client("cloudformation", endpoint_url=self.endpoint, region_name=REGION)
+        cfn.create_stack(StackName=STACK_NAME, TemplateBody=json.dumps(load_template()))
+        stack = cfn.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
+        if stack["StackStatus"] != "CREATE_COMPLETE":
+            raise RuntimeError(f"creating the resources failed: {stack['StackStatus']}")
+        self.outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        sender = os.environ.get("RTFLOW_MAIL_FROM", "RT Flow <rtflow@example.org>")
+        domain = sender.rpartition("@")[2].strip("> ")
+        boto3.client("ses", endpoint_url=self.endpoint, region_name=REGION).verify_domain_identity(
+            Domain=domain
+        )
+        os.environ.update(
+            {
+                "RTFLOW_TABLE_NAME": self.outputs["TicketsTableName"],
+                "RTFLOW_NOTIFY_QUEUE_URL": self.outputs["NotifyQueueUrl"],
+                "RTFLOW_BASE_URL": os.environ.get("RTFLOW_BASE_URL", self.base_url),
+                "RTFLOW_MAIL_TRANSPORT": "ses",
+            }
+        )
+        # A fresh secret per run is fine: the emulator's data lives only as long as the run.
+        os.environ.setdefault("RTFLOW_SECRET_KEY", secrets.token_urlsafe(48))
+
+    def start_pumps(self) -> None:
+        import boto3
+
+        from services.notify import handler as notify
+        from services.relay import handler as relay
+
+        streams = boto3.client("dynamodbstreams", endpoint_url=self.endpoint, region_name=REGION)
+        sqs = boto3.client("sqs", endpoint_url=self.endpoint, region_name=REGION)
+        self._pumps = [
+            StreamPump(streams, self.outputs["TicketsTableStreamArn"], relay.handler, REGION),
+            QueuePump(sqs, self.outputs["NotifyQueueUrl"], notify.handler, REGION, "notify"),
+        ]
+        for pump in self._pumps:
+            pump.start()
+
+    def app(self):
+        from services.adapters.bootstrap import container
+        from services.intake.app import create_app
+
+        from .devpages import dev_blueprint
+        from .mailbox import SesMailbox
+
+        c = container()
+        c.flow  # noqa: B018 - load and validate the flow config now: a bad file stops the start
+        app = create_app(c)
+        app.register_blueprint(
+            dev_blueprint(
+                SesMailbox(REGION),
+                {
+                    "endpoint_url": self.endpoint,
+                    "region": REGION,
+                    "outputs": self.outputs,
+                },
+            )
+        )
+        return app
+
+    def start(self) -> None:
+        self.start_emulator()
+        self.create_resources()
+        app = self.app()
+        self.start_pumps()
+        from werkzeug.serving import make_server
+
+        self._server = make_server(self.host, self.port, app, threaded=True)
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        for pump in self._pumps:
+            pump.stop()
+        if self._server is not None:
+            self._server.shutdown()
+        if self._moto is not None:
+            self._moto.stop()

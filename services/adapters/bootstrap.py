@@ -1,0 +1,94 @@
+"""The composition root: the only place that reads settings and builds clients.
+
+Everything is built lazily on first use, so importing a handler costs no network call, and
+moto (or any endpoint) can be set up before the first client exists. Tests pass overrides.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from services.domain.flow import FlowConfig
+from services.domain.ports import Clock
+
+from .clock import SystemClock
+from .settings import Settings
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+
+    def client(self, service: str) -> Any:
+        import boto3  # deferred: the web app's cold start should not pay for it twice
+
+        return boto3.session.Session().client(
+            service,
+            region_name=self.settings.aws_region,
+            endpoint_url=self.settings.aws_endpoint_url,
+        )
+
+    @cached_property
+    def flow(self) -> FlowConfig:
+        from .flow_file import load_flow
+
+        return load_flow(self.settings.flow_config)
+
+    @cached_property
+    def models(self):
+        from .dynamo import TableModels
+
+        s = self.settings
+        return TableModels(s.table_name, s.aws_region, s.aws_endpoint_url)
+
+    @cached_property
+    def tickets(self):
+        from .dynamo import DynamoTicketRepository
+
+        return DynamoTicketRepository(self.models)
+
+    @cached_property
+    def mail_ledger(self):
+        from .dynamo import DynamoMailLedger
+
+        return DynamoMailLedger(self.models, self.clock)
+
+    @cached_property
+    def mailer(self):
+        from .mail import SesMailer, SmtpMailer
+
+        s = self.settings
+        if s.mail_transport == "smtp":
+            return SmtpMailer(
+                s.smtp_host,
+                s.smtp_port,
+                s.mail_from,
+                starttls=s.smtp_starttls,
+                username=s.smtp_username,
+                password=s.smtp_password,
+            )
+        return SesMailer(self.client("sesv2"), s.mail_from)
+
+    @cached_property
+    def publisher(self):
+        from .queues import SqsEventPublisher
+
+        return SqsEventPublisher(self.client("sqs"), self.settings.notify_queue_url)
+
+
+def build(settings: Settings | None = None, **overrides: Any) -> Container:
+    container = Container(settings=settings or Settings())
+    for name, value in overrides.items():
+        # cached_property stores in the instance dict: an override is a pre-filled cache.
+        container.__dict__[name] = value
+    return container
+
+
+@functools.cache
+def container() -> Container:
+    """The process-wide container the Lambda handlers use (built on first call)."""
+    return build()

@@ -1,0 +1,66 @@
+"""Mail transports: SES (on AWS and on the embedded stack) and SMTP, one MIME builder."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from services.domain.mail import Mail
+
+
+def to_mime(mail: Mail, sender: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = ", ".join(mail.to)
+    msg["Subject"] = mail.subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
+    for name, value in mail.headers.items():
+        msg[name] = value
+    msg.set_content(mail.text)
+    if mail.html is not None:
+        msg.add_alternative(mail.html, subtype="html")
+    return msg
+
+
+class SesMailer:
+    def __init__(self, client, sender: str):
+        self.client = client
+        self.sender = sender
+
+    def send(self, mail: Mail) -> str:
+        msg = to_mime(mail, self.sender)
+        response = self.client.send_email(
+            FromEmailAddress=self.sender,
+            Destination={"ToAddresses": list(mail.to)},
+            Content={"Raw": {"Data": msg.as_bytes()}},
+        )
+        return response["MessageId"]
+
+
+class SmtpMailer:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        *,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 10.0,
+    ):
+        self.host, self.port, self.sender = host, port, sender
+        self.starttls, self.username, self.password = starttls, username, password
+        self.timeout = timeout
+
+    def send(self, mail: Mail) -> str:
+        msg = to_mime(mail, self.sender)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(msg)
+        return msg["Message-ID"]

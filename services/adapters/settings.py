@@ -1,0 +1,41 @@
+"""Settings from the environment (prefix RTFLOW_), read once by the composition root.
+
+Every value has a default that suits the embedded stack except the resource names, which the
+embedded stack and serverless.yml set from the outputs of infra/resources.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RTFLOW_", extra="ignore")
+
+    table_name: str = "rtflow-local-tickets"
+    notify_queue_url: str = ""
+    aws_region: str = Field("us-east-1", validation_alias="AWS_REGION")
+    # Set for moto, LocalStack or any DynamoDB/SQS-compatible endpoint; unset on AWS.
+    aws_endpoint_url: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL")
+
+    flow_config: Path = PROJECT_ROOT / "infra" / "flow.example.yaml"
+    # Where people reach the web app; links in mails are built from it.
+    base_url: str = "http://127.0.0.1:8000"
+    # Signs status-link tokens and session cookies. Required on AWS (serverless.yml sets it).
+    secret_key: str = Field(min_length=32)
+
+    mail_transport: Literal["ses", "smtp"] = "ses"
+    mail_from: str = "RT Flow <rtflow@example.org>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+
+    max_request_bytes: int = 256 * 1024

@@ -1,0 +1,87 @@
+"""`rtflow`: the operators' command line, and the way to start the embedded stack."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def main() -> None:
+    """RT Flow: an operations team's request queue."""
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("PORT", "8000")),
+    show_default="8000, or $PORT",
+    help="Port of the web app on 127.0.0.1.",
+)
+@click.option("--flow-config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def run(port: int, flow_config: Path | None) -> None:
+    """Run the whole product on this machine: AWS emulator, web app, relay, notify, mail."""
+    from services.domain.errors import ConfigError
+    from infra.local.stack import EmbeddedStack
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    if flow_config:
+        os.environ["RTFLOW_FLOW_CONFIG"] = str(flow_config.resolve())
+    stack = EmbeddedStack(port=port)
+    try:
+        stack.start()
+    except ConfigError as e:
+        stack.stop()
+        raise click.ClickException(str(e)) from None
+    except OSError as e:
+        stack.stop()
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {e.strerror}") from None
+    url = stack.base_url
+    click.echo(
+        f"""
+RT Flow is running (embedded stack; stop with Ctrl-C)
+
+  File a ticket     {url}/tickets/new
+  Captured mail     {url}/dev/mail   (JSON: {url}/dev/mail.json)
+  API               {url}/api/v1/ticket-types   (OpenAPI: {url}/openapi.json)
+  Health            {url}/healthz
+  AWS emulator      {stack.endpoint}   (region us-east-1, any credentials)
+""",
+    )
+    sys.stdout.flush()
+    try:
+        stack.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for pump in stack._pumps:
+            pump.stop()
+        if stack._moto is not None:
+            stack._moto.stop()
+
+
+@main.command("check-config")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_config(path: Path) -> None:
+    """Validate a flow config file and summarise it."""
+    from services.adapters.flow_file import load_flow
+    from services.domain.errors import ConfigError
+
+    try:
+        flow = load_flow(path)
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(
+        f"{path}: ok: team {flow.team.name} ({len(flow.team.members)} members), "
+        f"{len(flow.ticket_types)} ticket types: {', '.join(t.name for t in flow.ticket_types)}"
+    )
+
+
+if __name__ == "__main__":
+    main()

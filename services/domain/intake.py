@@ -1,0 +1,179 @@
+"""The one intake schema: the web form, the JSON API, and later email and webhooks all turn
+their input into a TicketDraft through `validate_draft`, so a rule is written once.
+
+Two layers: `TicketDraft` checks shape and format (types, lengths, ISO dates, email), and
+`missing_fields` checks completeness against the ticket type's requirements in the flow config.
+The form and the API refuse incomplete tickets; sources that cannot ask back at once (email,
+webhooks) will file them and let triage ask the requester.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from .errors import ValidationFailed
+from .flow import FlowConfig, TicketType
+
+TITLE_MAX = 200
+TEXT_MAX = 10_000
+ITEM_MAX = 500
+ITEMS_MAX = 50
+
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX)]
+_Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ITEM_MAX)]
+
+
+class Requester(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    email: Annotated[EmailStr, Field(max_length=254)]
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.lower()
+
+
+class TicketDraft(BaseModel):
+    """What a requester asks for, checked for shape; validate with `validate_draft`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
+    requirements: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)
+    ]
+    end_state: _Text = ""
+    acceptance_criteria: Annotated[list[_Item], Field(max_length=ITEMS_MAX)] = []
+    drop_dead_date: date | None = None
+    nice_to_have_date: date | None = None
+    capacity_needs: _Text = ""
+    security_needs: _Text = ""
+    dependencies: Annotated[list[_Item], Field(max_length=ITEMS_MAX)] = []
+    requester: Requester
+    private: bool = False
+
+    @field_validator("acceptance_criteria", "dependencies", mode="before")
+    @classmethod
+    def _lines(cls, v: Any) -> Any:
+        # A textarea (or an API client) may send one statement per line.
+        if isinstance(v, str):
+            lines = (line.strip().removeprefix("- ").removeprefix("* ") for line in v.splitlines())
+            return [line.strip() for line in lines if line.strip()]
+        return v
+
+    @field_validator("drop_dead_date", "nice_to_have_date", mode="before")
+    @classmethod
+    def _iso_date(cls, v: Any) -> Any:
+        if v is None or v == "":
+            return None
+        if isinstance(v, date):
+            return v
+        if not isinstance(v, str):
+            raise ValueError("must be an ISO date, YYYY-MM-DD")
+        try:
+            return date.fromisoformat(v.strip())
+        except ValueError:
+            raise ValueError("must be an ISO date, YYYY-MM-DD") from None
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, v: str, info: ValidationInfo) -> str:
+        flow: FlowConfig = info.context["flow"]
+        if flow.ticket_type(v) is None:
+            names = ", ".join(t.name for t in flow.ticket_types)
+            raise ValueError(f"unknown ticket type; choose one of: {names}")
+        return v
+
+    @field_validator("drop_dead_date", "nice_to_have_date")
+    @classmethod
+    def _not_past(cls, v: date | None, info: ValidationInfo) -> date | None:
+        if v is not None and v < info.context["today"]:
+            raise ValueError("must not be in the past")
+        return v
+
+    @field_validator("nice_to_have_date")
+    @classmethod
+    def _before_drop_dead(cls, v: date | None, info: ValidationInfo) -> date | None:
+        drop_dead = info.data.get("drop_dead_date")
+        if v is not None and drop_dead is not None and v > drop_dead:
+            raise ValueError("must not be after the drop-dead date")
+        return v
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple):
+        return all(_blank(v) for v in value)
+    return False
+
+
+def _lookup(values: Mapping[str, Any], dotted: str) -> Any:
+    current: Any = values
+    for part in dotted.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
+def missing_fields(values: Mapping[str, Any], ticket_type: TicketType) -> list[str]:
+    """The fields `ticket_type` requires that `values` leaves blank, in config order."""
+    return [f for f in ticket_type.required_fields if _blank(_lookup(values, f))]
+
+
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+}
+
+
+def _field_errors(error: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for e in error.errors():
+        # A list item's index stays out of the field name: forms and clients key on the field.
+        parts = [str(p) for p in e["loc"] if not isinstance(p, int)]
+        field = ".".join(parts) or "body"
+        message = _MESSAGES.get(e["type"], e["msg"].removeprefix("Value error, "))
+        errors.setdefault(field, message)
+    return errors
+
+
+def validate_draft(
+    data: Any, *, flow: FlowConfig, today: date, require_complete: bool = True
+) -> TicketDraft:
+    """Check `data` against the intake rules; raise ValidationFailed naming every bad field."""
+    if not isinstance(data, Mapping):
+        raise ValidationFailed({"body": "must be a JSON object"})
+    errors: dict[str, str] = {}
+    draft: TicketDraft | None = None
+    try:
+        draft = TicketDraft.model_validate(data, context={"flow": flow, "today": today})
+    except ValidationError as e:
+        errors = _field_errors(e)
+    ticket_type = flow.ticket_type(str(data.get("type", "")).strip())
+    if require_complete and ticket_type is not None:
+        for field in missing_fields(data, ticket_type):
+            errors.setdefault(field, f"is required for {ticket_type.label.lower()} tickets")
+    if errors:
+        raise ValidationFailed(errors)
+    assert draft is not None
+    return draft

@@ -1,0 +1,97 @@
+"""The RT Flow life-cycle: every state, every action, and which action may leave which state.
+
+The table is the single authority: the Ticket asks it before any change, so an illegal
+transition is a domain error wherever it comes from (UI, API, a queue handler or a timer).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .errors import IllegalTransition
+
+
+class Status(StrEnum):
+    NEW = "new"
+    NEEDS_INFO = "needs-info"
+    TRIAGED = "triaged"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in-progress"
+    POSTPONED = "postponed"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+class Action(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    REQUEST_INFO = "request-info"
+    ADD_INFO = "add-info"
+    TRIAGE = "triage"
+    TAKE = "take"
+    ASSIGN = "assign"
+    START = "start"
+    UPDATE = "update"
+    POSTPONE = "postpone"
+    WAKE = "wake"
+    ESCALATE = "escalate"
+    RETURN_TO_TRIAGE = "return-to-triage"
+    SPLIT = "split"
+    REJECT = "reject"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    CLOSE = "close"
+
+
+OPEN = frozenset(
+    {
+        Status.NEW,
+        Status.NEEDS_INFO,
+        Status.TRIAGED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.POSTPONED,
+    }
+)
+OWNED = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+
+# Marks a transition that keeps the current status, or (for WAKE) returns to the status the
+# ticket had before it was postponed.
+SAME = "same"
+PREVIOUS = "previous"
+
+# action -> (states it may leave, state it enters). Filing creates a ticket in NEW and is not
+# a transition.
+TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
+    Action.ACKNOWLEDGE: (OPEN, SAME),
+    Action.REQUEST_INFO: (frozenset({Status.NEW, Status.TRIAGED}), Status.NEEDS_INFO),
+    Action.ADD_INFO: (frozenset({Status.NEEDS_INFO}), Status.NEW),
+    Action.TRIAGE: (frozenset({Status.NEW}), Status.TRIAGED),
+    Action.TAKE: (frozenset({Status.NEW, Status.TRIAGED}), Status.ASSIGNED),
+    Action.ASSIGN: (frozenset({Status.NEW, Status.TRIAGED, *OWNED}), Status.ASSIGNED),
+    Action.START: (frozenset({Status.ASSIGNED}), Status.IN_PROGRESS),
+    Action.UPDATE: (OWNED, SAME),
+    Action.POSTPONE: (OWNED, Status.POSTPONED),
+    Action.WAKE: (frozenset({Status.POSTPONED}), PREVIOUS),
+    Action.ESCALATE: (OWNED, Status.ASSIGNED),
+    Action.RETURN_TO_TRIAGE: (OWNED | {Status.POSTPONED}, Status.TRIAGED),
+    Action.SPLIT: (OPEN - {Status.POSTPONED}, SAME),
+    Action.REJECT: (OPEN, Status.REJECTED),
+    Action.RESOLVE: (OWNED, Status.RESOLVED),
+    Action.REOPEN: (frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED}), Status.TRIAGED),
+    Action.CLOSE: (frozenset({Status.RESOLVED, Status.NEEDS_INFO}), Status.CLOSED),
+}
+
+
+def next_status(current: Status, action: Action, previous: Status | None = None) -> Status:
+    """The status `action` leads to from `current`, or IllegalTransition."""
+    sources, target = TRANSITIONS[action]
+    if current not in sources:
+        raise IllegalTransition(action.value, current.value)
+    if target == SAME:
+        return current
+    if target == PREVIOUS:
+        if previous is None or previous not in OWNED:
+            raise IllegalTransition(action.value, current.value)
+        return previous
+    return Status(target)

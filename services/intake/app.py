@@ -1,0 +1,40 @@
+"""The Flask app factory: public pages and the JSON API over one container."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import api, errors, pages
+
+
+def create_app(container) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=container.settings.secret_key,
+        MAX_CONTENT_LENGTH=container.settings.max_request_bytes,
+        MAX_FORM_MEMORY_SIZE=container.settings.max_request_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    app.extensions["rtflow"] = container
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    errors.register(app)
+
+    @app.context_processor
+    def team():
+        return {"team_name": container.flow.team.name}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Status links carry their token in the URL: never leak it to another site.
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app

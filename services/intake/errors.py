@@ -1,0 +1,75 @@
+"""The one place that maps errors to HTTP: JSON under /api and /hooks, a page elsewhere.
+
+Anything a client sends gets a 4xx with a clear message; a 500 means a bug on our side and is
+logged with its traceback, never shown."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from services.domain.errors import (
+    AlreadyDone,
+    Conflict,
+    DomainError,
+    IllegalTransition,
+    TicketNotFound,
+    ValidationFailed,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS_FOR = {
+    ValidationFailed: 422,
+    TicketNotFound: 404,
+    Conflict: 409,
+    IllegalTransition: 409,
+    AlreadyDone: 409,
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/hooks/")) or request.path in (
+        "/healthz",
+        "/openapi.json",
+    )
+
+
+def _respond(status: int, message: str, errors: dict[str, str] | None = None) -> Response:
+    if _wants_json():
+        body = {"error": message}
+        if errors:
+            body["errors"] = errors
+        response = jsonify(body)
+    else:
+        response = Response(render_template("error.html", status=status, message=message))
+    response.status_code = status
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(e: DomainError):
+        status = next((s for cls, s in STATUS_FOR.items() if isinstance(e, cls)), 400)
+        if isinstance(e, TicketNotFound):
+            # Same answer for "no such ticket" and "wrong token": reveal nothing.
+            return _respond(404, "ticket not found")
+        errors = e.errors if isinstance(e, ValidationFailed) else None
+        return _respond(status, "invalid input" if errors else str(e), errors)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        messages = {
+            400: "malformed request body: expected valid JSON",
+            404: "not found",
+            405: "method not allowed",
+            413: f"request body too large (limit {app.config['MAX_CONTENT_LENGTH']} bytes)",
+        }
+        return _respond(e.code or 500, messages.get(e.code or 0, e.description or e.name))
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _respond(500, "internal error; it has been logged")

@@ -1,0 +1,29 @@
+"""What a requester with a status link may see."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from services.domain.errors import TicketNotFound
+from services.domain.ticket import Ticket
+from services.domain.tokens import status_link, token_matches
+
+from .views import TicketView
+
+
+def status_url(number: int, token: str) -> str:
+    return status_link(current_app.extensions["rtflow"].settings.base_url, number, token)
+
+
+def ticket_for_token(number: int, token: str | None) -> Ticket:
+    """The ticket if `token` is its status token; TicketNotFound otherwise, whichever is wrong."""
+    ticket = current_app.extensions["rtflow"].tickets.get(number)
+    if not token_matches(token, ticket.token_digest):
+        raise TicketNotFound(number)
+    return ticket
+
+
+def requester_view(number: int, token: str | None) -> TicketView:
+    ticket = ticket_for_token(number, token)
+    history = current_app.extensions["rtflow"].tickets.history(number)
+    return TicketView.of(ticket, history)

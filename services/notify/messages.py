@@ -1,0 +1,64 @@
+"""The mails, rendered from templates: a text part always, an HTML part beside it."""
+
+from __future__ import annotations
+
+import functools
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from services.domain.flow import Team
+from services.domain.mail import Mail
+from services.domain.ticket import Ticket
+
+
+@functools.cache
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("services.notify", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def subject_tag(team: Team, number: int) -> str:
+    """Stable across every mail of a ticket, so replies can be matched to it."""
+    return f"[{team.name} #{number}]"
+
+
+def _render(name: str, subject: str, to: tuple[str, ...], **context) -> Mail:
+    env = _env()
+    return Mail(
+        to=to,
+        subject=subject,
+        text=env.get_template(f"{name}.txt").render(**context),
+        html=env.get_template(f"{name}.html").render(**context),
+        headers={
+            # RFC 3834: other robots must not answer these (no vacation-reply loops).
+            "Auto-Submitted": "auto-generated",
+            "X-RTFlow-Ticket": str(context["ticket"].number),
+        },
+    )
+
+
+def requester_acknowledgement(ticket: Ticket, team: Team, status_link: str) -> Mail:
+    return _render(
+        "ack_requester",
+        f"{subject_tag(team, ticket.number)} Received: {ticket.title}",
+        (ticket.requester.email,),
+        ticket=ticket,
+        team=team,
+        status_link=status_link,
+    )
+
+
+def team_acknowledgement(ticket: Ticket, team: Team, base_url: str) -> Mail:
+    return _render(
+        "ack_team",
+        f"{subject_tag(team, ticket.number)} New {ticket.type} ticket: {ticket.title}",
+        (team.mail_list,),
+        ticket=ticket,
+        team=team,
+        base_url=base_url.rstrip("/"),
+    )
