@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -55,15 +56,9 @@ RT Flow is running (embedded stack; stop with Ctrl-C)
 """,
     )
     sys.stdout.flush()
-    try:
-        stack.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for pump in stack._pumps:
-            pump.stop()
-        if stack._moto is not None:
-            stack._moto.stop()
+    # A test or a process manager stops the stack with SIGTERM: shut down as on Ctrl-C.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stack.serve_forever()
 
 
 @main.command("check-config")

@@ -49,7 +49,7 @@ class EmbeddedStack:
     endpoint: str = ""
 
     def __post_init__(self):
-        self._moto = None
+        self._emulator = None
         self._pumps: list = []
         self._server = None
 
@@ -58,12 +58,10 @@ class EmbeddedStack:
         return f"http://{self.host}:{self.port}"
 
     def start_emulator(self) -> None:
-        from moto.server import ThreadedMotoServer
+        from .emulator import Emulator
 
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
-        self._moto.start()
-        host, port = self._moto.get_host_and_port()
-        self.endpoint = f"http://{host}:{port}"
+        self._emulator = Emulator()
+        self.endpoint = self._emulator.start()
         os.environ.update(_aws_env(self.endpoint))
 
     def create_resources(self) -> None:
@@ -140,12 +138,21 @@ class EmbeddedStack:
         self._server = make_server(self.host, self.port, app, threaded=True)
 
     def serve_forever(self) -> None:
-        self._server.serve_forever()
+        """Serve until interrupted (Ctrl-C, SIGTERM), then stop everything."""
+        try:
+            self._server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._server.server_close()
+            self._server = None
+            self.stop()
 
     def stop(self) -> None:
         for pump in self._pumps:
             pump.stop()
         if self._server is not None:
-            self._server.shutdown()
-        if self._moto is not None:
-            self._moto.stop()
+            self._server.server_close()
+        if self._emulator is not None:
+            self._emulator.stop()
+            self._emulator = None

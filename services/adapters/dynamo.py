@@ -2,7 +2,10 @@
 
 Items, one partition per ticket:
   pk=TICKET#<n>  sk=META                       the ticket (versioned: optimistic locking)
-  pk=TICKET#<n>  sk=EVENT#<iso time>#<id>      one immutable event (history and outbox)
+  pk=TICKET#<n>  sk=EVENT#<seq>                one immutable event (history and outbox); seq is
+                                               the ticket version the change created, so events
+                                               sort in the order the lock admitted them, whatever
+                                               the clocks of the writers said
   pk=TICKET#<n>  sk=MAIL#<event id>#<to>       mail ledger: one mail per event and recipient
   pk=COUNTER     sk=TICKET                     the ticket-number counter
 
@@ -17,7 +20,7 @@ builds a client at import time, and tests can point them at any table.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cached_property
 
 from pynamodb.attributes import (
@@ -238,10 +241,14 @@ def item_to_ticket(item: Model) -> Ticket:
     )
 
 
-def event_to_item(models: TableModels, e: Event) -> Model:
+def event_key(seq: int) -> str:
+    return f"{EVENT_PREFIX}{seq:010d}"
+
+
+def event_to_item(models: TableModels, e: Event, seq: int) -> Model:
     return models.Event(
         ticket_pk(e.ticket),
-        f"{EVENT_PREFIX}{e.at.astimezone(UTC).isoformat()}#{e.id}",
+        event_key(seq),
         id=e.id,
         ticket=e.ticket,
         kind=e.kind,
@@ -293,7 +300,7 @@ class DynamoTicketRepository:
 
     def _write(self, ticket: Ticket, event: Event) -> None:
         item = ticket_to_item(self.models, ticket)
-        event_item = event_to_item(self.models, event)
+        event_item = event_to_item(self.models, event, seq=(ticket.version or 0) + 1)
         try:
             with TransactWrite(connection=self.models.connection) as tx:
                 # The version condition (attribute_not_exists on create) is added by pynamodb.

@@ -1,0 +1,48 @@
+# The README's commands. `make run` and `make test` set up everything they need on a fresh
+# machine (a virtualenv in .venv, pinned by constraints.txt; Node tools pinned by
+# package-lock.json).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: run test lint package bench lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.local: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[local]'
+	touch $@
+
+$(VENV)/.test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[test]'
+	touch $@ $(VENV)/.local
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+run: $(VENV)/.local            ## the whole product on 127.0.0.1:$${PORT:-8000}
+	$(BIN)/rtflow run
+
+test: $(VENV)/.test node_modules/.package-lock.json   ## the whole suite
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+package: $(VENV)/.test node_modules/.package-lock.json   ## serverless package + cfn-lint, offline
+	PYTHON=$(BIN)/python bash infra/package.sh
+
+# Re-pin every dependency to the newest release the ranges in pyproject.toml allow.
+lock:
+	rm -rf build/lock && $(PYTHON) -m venv build/lock
+	build/lock/bin/python -m pip install --quiet --disable-pip-version-check '.[test]'
+	build/lock/bin/python -m pip freeze --exclude rtflow > constraints.txt
+	rm -rf build/lock
+
+clean:
+	rm -rf $(VENV) node_modules .serverless build .pytest_cache

@@ -1,0 +1,98 @@
+"""Fixtures shared by every layer of the suite."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from services.adapters.flow_file import load_flow
+from services.adapters.settings import PROJECT_ROOT
+from tests.fakes import FixedClock
+
+EXAMPLE_FLOW = PROJECT_ROOT / "infra" / "flow.example.yaml"
+
+
+@pytest.fixture(scope="session")
+def flow():
+    return load_flow(EXAMPLE_FLOW)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock()
+
+
+def valid_ticket(**overrides) -> dict:
+    """A complete general request, as a client would send it."""
+    today = date(2026, 11, 27)
+    data = {
+        "type": "general",
+        "title": "Grant the analytics team a read replica",
+        "requirements": "A MySQL read replica of the wiki database for analytics queries.",
+        "end_state": "Analysts run their queries on the replica, not on production.",
+        "acceptance_criteria": ["The replica lags less than 60 s", "Analysts can log in"],
+        "drop_dead_date": (today + timedelta(days=30)).isoformat(),
+        "nice_to_have_date": (today + timedelta(days=14)).isoformat(),
+        "capacity_needs": "500 GB, 200 queries/s",
+        "security_needs": "Read-only accounts for the analytics group",
+        "dependencies": ["Storage order #12"],
+        "requester": {"name": "Ana Souza", "email": "ana@example.org"},
+        "private": False,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """The embedded stack's AWS emulator (moto's server, in this process), for the session."""
+    from infra.local.emulator import Emulator
+
+    emulator = Emulator()
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def aws(emulator, monkeypatch, request):
+    """A fresh copy of the resources of infra/resources, created by CloudFormation in the
+    emulator as the embedded stack creates them. Yields the stack's outputs."""
+    import json
+    import re
+
+    import boto3
+
+    from infra.local.cfn import load_template
+
+    for name, value in {
+        "AWS_ENDPOINT_URL": emulator.endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    }.items():
+        monkeypatch.setenv(name, value)
+    name = "t-" + re.sub(r"[^a-zA-Z0-9-]", "-", request.node.name)[:60].strip("-")
+    cfn = boto3.client("cloudformation")
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps(load_template()))
+    stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
+    yield {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    cfn.delete_stack(StackName=name)
+
+
+@pytest.fixture
+def container(aws, flow, clock):
+    """The real adapters on moto, with the example flow and a fixed clock."""
+    from services.adapters.bootstrap import build
+    from services.adapters.settings import Settings
+
+    settings = Settings(
+        table_name=aws["TicketsTableName"],
+        notify_queue_url=aws["NotifyQueueUrl"],
+        secret_key="test-secret-" * 4,
+        base_url="http://rt.example.org",
+    )
+    return build(settings, flow=flow, clock=clock)

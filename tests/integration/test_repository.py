@@ -1,0 +1,98 @@
+"""The ticket repository on DynamoDB (moto): one transaction per change, optimistic locking,
+and an atomic counter."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+import pytest
+
+from services.adapters.dynamo import event_key
+from services.domain.errors import Conflict, TicketNotFound
+from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
+from services.intake.filing import file_ticket
+from tests.conftest import valid_ticket
+
+
+def file(container, **overrides):
+    return file_ticket(
+        valid_ticket(**overrides),
+        tickets=container.tickets,
+        flow=container.flow,
+        clock=container.clock,
+        secret_key=container.settings.secret_key,
+        source="api",
+    )
+
+
+def raw_items(container, number):
+    table = boto3.resource("dynamodb").Table(container.settings.table_name)
+    return table.query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"TICKET#{number}"})["Items"]
+
+
+def test_a_filed_ticket_and_its_event_are_stored_together(container):
+    filed = file(container)
+    items = raw_items(container, filed.ticket.number)
+    assert sorted(i["sk"].split("#")[0] for i in items) == ["EVENT", "META"]
+    meta = next(i for i in items if i["sk"] == "META")
+    assert meta["version"] == 1
+    assert meta["status_key"] == "STATUS#new"
+    assert meta["requester_key"] == "REQUESTER#ana@example.org"
+    assert "timer_key" not in meta  # sparse: no timer, not in the timer index
+    assert filed.token not in str(meta)
+
+    ticket = container.tickets.get(filed.ticket.number)
+    assert ticket == filed.ticket
+    [event] = container.tickets.history(ticket.number)
+    assert event.kind == TICKET_FILED
+
+
+def test_a_missing_ticket_is_not_found(container):
+    with pytest.raises(TicketNotFound):
+        container.tickets.get(999)
+
+
+def test_a_stale_copy_cannot_overwrite_a_newer_one(container):
+    number = file(container).ticket.number
+    first, second = container.tickets.get(number), container.tickets.get(number)
+    container.tickets.save(first, first.acknowledge(now=container.clock.now(), recipients=["a"]))
+    with pytest.raises(Conflict, match="changed by someone else"):
+        container.tickets.save(second, second.acknowledge(now=container.clock.now(), recipients=["b"]))
+    assert [e.kind for e in container.tickets.history(number)] == [TICKET_FILED, TICKET_ACKNOWLEDGED]
+    assert container.tickets.get(number).version == 2
+
+
+def test_the_ticket_is_not_changed_when_its_event_cannot_be_written(container):
+    number = file(container).ticket.number
+    # Something already occupies the key of the next event: the transaction fails as a whole.
+    table = boto3.resource("dynamodb").Table(container.settings.table_name)
+    table.put_item(Item={"pk": f"TICKET#{number}", "sk": event_key(2)})
+    ticket = container.tickets.get(number)
+    with pytest.raises(Conflict):
+        container.tickets.save(ticket, ticket.acknowledge(now=container.clock.now(), recipients=["a"]))
+    stored = container.tickets.get(number)
+    assert (stored.acknowledged_at, stored.version) == (None, 1)
+
+
+def test_concurrent_filings_never_share_a_number(container):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(lambda _: file(container).ticket.number, range(40)))
+    assert sorted(numbers) == list(range(1, 41))
+
+
+def test_the_counter_alone_is_atomic_under_concurrency(container):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(lambda _: container.tickets.next_number(), range(200)))
+    assert len(set(numbers)) == 200
+
+
+def test_the_mail_ledger_claims_once_until_released(container):
+    ledger = container.mail_ledger
+    assert ledger.claim(1, "ev1", "Ana@example.org")
+    assert not ledger.claim(1, "ev1", "ana@example.org")
+    assert ledger.claim(1, "ev1", "team@example.org")
+    ledger.release(1, "ev1", "ana@example.org")
+    assert ledger.claim(1, "ev1", "ana@example.org")
+    ledger.mark_sent(1, "ev1", "ana@example.org", "m-1")
+    assert not ledger.claim(1, "ev1", "ana@example.org")

@@ -1,0 +1,119 @@
+"""Filing stores a ticket and one event; notify acknowledges it once, however often the event
+is delivered. Fakes stand in for the table, the ledger and the mail server."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.domain.errors import ValidationFailed
+from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
+from services.domain.lifecycle import Status
+from services.domain.tokens import token_digest
+from services.intake.filing import file_ticket
+from services.notify.logic import NotifyDeps, handle_event
+from tests.conftest import valid_ticket
+from tests.fakes import FakeMailer, FakeMailLedger, FakeTicketRepository
+
+SECRET = "x" * 48
+
+
+@pytest.fixture
+def tickets():
+    return FakeTicketRepository()
+
+
+def file(tickets, flow, clock, **overrides):
+    return file_ticket(valid_ticket(**overrides), tickets=tickets, flow=flow, clock=clock, secret_key=SECRET, source="api")
+
+
+def notify_deps(tickets, flow, clock, mailer=None, ledger=None):
+    return NotifyDeps(
+        tickets=tickets,
+        ledger=ledger or FakeMailLedger(),
+        mailer=mailer or FakeMailer(),
+        flow=flow,
+        clock=clock,
+        base_url="http://rt.example.org",
+        secret_key=SECRET,
+    )
+
+
+def test_filing_stores_a_new_ticket_with_one_filed_event(tickets, flow, clock):
+    filed = file(tickets, flow, clock)
+    stored = tickets.get(filed.ticket.number)
+    assert stored.status is Status.NEW
+    assert stored.token_digest == token_digest(filed.token)
+    assert filed.token not in repr(stored)  # only the digest is kept
+    [event] = tickets.history(stored.number)
+    assert (event.kind, event.public, event.actor) == (TICKET_FILED, True, "requester:ana@example.org")
+
+
+def test_filing_numbers_tickets_in_sequence(tickets, flow, clock):
+    assert [file(tickets, flow, clock).ticket.number for _ in range(3)] == [1, 2, 3]
+
+
+def test_an_access_request_is_always_private(tickets, flow, clock):
+    assert file(tickets, flow, clock, type="access", private=False).ticket.private
+
+
+def test_invalid_input_stores_nothing(tickets, flow, clock):
+    with pytest.raises(ValidationFailed):
+        file(tickets, flow, clock, title="")
+    assert tickets.tickets == {}
+
+
+def test_the_requester_and_the_team_are_acknowledged(tickets, flow, clock):
+    filed = file(tickets, flow, clock)
+    mailer = FakeMailer()
+    [event] = tickets.history(filed.ticket.number)
+    handle_event(event, notify_deps(tickets, flow, clock, mailer))
+
+    [to_requester] = mailer.to("ana@example.org")
+    assert f"#{filed.ticket.number}]" in to_requester.subject
+    assert f"http://rt.example.org/tickets/{filed.ticket.number}?token={filed.token}" in to_requester.text
+    [to_team] = mailer.to("techops@example.org")
+    assert "A MySQL read replica" in to_team.text
+    assert "The replica lags less than 60 s" in to_team.text
+    assert all(m.text and m.html for m in mailer.outbox)
+
+    history = tickets.history(filed.ticket.number)
+    assert [e.kind for e in history] == [TICKET_FILED, TICKET_ACKNOWLEDGED]
+    assert history[1].data["recipients"] == ["ana@example.org", "techops@example.org"]
+    assert tickets.get(filed.ticket.number).acknowledged_at == clock.now()
+
+
+def test_an_event_delivered_twice_sends_each_mail_once_and_acknowledges_once(tickets, flow, clock):
+    filed = file(tickets, flow, clock)
+    deps = notify_deps(tickets, flow, clock)
+    [event] = tickets.history(filed.ticket.number)
+    handle_event(event, deps)
+    handle_event(event, deps)
+    assert len(deps.mailer.outbox) == 2
+    assert [e.kind for e in tickets.history(filed.ticket.number)] == [TICKET_FILED, TICKET_ACKNOWLEDGED]
+
+
+def test_a_failed_send_is_retried_and_what_went_out_is_not_sent_again(tickets, flow, clock):
+    filed = file(tickets, flow, clock)
+    ledger = FakeMailLedger()
+    [event] = tickets.history(filed.ticket.number)
+    failing = FakeMailer(fail_for={"techops@example.org"})
+    with pytest.raises(ConnectionError):
+        handle_event(event, notify_deps(tickets, flow, clock, failing, ledger))
+    assert len(failing.to("ana@example.org")) == 1
+    assert tickets.get(filed.ticket.number).acknowledged_at is None
+
+    retry = FakeMailer()
+    handle_event(event, notify_deps(tickets, flow, clock, retry, ledger))
+    assert [m.to for m in retry.outbox] == [("techops@example.org",)]
+    assert tickets.get(filed.ticket.number).acknowledged_at is not None
+
+
+def test_events_with_nothing_to_send_send_nothing(tickets, flow, clock):
+    filed = file(tickets, flow, clock)
+    deps = notify_deps(tickets, flow, clock)
+    [event] = tickets.history(filed.ticket.number)
+    handle_event(event, deps)
+    acknowledged = tickets.history(filed.ticket.number)[-1]
+    before = len(deps.mailer.outbox)
+    handle_event(acknowledged, deps)
+    assert len(deps.mailer.outbox) == before

@@ -1,0 +1,76 @@
+"""Every legal transition leads where DESIGN.md says; every other one is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.domain.errors import IllegalTransition
+from services.domain.lifecycle import Action, Status, next_status
+
+S = Status
+# Written out by hand from the life-cycle in DESIGN.md, independently of TRANSITIONS.
+LEGAL: dict[tuple[Action, Status], Status] = {
+    **{(Action.ACKNOWLEDGE, s): s for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)},
+    (Action.REQUEST_INFO, S.NEW): S.NEEDS_INFO,
+    (Action.REQUEST_INFO, S.TRIAGED): S.NEEDS_INFO,
+    (Action.ADD_INFO, S.NEEDS_INFO): S.NEW,
+    (Action.TRIAGE, S.NEW): S.TRIAGED,
+    (Action.TAKE, S.NEW): S.ASSIGNED,
+    (Action.TAKE, S.TRIAGED): S.ASSIGNED,
+    (Action.ASSIGN, S.NEW): S.ASSIGNED,
+    (Action.ASSIGN, S.TRIAGED): S.ASSIGNED,
+    (Action.ASSIGN, S.ASSIGNED): S.ASSIGNED,
+    (Action.ASSIGN, S.IN_PROGRESS): S.ASSIGNED,
+    (Action.START, S.ASSIGNED): S.IN_PROGRESS,
+    (Action.UPDATE, S.ASSIGNED): S.ASSIGNED,
+    (Action.UPDATE, S.IN_PROGRESS): S.IN_PROGRESS,
+    (Action.POSTPONE, S.ASSIGNED): S.POSTPONED,
+    (Action.POSTPONE, S.IN_PROGRESS): S.POSTPONED,
+    (Action.ESCALATE, S.ASSIGNED): S.ASSIGNED,
+    (Action.ESCALATE, S.IN_PROGRESS): S.ASSIGNED,
+    (Action.RETURN_TO_TRIAGE, S.ASSIGNED): S.TRIAGED,
+    (Action.RETURN_TO_TRIAGE, S.IN_PROGRESS): S.TRIAGED,
+    (Action.RETURN_TO_TRIAGE, S.POSTPONED): S.TRIAGED,
+    **{(Action.SPLIT, s): s for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS)},
+    **{(Action.REJECT, s): S.REJECTED for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)},
+    (Action.RESOLVE, S.ASSIGNED): S.RESOLVED,
+    (Action.RESOLVE, S.IN_PROGRESS): S.RESOLVED,
+    (Action.REOPEN, S.RESOLVED): S.TRIAGED,
+    (Action.REOPEN, S.CLOSED): S.TRIAGED,
+    (Action.REOPEN, S.REJECTED): S.TRIAGED,
+    (Action.CLOSE, S.RESOLVED): S.CLOSED,
+    (Action.CLOSE, S.NEEDS_INFO): S.CLOSED,
+}
+
+ALL_PAIRS = [(a, s) for a in Action if a is not Action.WAKE for s in Status]
+
+
+@pytest.mark.parametrize(("action", "status"), ALL_PAIRS, ids=lambda x: str(x))
+def test_each_action_from_each_status_is_legal_exactly_as_designed(action, status):
+    if (action, status) in LEGAL:
+        assert next_status(status, action) == LEGAL[(action, status)]
+    else:
+        with pytest.raises(IllegalTransition, match=f"cannot {action.value} a ticket that is {status.value}"):
+            next_status(status, action)
+
+
+@pytest.mark.parametrize("before", [S.ASSIGNED, S.IN_PROGRESS])
+def test_waking_returns_a_postponed_ticket_to_where_it_was(before):
+    assert next_status(S.POSTPONED, Action.WAKE, previous=before) == before
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s is not S.POSTPONED])
+def test_only_a_postponed_ticket_can_wake(status):
+    with pytest.raises(IllegalTransition):
+        next_status(status, Action.WAKE, previous=S.ASSIGNED)
+
+
+def test_waking_without_knowing_the_previous_state_is_refused():
+    with pytest.raises(IllegalTransition):
+        next_status(S.POSTPONED, Action.WAKE, previous=None)
+
+
+def test_final_states_only_reopen():
+    for status in (S.CLOSED, S.REJECTED):
+        legal = {a for (a, s) in LEGAL if s == status}
+        assert legal == {Action.REOPEN}
