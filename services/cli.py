@@ -27,8 +27,8 @@ def main() -> None:
 @click.option("--flow-config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def run(port: int, flow_config: Path | None) -> None:
     """Run the whole product on this machine: AWS emulator, web app, relay, notify, mail."""
-    from services.domain.errors import ConfigError
     from infra.local.stack import EmbeddedStack
+    from services.domain.errors import ConfigError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

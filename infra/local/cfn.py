@@ -31,8 +31,24 @@ def _intrinsic(tag: str):
     return construct
 
 
-for _tag in ("Ref", "Sub", "GetAtt", "Join", "Select", "Split", "If", "Equals", "Not",
-             "And", "Or", "FindInMap", "ImportValue", "Base64", "GetAZs", "Cidr"):
+for _tag in (
+    "Ref",
+    "Sub",
+    "GetAtt",
+    "Join",
+    "Select",
+    "Split",
+    "If",
+    "Equals",
+    "Not",
+    "And",
+    "Or",
+    "FindInMap",
+    "ImportValue",
+    "Base64",
+    "GetAZs",
+    "Cidr",
+):
     _CfnLoader.add_constructor(f"!{_tag}", _intrinsic(_tag))
 
 

@@ -31,8 +31,12 @@ class _OneAtATime:
 class Emulator:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         app = _OneAtATime(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="aws-emulator", daemon=True)
+        self._server = make_server(
+            host, port, app, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="aws-emulator", daemon=True
+        )
 
     @property
     def endpoint(self) -> str:

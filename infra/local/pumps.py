@@ -56,7 +56,12 @@ def _stream_record(raw: dict, stream_arn: str, region: str) -> dict:
 class StreamPump(_Pump):
     def __init__(self, streams_client, stream_arn: str, handler: Handler, region: str):
         super().__init__("stream-pump")
-        self.client, self.arn, self.handler, self.region = streams_client, stream_arn, handler, region
+        self.client, self.arn, self.handler, self.region = (
+            streams_client,
+            stream_arn,
+            handler,
+            region,
+        )
         self.iterators: dict[str, str] = {}
 
     def _iterators(self) -> dict[str, str]:
@@ -121,9 +126,9 @@ class QueuePump(_Pump):
     def __init__(self, sqs_client, queue_url: str, handler: Handler, region: str, name: str):
         super().__init__(f"{name}-pump")
         self.client, self.url, self.handler, self.region = sqs_client, queue_url, handler, region
-        self.arn = self.client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
+        self.arn = self.client.get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
 
     def step(self) -> bool:
         messages = self.client.receive_message(
@@ -146,7 +151,9 @@ class QueuePump(_Pump):
         if done:
             self.client.delete_message_batch(
                 QueueUrl=self.url,
-                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
+                ],
             )
         for m in messages:
             if m["MessageId"] in failed:

@@ -32,6 +32,10 @@ class SqsEventPublisher:
                 ],
             )
             if response.get("Failed"):
-                failed = ", ".join(f"{f['Id']}: {f.get('Message', f['Code'])}" for f in response["Failed"])
+                failed = ", ".join(
+                    f"{f['Id']}: {f.get('Message', f['Code'])}" for f in response["Failed"]
+                )
                 # The stream batch is retried; consumers dedupe on the event id.
-                raise QueuePublishError(f"{len(response['Failed'])} message(s) not queued: {failed}")
+                raise QueuePublishError(
+                    f"{len(response['Failed'])} message(s) not queued: {failed}"
+                )

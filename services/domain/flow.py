@@ -63,7 +63,9 @@ class Member(_Strict):
     def _known_roles(self) -> Member:
         unknown = [r for r in self.roles if r not in ROLES]
         if unknown:
-            raise ValueError(f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(ROLES)}")
+            raise ValueError(
+                f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(ROLES)}"
+            )
         return self
 
 

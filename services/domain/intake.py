@@ -54,7 +54,9 @@ class TicketDraft(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)
+    ]
     requirements: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)
     ]

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.domain.flow import FlowConfig
-from services.domain.ports import Clock, TicketRepository
 from services.domain.intake import validate_draft
+from services.domain.ports import Clock, TicketRepository
 from services.domain.ticket import Ticket
 from services.domain.tokens import new_salt, status_token, token_digest
 

@@ -21,7 +21,10 @@ TEXT_FIELDS = ("title", "requirements", *(f for f in OPTIONAL_FIELDS))
 
 def _form_to_data(form: MultiDict) -> dict:
     data: dict = {f: form.get(f, "") for f in ("type", *TEXT_FIELDS)}
-    data["requester"] = {"name": form.get("requester_name", ""), "email": form.get("requester_email", "")}
+    data["requester"] = {
+        "name": form.get("requester_name", ""),
+        "email": form.get("requester_email", ""),
+    }
     data["private"] = form.get("private") == "on"
     return data
 
@@ -66,9 +69,7 @@ def submit_ticket():
     except ValidationFailed as e:
         return _render_form(request.form, e.errors, 422)
     # Post/Redirect/Get: reloading the confirmation never files the ticket twice.
-    return redirect(
-        url_for("pages.filed", number=filed.ticket.number, token=filed.token), code=303
-    )
+    return redirect(url_for("pages.filed", number=filed.ticket.number, token=filed.token), code=303)
 
 
 @bp.get("/tickets/<int:number>/filed")

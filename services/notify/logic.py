@@ -9,7 +9,7 @@ from services.domain.errors import AlreadyDone
 from services.domain.events import TICKET_FILED, Event
 from services.domain.flow import FlowConfig
 from services.domain.mail import Mail
-from services.domain.ports import Clock, MailLedger, Mailer, TicketRepository
+from services.domain.ports import Clock, Mailer, MailLedger, TicketRepository
 from services.domain.tokens import status_link, status_token
 
 from . import messages
@@ -37,7 +37,9 @@ def acknowledge_filing(event: Event, deps: NotifyDeps) -> None:
     token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
     team = deps.flow.team
     mails = [
-        messages.requester_acknowledgement(ticket, team, status_link(deps.base_url, ticket.number, token)),
+        messages.requester_acknowledgement(
+            ticket, team, status_link(deps.base_url, ticket.number, token)
+        ),
         messages.team_acknowledgement(ticket, team, deps.base_url),
     ]
     for mail in mails:

@@ -37,7 +37,9 @@ def test_smtp_delivers_a_multipart_message():
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        message_id = SmtpMailer("127.0.0.1", controller.port, "RT Flow <rtflow@example.org>").send(MAIL)
+        message_id = SmtpMailer("127.0.0.1", controller.port, "RT Flow <rtflow@example.org>").send(
+            MAIL
+        )
     finally:
         controller.stop()
     [received] = inbox.messages

@@ -40,8 +40,11 @@ def test_every_api_route_is_documented_and_nothing_else(client, spec):
 def conforms(spec, path, method, response):
     declared = spec["paths"][path][method]["responses"][str(response.status_code)]
     schema = declared["content"]["application/json"]["schema"]
-    jsonschema.validate(response.get_json(), {**schema, "components": spec["components"]},
-                        cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        response.get_json(),
+        {**schema, "components": spec["components"]},
+        cls=jsonschema.Draft202012Validator,
+    )
     for header in declared.get("headers", {}):
         assert header in response.headers
 
@@ -50,10 +53,22 @@ def test_answers_conform_to_the_declared_schemas(client, spec):
     created = client.post("/api/v1/tickets", json=valid_ticket())
     conforms(spec, "/api/v1/tickets", "post", created)
     number, token = created.get_json()["id"], created.get_json()["status_url"].split("token=")[1]
-    conforms(spec, "/api/v1/tickets/{number}", "get", client.get(f"/api/v1/tickets/{number}?token={token}"))
-    conforms(spec, "/api/v1/tickets/{number}", "get", client.get(f"/api/v1/tickets/{number}?token=x"))
+    conforms(
+        spec,
+        "/api/v1/tickets/{number}",
+        "get",
+        client.get(f"/api/v1/tickets/{number}?token={token}"),
+    )
+    conforms(
+        spec, "/api/v1/tickets/{number}", "get", client.get(f"/api/v1/tickets/{number}?token=x")
+    )
     conforms(spec, "/api/v1/tickets", "post", client.post("/api/v1/tickets", json={"title": ""}))
-    conforms(spec, "/api/v1/tickets", "post", client.post("/api/v1/tickets", data=b"{", content_type="application/json"))
+    conforms(
+        spec,
+        "/api/v1/tickets",
+        "post",
+        client.post("/api/v1/tickets", data=b"{", content_type="application/json"),
+    )
     conforms(spec, "/api/v1/ticket-types", "get", client.get("/api/v1/ticket-types"))
     conforms(spec, "/healthz", "get", client.get("/healthz"))
 

@@ -28,7 +28,9 @@ def file(container, **overrides):
 
 def raw_items(container, number):
     table = boto3.resource("dynamodb").Table(container.settings.table_name)
-    return table.query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"TICKET#{number}"})["Items"]
+    return table.query(
+        KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"TICKET#{number}"}
+    )["Items"]
 
 
 def test_a_filed_ticket_and_its_event_are_stored_together(container):
@@ -58,8 +60,13 @@ def test_a_stale_copy_cannot_overwrite_a_newer_one(container):
     first, second = container.tickets.get(number), container.tickets.get(number)
     container.tickets.save(first, first.acknowledge(now=container.clock.now(), recipients=["a"]))
     with pytest.raises(Conflict, match="changed by someone else"):
-        container.tickets.save(second, second.acknowledge(now=container.clock.now(), recipients=["b"]))
-    assert [e.kind for e in container.tickets.history(number)] == [TICKET_FILED, TICKET_ACKNOWLEDGED]
+        container.tickets.save(
+            second, second.acknowledge(now=container.clock.now(), recipients=["b"])
+        )
+    assert [e.kind for e in container.tickets.history(number)] == [
+        TICKET_FILED,
+        TICKET_ACKNOWLEDGED,
+    ]
     assert container.tickets.get(number).version == 2
 
 
@@ -70,7 +77,9 @@ def test_the_ticket_is_not_changed_when_its_event_cannot_be_written(container):
     table.put_item(Item={"pk": f"TICKET#{number}", "sk": event_key(2)})
     ticket = container.tickets.get(number)
     with pytest.raises(Conflict):
-        container.tickets.save(ticket, ticket.acknowledge(now=container.clock.now(), recipients=["a"]))
+        container.tickets.save(
+            ticket, ticket.acknowledge(now=container.clock.now(), recipients=["a"])
+        )
     stored = container.tickets.get(number)
     assert (stored.acknowledged_at, stored.version) == (None, 1)
 

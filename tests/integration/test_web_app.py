@@ -28,7 +28,9 @@ def test_filing_answers_201_with_location_number_and_private_status_link(client)
     body = response.get_json()
     assert response.headers["Location"] == f"/api/v1/tickets/{body['id']}"
     assert body["status"] == "new"
-    token = re.fullmatch(rf"http://rt\.example\.org/tickets/{body['id']}\?token=([\w-]+)", body["status_url"]).group(1)
+    token = re.fullmatch(
+        rf"http://rt\.example\.org/tickets/{body['id']}\?token=([\w-]+)", body["status_url"]
+    ).group(1)
     assert len(token) >= 22  # >= 128 bits of url-safe base64
 
     ticket = client.get(f"/api/v1/tickets/{body['id']}?token={token}").get_json()
@@ -40,20 +42,35 @@ def test_filing_answers_201_with_location_number_and_private_status_link(client)
 def test_a_wrong_or_missing_token_looks_like_no_ticket_at_all(client):
     body = file(client)
     missing = client.get("/api/v1/tickets/424242?token=whatever")
-    wrong = client.get(f"/api/v1/tickets/{body['id']}?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+    wrong = client.get(
+        f"/api/v1/tickets/{body['id']}?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    )
     absent = client.get(f"/api/v1/tickets/{body['id']}")
     page = client.get(f"/tickets/{body['id']}?token=nope")
     assert missing.status_code == wrong.status_code == absent.status_code == page.status_code == 404
-    assert missing.get_json() == wrong.get_json() == absent.get_json() == {"error": "ticket not found"}
+    assert (
+        missing.get_json() == wrong.get_json() == absent.get_json() == {"error": "ticket not found"}
+    )
 
 
 def test_invalid_fields_are_all_named(client):
     response = client.post(
         "/api/v1/tickets",
-        json=valid_ticket(type="access", security_needs="", title="", requester={"name": "A", "email": "nope"}, colour="red"),
+        json=valid_ticket(
+            type="access",
+            security_needs="",
+            title="",
+            requester={"name": "A", "email": "nope"},
+            colour="red",
+        ),
     )
     assert response.status_code == 422
-    assert set(response.get_json()["errors"]) == {"security_needs", "title", "requester.email", "colour"}
+    assert set(response.get_json()["errors"]) == {
+        "security_needs",
+        "title",
+        "requester.email",
+        "colour",
+    }
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"", b"\xff\xfe"])
@@ -65,7 +82,9 @@ def test_malformed_json_is_400(client, body):
 
 @pytest.mark.parametrize("body", [[], "text", 3, None, {"requester": [1]}])
 def test_json_that_is_not_a_ticket_is_422(client, body):
-    response = client.post("/api/v1/tickets", data=json.dumps(body), content_type="application/json")
+    response = client.post(
+        "/api/v1/tickets", data=json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"]
 
@@ -108,14 +127,18 @@ def test_the_form_files_a_ticket_and_redirects_to_its_confirmation(client):
     confirmation = client.get(response.headers["Location"])
     assert confirmation.status_code == 200
     number = re.search(r"Ticket #(\d+) filed", confirmation.text).group(1)
-    link = re.search(r'href="(http://rt\.example\.org/tickets/\d+\?token=[\w-]+)"', confirmation.text).group(1)
+    link = re.search(
+        r'href="(http://rt\.example\.org/tickets/\d+\?token=[\w-]+)"', confirmation.text
+    ).group(1)
     status = client.get(link.removeprefix("http://rt.example.org"))
     assert f"Ticket #{number}:" in status.text
     assert "The replica lags less than 60 s" in status.text
 
 
 def test_a_rejected_form_keeps_what_was_typed_and_marks_each_bad_field(client):
-    typed = form_fields(requester_email="ana-at-example", drop_dead_date="2020-01-01", title='Quote " and <tag>')
+    typed = form_fields(
+        requester_email="ana-at-example", drop_dead_date="2020-01-01", title='Quote " and <tag>'
+    )
     response = client.post("/tickets/new", data=typed)
     assert response.status_code == 422
     page = response.text

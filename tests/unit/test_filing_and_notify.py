@@ -23,7 +23,14 @@ def tickets():
 
 
 def file(tickets, flow, clock, **overrides):
-    return file_ticket(valid_ticket(**overrides), tickets=tickets, flow=flow, clock=clock, secret_key=SECRET, source="api")
+    return file_ticket(
+        valid_ticket(**overrides),
+        tickets=tickets,
+        flow=flow,
+        clock=clock,
+        secret_key=SECRET,
+        source="api",
+    )
 
 
 def notify_deps(tickets, flow, clock, mailer=None, ledger=None):
@@ -45,7 +52,11 @@ def test_filing_stores_a_new_ticket_with_one_filed_event(tickets, flow, clock):
     assert stored.token_digest == token_digest(filed.token)
     assert filed.token not in repr(stored)  # only the digest is kept
     [event] = tickets.history(stored.number)
-    assert (event.kind, event.public, event.actor) == (TICKET_FILED, True, "requester:ana@example.org")
+    assert (event.kind, event.public, event.actor) == (
+        TICKET_FILED,
+        True,
+        "requester:ana@example.org",
+    )
 
 
 def test_filing_numbers_tickets_in_sequence(tickets, flow, clock):
@@ -70,7 +81,10 @@ def test_the_requester_and_the_team_are_acknowledged(tickets, flow, clock):
 
     [to_requester] = mailer.to("ana@example.org")
     assert f"#{filed.ticket.number}]" in to_requester.subject
-    assert f"http://rt.example.org/tickets/{filed.ticket.number}?token={filed.token}" in to_requester.text
+    assert (
+        f"http://rt.example.org/tickets/{filed.ticket.number}?token={filed.token}"
+        in to_requester.text
+    )
     [to_team] = mailer.to("techops@example.org")
     assert "A MySQL read replica" in to_team.text
     assert "The replica lags less than 60 s" in to_team.text
@@ -89,7 +103,10 @@ def test_an_event_delivered_twice_sends_each_mail_once_and_acknowledges_once(tic
     handle_event(event, deps)
     handle_event(event, deps)
     assert len(deps.mailer.outbox) == 2
-    assert [e.kind for e in tickets.history(filed.ticket.number)] == [TICKET_FILED, TICKET_ACKNOWLEDGED]
+    assert [e.kind for e in tickets.history(filed.ticket.number)] == [
+        TICKET_FILED,
+        TICKET_ACKNOWLEDGED,
+    ]
 
 
 def test_a_failed_send_is_retried_and_what_went_out_is_not_sent_again(tickets, flow, clock):

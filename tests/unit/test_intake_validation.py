@@ -41,14 +41,23 @@ def test_every_bad_field_is_named_at_once(flow):
         ),
         flow,
     )
-    assert set(errors) == {"type", "title", "requester.name", "requester.email", "drop_dead_date", "colour"}
+    assert set(errors) == {
+        "type",
+        "title",
+        "requester.name",
+        "requester.email",
+        "drop_dead_date",
+        "colour",
+    }
     assert "general" in errors["type"]  # the message lists the known types
     assert errors["colour"] == "is not a known field"
     assert "ISO date" in errors["drop_dead_date"]
 
 
 def test_dates_in_the_past_are_refused(flow):
-    errors = errors_for(valid_ticket(drop_dead_date="2026-11-26", nice_to_have_date="2026-11-01"), flow)
+    errors = errors_for(
+        valid_ticket(drop_dead_date="2026-11-26", nice_to_have_date="2026-11-01"), flow
+    )
     assert errors == {
         "drop_dead_date": "must not be in the past",
         "nice_to_have_date": "must not be in the past",
@@ -56,19 +65,27 @@ def test_dates_in_the_past_are_refused(flow):
 
 
 def test_today_is_not_in_the_past(flow):
-    draft = validate_draft(valid_ticket(drop_dead_date="2026-11-27", nice_to_have_date="2026-11-27"), flow=flow, today=TODAY)
+    draft = validate_draft(
+        valid_ticket(drop_dead_date="2026-11-27", nice_to_have_date="2026-11-27"),
+        flow=flow,
+        today=TODAY,
+    )
     assert draft.drop_dead_date == TODAY
 
 
 def test_nice_to_have_may_not_come_after_drop_dead(flow):
-    errors = errors_for(valid_ticket(drop_dead_date="2026-12-01", nice_to_have_date="2026-12-02"), flow)
+    errors = errors_for(
+        valid_ticket(drop_dead_date="2026-12-01", nice_to_have_date="2026-12-02"), flow
+    )
     assert errors == {"nice_to_have_date": "must not be after the drop-dead date"}
 
 
 def test_required_fields_depend_on_the_ticket_type(flow):
     access = valid_ticket(type="access", security_needs="")
     assert errors_for(access, flow) == {"security_needs": "is required for access request tickets"}
-    hardware = valid_ticket(type="hardware", capacity_needs=" ", drop_dead_date=None, nice_to_have_date=None)
+    hardware = valid_ticket(
+        type="hardware", capacity_needs=" ", drop_dead_date=None, nice_to_have_date=None
+    )
     assert set(errors_for(hardware, flow)) == {"capacity_needs", "drop_dead_date"}
     # A general request needs neither.
     validate_draft(valid_ticket(security_needs="", capacity_needs=""), flow=flow, today=TODAY)
@@ -77,12 +94,20 @@ def test_required_fields_depend_on_the_ticket_type(flow):
 def test_an_incomplete_ticket_can_be_accepted_for_triage_to_complete(flow):
     data = valid_ticket(type="access", security_needs="", acceptance_criteria=[])
     draft = validate_draft(data, flow=flow, today=TODAY, require_complete=False)
-    assert missing_fields(draft.model_dump(), flow.ticket_type("access")) == ["acceptance_criteria", "security_needs"]
+    assert missing_fields(draft.model_dump(), flow.ticket_type("access")) == [
+        "acceptance_criteria",
+        "security_needs",
+    ]
 
 
 def test_lengths_are_bounded(flow):
     errors = errors_for(
-        valid_ticket(title="x" * 201, requirements="y" * 10_001, acceptance_criteria=["z" * 501], dependencies=["d"] * 51),
+        valid_ticket(
+            title="x" * 201,
+            requirements="y" * 10_001,
+            acceptance_criteria=["z" * 501],
+            dependencies=["d"] * 51,
+        ),
         flow,
     )
     assert set(errors) == {"title", "requirements", "acceptance_criteria", "dependencies"}
@@ -91,7 +116,10 @@ def test_lengths_are_bounded(flow):
 
 def test_lists_may_come_as_one_statement_per_line(flow):
     draft = validate_draft(
-        valid_ticket(acceptance_criteria="- replica exists\n\n* analysts log in\n  lag < 60 s  ", dependencies="storage order\n"),
+        valid_ticket(
+            acceptance_criteria="- replica exists\n\n* analysts log in\n  lag < 60 s  ",
+            dependencies="storage order\n",
+        ),
         flow=flow,
         today=TODAY,
     )
@@ -119,7 +147,12 @@ def test_wrong_types_are_field_errors(flow, field, value):
 
 
 def test_missing_fields_reports_blank_values_in_config_order(flow):
-    values = {"type": "access", "title": "x", "requirements": " ", "requester": {"name": "A", "email": ""}}
+    values = {
+        "type": "access",
+        "title": "x",
+        "requirements": " ",
+        "requester": {"name": "A", "email": ""},
+    }
     assert missing_fields(values, flow.ticket_type("access")) == [
         "requirements",
         "requester.email",

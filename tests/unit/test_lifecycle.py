@@ -10,7 +10,10 @@ from services.domain.lifecycle import Action, Status, next_status
 S = Status
 # Written out by hand from the life-cycle in DESIGN.md, independently of TRANSITIONS.
 LEGAL: dict[tuple[Action, Status], Status] = {
-    **{(Action.ACKNOWLEDGE, s): s for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)},
+    **{
+        (Action.ACKNOWLEDGE, s): s
+        for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
+    },
     (Action.REQUEST_INFO, S.NEW): S.NEEDS_INFO,
     (Action.REQUEST_INFO, S.TRIAGED): S.NEEDS_INFO,
     (Action.ADD_INFO, S.NEEDS_INFO): S.NEW,
@@ -32,7 +35,10 @@ LEGAL: dict[tuple[Action, Status], Status] = {
     (Action.RETURN_TO_TRIAGE, S.IN_PROGRESS): S.TRIAGED,
     (Action.RETURN_TO_TRIAGE, S.POSTPONED): S.TRIAGED,
     **{(Action.SPLIT, s): s for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS)},
-    **{(Action.REJECT, s): S.REJECTED for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)},
+    **{
+        (Action.REJECT, s): S.REJECTED
+        for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
+    },
     (Action.RESOLVE, S.ASSIGNED): S.RESOLVED,
     (Action.RESOLVE, S.IN_PROGRESS): S.RESOLVED,
     (Action.REOPEN, S.RESOLVED): S.TRIAGED,
@@ -50,7 +56,9 @@ def test_each_action_from_each_status_is_legal_exactly_as_designed(action, statu
     if (action, status) in LEGAL:
         assert next_status(status, action) == LEGAL[(action, status)]
     else:
-        with pytest.raises(IllegalTransition, match=f"cannot {action.value} a ticket that is {status.value}"):
+        with pytest.raises(
+            IllegalTransition, match=f"cannot {action.value} a ticket that is {status.value}"
+        ):
             next_status(status, action)
 
 

@@ -22,12 +22,24 @@ def stream_record(image: dict, seq: str, name: str = "INSERT") -> dict:
         "eventID": seq,
         "eventName": name,
         "eventSource": "aws:dynamodb",
-        "dynamodb": {"Keys": {k: image[k] for k in ("pk", "sk")}, "NewImage": image, "SequenceNumber": seq, "StreamViewType": "NEW_IMAGE"},
+        "dynamodb": {
+            "Keys": {k: image[k] for k in ("pk", "sk")},
+            "NewImage": image,
+            "SequenceNumber": seq,
+            "StreamViewType": "NEW_IMAGE",
+        },
     }
 
 
 def event_image(n: int, kind: str = "ticket.filed") -> tuple[Event, dict]:
-    event = Event(ticket=n, kind=kind, at=datetime(2026, 11, 27, 10, n, tzinfo=UTC), actor="requester:a@example.org", public=True, data={"source": "web", "n": n})
+    event = Event(
+        ticket=n,
+        kind=kind,
+        at=datetime(2026, 11, 27, 10, n, tzinfo=UTC),
+        actor="requester:a@example.org",
+        public=True,
+        data={"source": "web", "n": n},
+    )
     return event, event_to_item(MODELS, event, seq=1).serialize()
 
 
@@ -43,7 +55,12 @@ def test_event_items_become_messages_and_other_items_pass_by(publisher):
     e1, img1 = event_image(1)
     e2, img2 = event_image(2, "ticket.acknowledged")
     ticket_image = {"pk": {"S": ticket_pk(1)}, "sk": {"S": "META"}, "status": {"S": "new"}}
-    records = [stream_record(img1, "100"), stream_record(ticket_image, "101"), stream_record(img2, "102"), stream_record(img1, "103", name="MODIFY")]
+    records = [
+        stream_record(img1, "100"),
+        stream_record(ticket_image, "101"),
+        stream_record(img2, "102"),
+        stream_record(img1, "103", name="MODIFY"),
+    ]
     assert relay_handler.handler({"Records": records}, None) == {"batchItemFailures": []}
     assert publisher.published == [e1.to_message(), e2.to_message()]
     assert Event.from_message(publisher.published[0]) == e1
@@ -52,7 +69,9 @@ def test_event_items_become_messages_and_other_items_pass_by(publisher):
 def test_a_refused_publish_reports_the_first_unpublished_record(publisher):
     publisher.fail = True
     records = [stream_record(event_image(n)[1], str(200 + n)) for n in range(1, 13)]
-    assert relay_handler.handler({"Records": records}, None) == {"batchItemFailures": [{"itemIdentifier": "201"}]}
+    assert relay_handler.handler({"Records": records}, None) == {
+        "batchItemFailures": [{"itemIdentifier": "201"}]
+    }
 
 
 def test_a_second_chunk_failure_keeps_the_first_chunk_published(publisher, monkeypatch):
@@ -66,6 +85,8 @@ def test_a_second_chunk_failure_keeps_the_first_chunk_published(publisher, monke
 
     monkeypatch.setattr(publisher, "publish", publish)
     records = [stream_record(event_image(n)[1], str(300 + n)) for n in range(1, 13)]
-    assert relay_handler.handler({"Records": records}, None) == {"batchItemFailures": [{"itemIdentifier": "311"}]}
+    assert relay_handler.handler({"Records": records}, None) == {
+        "batchItemFailures": [{"itemIdentifier": "311"}]
+    }
     assert calls == [10, 2]
     assert len(publisher.published) == 10
