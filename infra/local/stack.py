@@ -85,7 +85,6 @@ class EmbeddedStack:
                 "RTFLOW_TABLE_NAME": self.outputs["TicketsTableName"],
                 "RTFLOW_NOTIFY_QUEUE_URL": self.outputs["NotifyQueueUrl"],
                 "RTFLOW_BASE_URL": os.environ.get("RTFLOW_BASE_URL", self.base_url),
-                "RTFLOW_MAIL_TRANSPORT": "ses",
             }
         )
         # A fresh secret per run is fine: the emulator's data lives only as long as the run.

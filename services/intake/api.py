@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request, url_for
+from werkzeug.exceptions import BadRequest
 
 from .filing import file_ticket
 from .openapi import openapi_document
@@ -38,7 +39,10 @@ def ticket_types():
 def create_ticket():
     c = current_app.extensions["rtflow"]
     # force: a client that forgets the Content-Type still gets its JSON read (or a 400).
-    data = request.get_json(force=True)
+    try:
+        data = request.get_json(force=True)
+    except RecursionError:  # nesting deep enough to exhaust the parser is malformed too
+        raise BadRequest() from None
     filed = file_ticket(
         data,
         tickets=c.tickets,

@@ -1,0 +1,83 @@
+"""The embedded stack as a running process, and the fixtures the end-to-end tests share.
+
+One `rtflow run` serves the whole session (it takes a few seconds to start); every test files
+its own tickets with unique titles and addresses, so no test depends on another's data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from .stack_process import RunningStack, clean_env, free_port, start_stack
+
+
+@pytest.fixture(scope="session")
+def running_stack() -> Iterator[RunningStack]:
+    port = free_port()
+    running = start_stack(["--port", str(port)], port, clean_env())
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(running_stack: RunningStack) -> str:
+    """The base URL of the session's embedded stack."""
+    return running_stack.base_url
+
+
+@pytest.fixture(scope="session")
+def stack_info(stack: str) -> dict[str, Any]:
+    """/dev/stack.json: the emulator endpoint, region and the resources' names."""
+    r = requests.get(f"{stack}/dev/stack.json", timeout=10)
+    r.raise_for_status()
+    return r.json()
+
+
+@pytest.fixture(scope="session")
+def mail(stack: str) -> Callable[[], list[dict[str, Any]]]:
+    """Every captured mail so far."""
+
+    def messages() -> list[dict[str, Any]]:
+        r = requests.get(f"{stack}/dev/mail.json", timeout=10)
+        r.raise_for_status()
+        return r.json()["messages"]
+
+    return messages
+
+
+@pytest.fixture(scope="session")
+def wait_for_mail(mail) -> Callable[..., list[dict[str, Any]]]:
+    """wait_for_mail(predicate, timeout=10, count=1): the captured mails matching `predicate`,
+    as soon as there are at least `count` of them; fails after `timeout` seconds."""
+
+    def wait(
+        predicate: Callable[[dict[str, Any]], bool], timeout: float = 10, count: int = 1
+    ) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while True:
+            messages = mail()
+            found = [m for m in messages if predicate(m)]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                seen = "\n".join(f"  {m['to']} {m['subject']!r}" for m in messages[-20:])
+                raise AssertionError(
+                    f"expected {count} matching mail(s) within {timeout}s, found {len(found)}; "
+                    f"the last mails captured:\n{seen or '  (none)'}"
+                )
+            time.sleep(0.2)
+
+    return wait
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    with requests.Session() as s:
+        yield s
