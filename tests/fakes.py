@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import itertools
 from datetime import UTC, datetime, timedelta
 
-from services.domain.errors import Conflict, TicketNotFound
+from services.domain.errors import Conflict, NotDone, TicketNotFound, WipLimitReached
 from services.domain.events import Event
+from services.domain.lifecycle import Status
 from services.domain.mail import Mail
-from services.domain.ticket import Ticket
+from services.domain.ticket import FINISHED, Change, Ticket
 
 
 class FixedClock:
@@ -24,36 +24,75 @@ class FixedClock:
 
 
 class FakeTicketRepository:
+    """The repository's contract in memory: all-or-nothing changes, version checks, WIP
+    counters with limits, and finished-ticket checks."""
+
     def __init__(self):
         self.tickets: dict[int, Ticket] = {}
         self.events: dict[int, list[Event]] = {}
-        self._numbers = itertools.count(1)
+        self.wip: dict[str, int] = {}
+        self._last = 0
 
-    def next_number(self) -> int:
-        return next(self._numbers)
+    def next_number(self, count: int = 1) -> int:
+        self._last += count
+        return self._last
 
     def add(self, ticket: Ticket, event: Event) -> None:
-        if ticket.number in self.tickets:
-            raise Conflict(f"ticket {ticket.number} exists")
-        ticket.version = 1
-        self.tickets[ticket.number] = copy.deepcopy(ticket)
-        self.events[ticket.number] = [event]
+        self.save(ticket, Change(event))
 
-    def save(self, ticket: Ticket, event: Event) -> None:
-        stored = self.tickets[ticket.number]
-        if stored.version != ticket.version:
-            raise Conflict(f"ticket {ticket.number} was changed by someone else")
-        ticket.version += 1
+    def _check(self, ticket: Ticket, change: Change, wip: dict[str, int]) -> None:
+        stored = self.tickets.get(ticket.number)
+        if (stored.version if stored else None) != ticket.version:
+            raise Conflict(f"ticket #{ticket.number} was changed by someone else")
+        for w in change.wip:
+            wip[w.member] = wip.get(w.member, 0) + w.delta
+            if w.limit is not None and w.delta > 0 and wip[w.member] > w.limit:
+                raise WipLimitReached(w.member, w.limit)
+        for n in change.require_finished:
+            if n not in self.tickets or self.tickets[n].status not in FINISHED:
+                raise NotDone(f"ticket #{n} is not finished yet")
+
+    def _apply(self, ticket: Ticket, change: Change) -> None:
+        ticket.version = (ticket.version or 0) + 1
         self.tickets[ticket.number] = copy.deepcopy(ticket)
-        self.events[ticket.number].append(event)
+        self.events.setdefault(ticket.number, []).append(change.event)
+
+    def save(self, ticket: Ticket, change: Change | Event) -> None:
+        self.save_split(ticket, change if isinstance(change, Change) else Change(change), [])
+
+    def save_split(self, parent: Ticket, change: Change, children) -> None:
+        wip = dict(self.wip)
+        for ticket, c in [(parent, change), *children]:
+            self._check(ticket, c, wip)
+        for ticket, c in [(parent, change), *children]:
+            self._apply(ticket, c)
+        self.wip = wip
 
     def get(self, number: int) -> Ticket:
         if number not in self.tickets:
             raise TicketNotFound(number)
         return copy.deepcopy(self.tickets[number])
 
+    def get_many(self, numbers) -> dict[int, Ticket]:
+        return {n: self.get(n) for n in numbers if n in self.tickets}
+
     def history(self, number: int) -> list[Event]:
         return list(self.events.get(number, []))
+
+    def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
+        found = [t for t in self.tickets.values() if t.status == status]
+        return [copy.deepcopy(t) for t in sorted(found, key=lambda t: t.created_at)][:limit]
+
+    def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
+        found = [t for t in self.tickets.values() if t.owner == member and t.is_open]
+        return [copy.deepcopy(t) for t in sorted(found, key=lambda t: t.created_at)][:limit]
+
+    def escalated(self, limit: int = 200) -> list[Ticket]:
+        found = [t for t in self.tickets.values() if t.escalation and t.is_open]
+        return [copy.deepcopy(t) for t in sorted(found, key=lambda t: t.created_at)][:limit]
+
+    def open_counts(self, members) -> dict[str, int]:
+        return {m: self.wip.get(m, 0) for m in members}
 
 
 class FakeMailLedger:

@@ -52,6 +52,12 @@ class Container:
         return DynamoTicketRepository(self.models)
 
     @cached_property
+    def staff_tokens(self):
+        from .dynamo import DynamoStaffTokens
+
+        return DynamoStaffTokens(self.models, self.clock)
+
+    @cached_property
     def mail_ledger(self):
         from .dynamo import DynamoMailLedger
 

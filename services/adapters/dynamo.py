@@ -8,6 +8,8 @@ Items, one partition per ticket:
                                                the clocks of the writers said
   pk=TICKET#<n>  sk=MAIL#<event id>#<to>       mail ledger: one mail per event and recipient
   pk=COUNTER     sk=TICKET                     the ticket-number counter
+  pk=MEMBER#<id> sk=WIP                        a member's open owned tickets (WIP limits)
+  pk=STAFF#<id>  sk=TOKEN#<sha256>             a staff API token, by digest only
 
 GSI keys live only on the ticket item. status_key is one partition per status: fine for a
 team's queue (thousands of open tickets); shard it as status#0..N when one status nears
@@ -19,8 +21,10 @@ builds a client at import time, and tests can point them at any table.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from functools import cached_property
 
 from pynamodb.attributes import (
@@ -38,11 +42,13 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from services.domain.errors import Conflict, TicketNotFound
+from services.domain.errors import Conflict, NotDone, TicketNotFound, WipLimitReached
 from services.domain.events import Event
 from services.domain.intake import Requester
 from services.domain.lifecycle import Status
-from services.domain.ticket import Ticket
+from services.domain.ticket import FINISHED, Change, Escalation, Ticket, WipChange
+from services.domain.tokens import token_digest
+from services.domain.triage_rules import Complexity
 
 META = "META"
 EVENT_PREFIX = "EVENT#"
@@ -83,6 +89,15 @@ class _RequesterIndex(GlobalSecondaryIndex):
     sort_at = UnicodeAttribute(range_key=True)
 
 
+class _EscalationIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by-escalation"
+        projection = AllProjection()
+
+    escalation_key = UnicodeAttribute(hash_key=True)
+    sort_at = UnicodeAttribute(range_key=True)
+
+
 class _TimerIndex(GlobalSecondaryIndex):
     class Meta:
         index_name = "by-next-timer"
@@ -120,6 +135,17 @@ class TicketItemBase(_Item):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     acknowledged_at = UTCDateTimeAttribute(null=True)
+    status_since = UTCDateTimeAttribute(null=True)
+    owner = UnicodeAttribute(null=True)
+    # JSON text: small values read whole.
+    complexity = UnicodeAttribute(null=True)
+    escalation = UnicodeAttribute(null=True)
+    skills = ListAttribute(of=UnicodeAttribute, null=True)
+    missing = ListAttribute(of=UnicodeAttribute, null=True)
+    eta = UnicodeAttribute(null=True)
+    parent = NumberAttribute(null=True)
+    children = ListAttribute(of=NumberAttribute, null=True)
+    depends_on = ListAttribute(of=NumberAttribute, null=True)
     token_salt = UnicodeAttribute()
     token_digest = UnicodeAttribute()
     version = VersionAttribute()
@@ -128,6 +154,7 @@ class TicketItemBase(_Item):
     status_key = UnicodeAttribute(null=True)
     owner_key = UnicodeAttribute(null=True)
     requester_key = UnicodeAttribute(null=True)
+    escalation_key = UnicodeAttribute(null=True)
     sort_at = UnicodeAttribute(null=True)
     timer_key = UnicodeAttribute(null=True)
     timer_at = UnicodeAttribute(null=True)
@@ -135,6 +162,7 @@ class TicketItemBase(_Item):
     by_status = _StatusIndex()
     by_owner = _OwnerIndex()
     by_requester = _RequesterIndex()
+    by_escalation = _EscalationIndex()
     by_next_timer = _TimerIndex()
 
 
@@ -158,6 +186,16 @@ class CounterItemBase(_Item):
     value = NumberAttribute(default=0)
 
 
+class WipItemBase(_Item):
+    open_count = NumberAttribute(default=0)
+
+
+class StaffTokenItemBase(_Item):
+    member = UnicodeAttribute()
+    label = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
 class TableModels:
     """The item classes bound to one table and endpoint."""
 
@@ -176,6 +214,8 @@ class TableModels:
         self.Event = bind(EventItemBase)
         self.MailLedger = bind(MailLedgerItemBase)
         self.Counter = bind(CounterItemBase)
+        self.Wip = bind(WipItemBase)
+        self.StaffToken = bind(StaffTokenItemBase)
 
     @cached_property
     def connection(self) -> Connection:
@@ -203,15 +243,48 @@ def ticket_to_item(models: TableModels, t: Ticket) -> Model:
         created_at=t.created_at,
         updated_at=t.updated_at,
         acknowledged_at=t.acknowledged_at,
+        status_since=t.status_since,
+        owner=t.owner,
+        complexity=json.dumps(dataclasses.asdict(t.complexity)) if t.complexity else None,
+        escalation=_escalation_json(t.escalation),
+        skills=list(t.skills) or None,
+        missing=list(t.missing) or None,
+        eta=_iso(t.eta),
+        parent=t.parent,
+        children=list(t.children) or None,
+        depends_on=list(t.depends_on) or None,
         token_salt=t.token_salt,
         token_digest=t.token_digest,
         status_key=f"STATUS#{t.status.value}",
+        # Only open tickets count against their owner and show in "my tickets".
+        owner_key=f"OWNER#{t.owner}" if t.owner and t.is_open else None,
         requester_key=f"REQUESTER#{t.requester.email}",
+        escalation_key="ESCALATED" if t.escalation and t.is_open else None,
         sort_at=f"{t.created_at.isoformat()}#{t.number:010d}",
     )
     if t.version is not None:
         item.version = t.version
     return item
+
+
+def _escalation_json(e: Escalation | None) -> str | None:
+    if e is None:
+        return None
+    return json.dumps({"to": e.to, "by": e.by, "reason": e.reason, "at": e.at.isoformat()})
+
+
+def _escalation(text: str | None) -> Escalation | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return Escalation(data["to"], data["by"], data["reason"], datetime.fromisoformat(data["at"]))
+
+
+def _complexity(text: str | None) -> Complexity | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return Complexity(data["size"], int(data["points"]), tuple(data["reasons"]))
 
 
 def item_to_ticket(item: Model) -> Ticket:
@@ -235,6 +308,16 @@ def item_to_ticket(item: Model) -> Ticket:
         created_at=item.created_at,
         updated_at=item.updated_at,
         acknowledged_at=item.acknowledged_at,
+        status_since=item.status_since,
+        owner=item.owner,
+        complexity=_complexity(item.complexity),
+        escalation=_escalation(item.escalation),
+        skills=list(item.skills or []),
+        missing=list(item.missing or []),
+        eta=date.fromisoformat(item.eta) if item.eta else None,
+        parent=int(item.parent) if item.parent is not None else None,
+        children=[int(n) for n in item.children or []],
+        depends_on=[int(n) for n in item.depends_on or []],
         token_salt=item.token_salt,
         token_digest=item.token_digest,
         version=item.version,
@@ -278,41 +361,106 @@ def _is_condition_failure(error: TransactWriteError | PutError) -> bool:
     return error.cause_response_code == "ConditionalCheckFailedException"
 
 
+class _Transaction:
+    """Builds one TransactWriteItems and remembers what each item stands for, so a cancelled
+    transaction becomes the right domain error."""
+
+    def __init__(self, models: TableModels):
+        self.models = models
+        self.ops: list[tuple[str, tuple, dict]] = []
+        self.meanings: list[Exception] = []
+
+    def _add(self, op: str, meaning: Exception, *args, **kwargs) -> None:
+        self.ops.append((op, args, kwargs))
+        self.meanings.append(meaning)
+
+    def put_ticket(self, ticket: Ticket, event: Event) -> Model:
+        item = ticket_to_item(self.models, ticket)
+        conflict = Conflict(
+            f"ticket #{ticket.number} was changed by someone else; reload and retry"
+        )
+        # The version condition (attribute_not_exists on create) is added by pynamodb.
+        self._add("save", conflict, item)
+        seq = (ticket.version or 0) + 1
+        event_item = event_to_item(self.models, event, seq)
+        self._add("save", conflict, event_item, condition=self.models.Event.pk.does_not_exist())
+        return item
+
+    def move_wip(self, change: WipChange) -> None:
+        Wip = self.models.Wip
+        condition = None
+        if change.limit is not None and change.delta > 0:
+            condition = Wip.open_count.does_not_exist() | (
+                Wip.open_count <= change.limit - change.delta
+            )
+        item = Wip(f"MEMBER#{change.member}", "WIP")
+        meaning = WipLimitReached(change.member, change.limit or 0)
+        self._add(
+            "update", meaning, item, actions=[Wip.open_count.add(change.delta)], condition=condition
+        )
+
+    def require_finished(self, number: int) -> None:
+        T = self.models.Ticket
+        finished = T.status.is_in(*(s.value for s in FINISHED))
+        meaning = NotDone(f"ticket #{number} is not finished yet")
+        self._add("condition_check", meaning, T, ticket_pk(number), META, condition=finished)
+
+    def change(self, ticket: Ticket, change: Change) -> Model:
+        item = self.put_ticket(ticket, change.event)
+        for wip in change.wip:
+            self.move_wip(wip)
+        for number in change.require_finished:
+            self.require_finished(number)
+        return item
+
+    def commit(self) -> None:
+        try:
+            with TransactWrite(connection=self.models.connection) as tx:
+                for op, args, kwargs in self.ops:
+                    getattr(tx, op)(*args, **kwargs)
+        except TransactWriteError as e:
+            reasons = getattr(e, "cancellation_reasons", None) or []
+            for meaning, reason in zip(self.meanings, reasons, strict=False):
+                if reason is not None and reason.code == "ConditionalCheckFailed":
+                    raise meaning from None
+            if any(r is not None and r.code == "TransactionConflict" for r in reasons):
+                raise Conflict("the ticket is being changed by someone else; retry") from None
+            raise
+
+
 class DynamoTicketRepository:
     """TicketRepository on the table; every change is one TransactWriteItems."""
 
     def __init__(self, models: TableModels):
         self.models = models
 
-    def next_number(self) -> int:
-        # One UpdateItem with ADD: atomic under any concurrency, no read first.
+    def next_number(self, count: int = 1) -> int:
+        """The last of `count` new numbers. One UpdateItem with ADD: atomic, no read first."""
         counter = self.models.Counter("COUNTER", "TICKET")
-        counter.update(actions=[self.models.Counter.value.add(1)])
+        counter.update(actions=[self.models.Counter.value.add(count)])
         return int(counter.value)
 
     def add(self, ticket: Ticket, event: Event) -> None:
-        self._write(ticket, event)
+        self.save(ticket, Change(event))
 
-    def save(self, ticket: Ticket, event: Event) -> None:
-        if ticket.version is None:
-            raise ValueError("save() needs a ticket read from the repository; use add()")
-        self._write(ticket, event)
-
-    def _write(self, ticket: Ticket, event: Event) -> None:
-        item = ticket_to_item(self.models, ticket)
-        event_item = event_to_item(self.models, event, seq=(ticket.version or 0) + 1)
-        try:
-            with TransactWrite(connection=self.models.connection) as tx:
-                # The version condition (attribute_not_exists on create) is added by pynamodb.
-                tx.save(item)
-                tx.save(event_item, condition=self.models.Event.pk.does_not_exist())
-        except TransactWriteError as e:
-            if _is_condition_failure(e):
-                raise Conflict(
-                    f"ticket {ticket.number} was changed by someone else; reload and retry"
-                ) from None
-            raise
+    def save(self, ticket: Ticket, change: Change | Event) -> None:
+        if isinstance(change, Event):
+            change = Change(change)
+        tx = _Transaction(self.models)
+        item = tx.change(ticket, change)
+        tx.commit()
         ticket.version = item.version
+
+    def save_split(
+        self, parent: Ticket, change: Change, children: Sequence[tuple[Ticket, Change]]
+    ) -> None:
+        """The parent's split and every new sub-ticket: one transaction (at most 100 items)."""
+        tx = _Transaction(self.models)
+        items = [(parent, tx.change(parent, change))]
+        items += [(child, tx.change(child, child_change)) for child, child_change in children]
+        tx.commit()
+        for ticket, item in items:
+            ticket.version = item.version
 
     def get(self, number: int) -> Ticket:
         try:
@@ -321,11 +469,80 @@ class DynamoTicketRepository:
             raise TicketNotFound(number) from None
         return item_to_ticket(item)
 
+    def get_many(self, numbers: Iterable[int]) -> dict[int, Ticket]:
+        keys = [(ticket_pk(n), META) for n in dict.fromkeys(numbers)]
+        return {int(i.number): item_to_ticket(i) for i in self.models.Ticket.batch_get(keys)}
+
     def history(self, number: int) -> list[Event]:
         items = self.models.Event.query(
             ticket_pk(number), self.models.Event.sk.startswith(EVENT_PREFIX)
         )
         return [item_to_event(i) for i in items]
+
+    # -- queue views: GSI queries, oldest first ------------------------------------------------
+
+    def _query(self, index, key: str, limit: int) -> list[Ticket]:
+        return [item_to_ticket(i) for i in index.query(key, limit=limit)]
+
+    def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
+        return self._query(self.models.Ticket.by_status, f"STATUS#{status.value}", limit)
+
+    def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
+        return self._query(self.models.Ticket.by_owner, f"OWNER#{member}", limit)
+
+    def escalated(self, limit: int = 200) -> list[Ticket]:
+        return self._query(self.models.Ticket.by_escalation, "ESCALATED", limit)
+
+    def open_counts(self, members: Iterable[str]) -> dict[str, int]:
+        """Each member's open owned tickets, from the WIP counters (one BatchGetItem)."""
+        keys = [(f"MEMBER#{m}", "WIP") for m in dict.fromkeys(members)]
+        counts = {m: 0 for m in dict.fromkeys(members)}
+        for item in self.models.Wip.batch_get(keys):
+            counts[item.pk.removeprefix("MEMBER#")] = int(item.open_count or 0)
+        return counts
+
+
+class DynamoStaffTokens:
+    """Staff API tokens: `rtf_<member>_<secret>`; the table keeps only SHA-256 of the secret."""
+
+    def __init__(self, models: TableModels, clock):
+        self.models = models
+        self.clock = clock
+
+    def issue(self, member: str, label: str = "") -> str:
+        import secrets
+
+        secret = secrets.token_urlsafe(32)
+        self.models.StaffToken(
+            f"STAFF#{member}",
+            f"TOKEN#{token_digest(secret)}",
+            member=member,
+            label=label or None,
+            created_at=self.clock.now(),
+        ).save()
+        return f"rtf_{member}_{secret}"
+
+    def verify(self, token: str) -> str | None:
+        """The member a token belongs to, or None (malformed, unknown or revoked)."""
+        prefix, _, rest = token.partition("_")
+        member, _, secret = rest.rpartition("_")
+        if prefix != "rtf" or not member or len(secret) < 20 or len(token) > 200:
+            return None
+        try:
+            self.models.StaffToken.get(f"STAFF#{member}", f"TOKEN#{token_digest(secret)}")
+        except DoesNotExist:
+            return None
+        return member
+
+    def revoke_all(self, member: str) -> int:
+        items = list(
+            self.models.StaffToken.query(
+                f"STAFF#{member}", self.models.StaffToken.sk.startswith("TOKEN#")
+            )
+        )
+        for item in items:
+            item.delete()
+        return len(items)
 
 
 class DynamoMailLedger:

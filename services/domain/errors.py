@@ -38,3 +38,25 @@ class Conflict(DomainError):
 
 class ConfigError(DomainError):
     """The flow config is invalid; the message names the file and every bad entry."""
+
+
+class Unauthorized(DomainError):
+    """No credentials, or credentials nobody issued."""
+
+
+class Forbidden(DomainError):
+    """Known, but this person's role may not do this."""
+
+
+class WipLimitReached(Conflict):
+    def __init__(self, member: str, limit: int):
+        super().__init__(
+            f"{member} already has {limit} open tickets, their WIP limit; finish one first"
+            " (a triager may assign over the limit with an override reason)"
+        )
+        self.member = member
+        self.limit = limit
+
+
+class NotDone(Conflict):
+    """A ticket cannot be resolved while tickets it waits for are open."""

@@ -13,11 +13,43 @@ from typing import Any
 
 TICKET_FILED = "ticket.filed"
 TICKET_ACKNOWLEDGED = "ticket.acknowledged"
+INFO_REQUESTED = "ticket.info-requested"
+INFO_ADDED = "ticket.info-added"
+TRIAGED = "ticket.triaged"
+ASSIGNED = "ticket.assigned"
+STARTED = "ticket.started"
+UPDATED = "ticket.updated"
+ESCALATED = "ticket.escalated"
+ESCALATION_ACCEPTED = "ticket.escalation-accepted"
+ESCALATION_DECLINED = "ticket.escalation-declined"
+RETURNED_TO_TRIAGE = "ticket.returned-to-triage"
+SPLIT = "ticket.split"
+LINKED = "ticket.linked"
+REJECTED = "ticket.rejected"
+RESOLVED = "ticket.resolved"
+REOPENED = "ticket.reopened"
+CLOSED = "ticket.closed"
 
-# What the requester reads in the public history, by event kind.
-PUBLIC_SUMMARIES = {
+# What people read in a history, by event kind.
+SUMMARIES = {
     TICKET_FILED: "Filed",
     TICKET_ACKNOWLEDGED: "Acknowledged: the requester and the team were told",
+    INFO_REQUESTED: "Waiting for more information from the requester",
+    INFO_ADDED: "The requester added information",
+    TRIAGED: "Triaged",
+    ASSIGNED: "Assigned",
+    STARTED: "Work started",
+    UPDATED: "Update",
+    ESCALATED: "Escalated",
+    ESCALATION_ACCEPTED: "Escalation accepted",
+    ESCALATION_DECLINED: "Escalation declined",
+    RETURNED_TO_TRIAGE: "Returned to triage",
+    SPLIT: "Split into sub-tickets",
+    LINKED: "Dependency linked",
+    REJECTED: "Rejected",
+    RESOLVED: "Resolved",
+    REOPENED: "Reopened",
+    CLOSED: "Closed",
 }
 
 
@@ -33,7 +65,7 @@ class Event:
 
     @property
     def summary(self) -> str:
-        return PUBLIC_SUMMARIES.get(self.kind, self.kind)
+        return SUMMARIES.get(self.kind, self.kind)
 
     def to_message(self) -> dict[str, Any]:
         """The JSON-safe form the relay puts on the queues."""

@@ -35,6 +35,8 @@ class TicketType(_Strict):
     required: tuple[str, ...] = ()
     # Security- and access-sensitive types: every ticket of the type is private.
     always_private: bool = False
+    # Skills every ticket of this type needs, on top of those its text matches.
+    skills: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _known_fields(self) -> TicketType:
@@ -83,17 +85,60 @@ class Team(_Strict):
         return self
 
 
+class ComplexityRules(_Strict):
+    """Points for what makes a ticket bigger; the size is read off the total."""
+
+    per_dependency: int = 1
+    security_needs: int = 2
+    capacity_needs: int = 2
+    # Each acceptance criterion beyond this many adds a point.
+    criteria_included: int = 3
+    # A drop-dead date this close (days) adds `drop_dead_points`.
+    drop_dead_within_days: int = 14
+    drop_dead_points: int = 2
+    # Requirements that list this many items or more (lines, bullets) are composite.
+    composite_items: int = 3
+    composite_points: int = 2
+    medium_from: int = 3
+    large_from: int = 6
+
+
+class TriageRules(_Strict):
+    # Text that says nothing: a required field holding only this counts as missing.
+    placeholders: tuple[str, ...] = ("tbd", "tba", "n/a", "na", "none", "-", "?", "todo", "...")
+    # Shortest meaningful text per field (characters, after trimming).
+    min_chars: dict[str, int] = Field(default_factory=lambda: {"requirements": 15})
+    complexity: ComplexityRules = ComplexityRules()
+
+
 class FlowConfig(_Strict):
     team: Team
     ticket_types: tuple[TicketType, ...] = Field(min_length=1)
+    # Skill -> words in a ticket's title or requirements that call for it.
+    skills: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    triage: TriageRules = TriageRules()
 
     @model_validator(mode="after")
-    def _unique_types(self) -> FlowConfig:
+    def _consistent(self) -> FlowConfig:
         names = [t.name for t in self.ticket_types]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"duplicate ticket type(s): {', '.join(duplicates)}")
+        used = {s for t in self.ticket_types for s in t.skills} | {
+            s for m in self.team.members for s in m.skills
+        }
+        unknown = sorted(used - set(self.skills))
+        if unknown:
+            raise ValueError(
+                f"skill(s) {', '.join(unknown)} are used but not declared under `skills`"
+            )
         return self
 
     def ticket_type(self, name: str) -> TicketType | None:
         return next((t for t in self.ticket_types if t.name == name), None)
+
+    def member(self, member_id: str) -> Member | None:
+        return next((m for m in self.team.members if m.id == member_id), None)
+
+    def members_with_role(self, role: str) -> list[Member]:
+        return [m for m in self.team.members if role in m.roles]

@@ -35,8 +35,11 @@ class Action(StrEnum):
     POSTPONE = "postpone"
     WAKE = "wake"
     ESCALATE = "escalate"
+    ACCEPT_ESCALATION = "accept-escalation"
+    DECLINE_ESCALATION = "decline-escalation"
     RETURN_TO_TRIAGE = "return-to-triage"
     SPLIT = "split"
+    LINK = "link"
     REJECT = "reject"
     RESOLVE = "resolve"
     REOPEN = "reopen"
@@ -73,9 +76,13 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.UPDATE: (OWNED, SAME),
     Action.POSTPONE: (OWNED, Status.POSTPONED),
     Action.WAKE: (frozenset({Status.POSTPONED}), PREVIOUS),
-    Action.ESCALATE: (OWNED, Status.ASSIGNED),
+    # Escalating names the engineer asked to take over; the owner changes when they accept.
+    Action.ESCALATE: (OWNED, SAME),
+    Action.ACCEPT_ESCALATION: (OWNED, Status.ASSIGNED),
+    Action.DECLINE_ESCALATION: (OWNED, SAME),
     Action.RETURN_TO_TRIAGE: (OWNED | {Status.POSTPONED}, Status.TRIAGED),
     Action.SPLIT: (OPEN - {Status.POSTPONED}, SAME),
+    Action.LINK: (OPEN, SAME),
     Action.REJECT: (OPEN, Status.REJECTED),
     Action.RESOLVE: (OWNED, Status.RESOLVED),
     Action.REOPEN: (frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED}), Status.TRIAGED),

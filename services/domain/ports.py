@@ -3,31 +3,59 @@ tests use the fakes in tests/fakes.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from .events import Event
+from .lifecycle import Status
 from .mail import Mail
-from .ticket import Ticket
+from .ticket import Change, Ticket
 
 
 class TicketRepository(Protocol):
-    def next_number(self) -> int:
-        """A new ticket number from an atomic counter; never the same twice."""
+    def next_number(self, count: int = 1) -> int:
+        """The last of `count` new ticket numbers from an atomic counter; never reused."""
 
     def add(self, ticket: Ticket, event: Event) -> None:
         """Store a new ticket and its first event in one transaction."""
 
-    def save(self, ticket: Ticket, event: Event) -> None:
-        """Store a change and its event in one transaction; Conflict if the ticket changed
-        since it was read."""
+    def save(self, ticket: Ticket, change: Change) -> None:
+        """Store a change, its event, its WIP moves and checks in one transaction: Conflict if
+        the ticket changed since it was read, WipLimitReached, NotDone."""
+
+    def save_split(
+        self, parent: Ticket, change: Change, children: Sequence[tuple[Ticket, Change]]
+    ) -> None:
+        """A split and its new sub-tickets, in one transaction."""
 
     def get(self, number: int) -> Ticket:
         """The ticket, or TicketNotFound."""
 
+    def get_many(self, numbers: Iterable[int]) -> dict[int, Ticket]: ...
+
     def history(self, number: int) -> list[Event]:
         """The ticket's events, oldest first."""
+
+    def by_status(self, status: Status, limit: int = 200) -> list[Ticket]: ...
+
+    def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
+        """A member's open tickets."""
+
+    def escalated(self, limit: int = 200) -> list[Ticket]:
+        """Open tickets with an unanswered escalation."""
+
+    def open_counts(self, members: Iterable[str]) -> dict[str, int]:
+        """Each member's open owned tickets, as the WIP limits count them."""
+
+
+class StaffTokens(Protocol):
+    def issue(self, member: str, label: str = "") -> str: ...
+
+    def verify(self, token: str) -> str | None:
+        """The member id, or None for a malformed, unknown or revoked token."""
+
+    def revoke_all(self, member: str) -> int: ...
 
 
 class MailLedger(Protocol):

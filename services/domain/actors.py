@@ -1,0 +1,41 @@
+"""Who does something: a staff member (with roles from the flow config), a requester, or a
+part of the system. Every event records its actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .flow import Member
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # "staff" | "requester" | "system"
+    id: str  # member id, requester email, or system component
+    name: str = ""
+    roles: frozenset[str] = frozenset()
+    wip_limit: int = 0
+
+    @classmethod
+    def staff(cls, member: Member) -> Actor:
+        return cls("staff", member.id, member.name, frozenset(member.roles), member.wip_limit)
+
+    @classmethod
+    def requester(cls, email: str, name: str = "") -> Actor:
+        return cls("requester", email.lower(), name)
+
+    @classmethod
+    def system(cls, component: str) -> Actor:
+        return cls("system", component, component)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "staff"
+
+    def has_role(self, *roles: str) -> bool:
+        # Admins may do whatever any staff role may: the break-glass role.
+        return self.is_staff and bool(self.roles & {*roles, "admin"})
