@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from services.domain.errors import Conflict, NotDone, TicketNotFound, WipLimitReached
 from services.domain.events import Event
 from services.domain.lifecycle import Status
-from services.domain.mail import Mail
+from services.domain.mail import Mail, MailNotSent
 from services.domain.ticket import FINISHED, Change, Ticket
 
 
@@ -115,14 +115,20 @@ class FakeMailLedger:
 
 
 class FakeMailer:
-    def __init__(self, fail_for: set[str] | None = None):
+    """Refuses mail to `fail_for` before sending (MailNotSent), and times out after sending to
+    `lost_for` (the outcome unknown to the caller)."""
+
+    def __init__(self, fail_for: set[str] | None = None, lost_for: set[str] | None = None):
         self.outbox: list[Mail] = []
         self.fail_for = set(fail_for or ())
+        self.lost_for = set(lost_for or ())
 
     def send(self, mail: Mail) -> str:
         if self.fail_for & set(mail.to):
-            raise ConnectionError(f"mail server refused {mail.to}")
+            raise MailNotSent(f"mail server refused {mail.to}")
         self.outbox.append(mail)
+        if self.lost_for & set(mail.to):
+            raise TimeoutError("no answer from the mail server")
         return f"msg-{len(self.outbox)}"
 
     def to(self, address: str) -> list[Mail]:

@@ -86,13 +86,8 @@ class StreamPump(_Pump):
             failures = self.handler(event, None).get("batchItemFailures") or []
             if failures:
                 # Like Lambda: checkpoint before the failed record and retry from it.
-                self.iterators[shard_id] = self.client.get_shard_iterator(
-                    StreamArn=self.arn,
-                    ShardId=shard_id,
-                    ShardIteratorType="AT_SEQUENCE_NUMBER",
-                    SequenceNumber=failures[0]["itemIdentifier"],
-                )["ShardIterator"]
-                self.stopping.wait(1.0)
+                self._resume(shard_id, failures[0]["itemIdentifier"])
+                self.stopping.wait(0.5)
             else:
                 self.iterators[shard_id] = page["NextShardIterator"]
         return busy

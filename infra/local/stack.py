@@ -84,6 +84,7 @@ class EmbeddedStack:
             {
                 "RTFLOW_TABLE_NAME": self.outputs["TicketsTableName"],
                 "RTFLOW_NOTIFY_QUEUE_URL": self.outputs["NotifyQueueUrl"],
+                "RTFLOW_TRIAGE_QUEUE_URL": self.outputs["TriageQueueUrl"],
                 "RTFLOW_BASE_URL": os.environ.get("RTFLOW_BASE_URL", self.base_url),
             }
         )
@@ -95,11 +96,13 @@ class EmbeddedStack:
 
         from services.notify import handler as notify
         from services.relay import handler as relay
+        from services.triage import handler as triage
 
         streams = boto3.client("dynamodbstreams", endpoint_url=self.endpoint, region_name=REGION)
         sqs = boto3.client("sqs", endpoint_url=self.endpoint, region_name=REGION)
         self._pumps = [
             StreamPump(streams, self.outputs["TicketsTableStreamArn"], relay.handler, REGION),
+            QueuePump(sqs, self.outputs["TriageQueueUrl"], triage.handler, REGION, "triage"),
             QueuePump(sqs, self.outputs["NotifyQueueUrl"], notify.handler, REGION, "notify"),
         ]
         for pump in self._pumps:

@@ -23,13 +23,15 @@ class Container:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
 
-    def client(self, service: str) -> Any:
-        import boto3  # deferred: the web app's cold start should not pay for it twice
+    def client(self, service: str, **config: Any) -> Any:
+        import boto3  # deferred: nothing is built at import time
+        from botocore.config import Config
 
         return boto3.session.Session().client(
             service,
             region_name=self.settings.aws_region,
             endpoint_url=self.settings.aws_endpoint_url,
+            config=Config(**config) if config else None,
         )
 
     @cached_property
@@ -77,13 +79,25 @@ class Container:
                 username=s.smtp_username,
                 password=s.smtp_password,
             )
-        return SesMailer(self.client("sesv2"), s.mail_from)
+        # No automatic retries: a timed-out send may have gone out, and a retry would send it
+        # twice. The queue retries what certainly failed.
+        return SesMailer(self.client("sesv2", retries={"total_max_attempts": 1}), s.mail_from)
 
     @cached_property
     def publisher(self):
         from .queues import SqsEventPublisher
 
-        return SqsEventPublisher(self.client("sqs"), self.settings.notify_queue_url)
+        return SqsEventPublisher(self.sqs, self.settings.notify_queue_url)
+
+    @cached_property
+    def triage_publisher(self):
+        from .queues import SqsEventPublisher
+
+        return SqsEventPublisher(self.sqs, self.settings.triage_queue_url)
+
+    @cached_property
+    def sqs(self):
+        return self.client("sqs")
 
 
 def build(settings: Settings | None = None, **overrides: Any) -> Container:

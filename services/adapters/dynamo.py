@@ -568,11 +568,16 @@ class DynamoMailLedger:
         return True
 
     def release(self, ticket: int, event_id: str, recipient: str) -> None:
-        self.models.MailLedger(*self._key(ticket, event_id, recipient)).delete()
+        # Never release a mail that is recorded as sent.
+        item = self.models.MailLedger(*self._key(ticket, event_id, recipient))
+        item.delete(condition=self.models.MailLedger.message_id.does_not_exist())
 
     def mark_sent(self, ticket: int, event_id: str, recipient: str, message_id: str) -> None:
         item = self.models.MailLedger(*self._key(ticket, event_id, recipient))
-        item.update(actions=[self.models.MailLedger.message_id.set(message_id)])
+        item.update(
+            actions=[self.models.MailLedger.message_id.set(message_id)],
+            condition=self.models.MailLedger.pk.exists(),
+        )
 
 
 def event_from_stream_image(image: dict) -> Event | None:

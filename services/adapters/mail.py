@@ -6,14 +6,14 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from services.domain.mail import Mail
+from services.domain.mail import Mail, MailNotSent
 
 
 def to_mime(mail: Mail, sender: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = ", ".join(mail.to)
-    msg["Subject"] = mail.subject
+    msg["Subject"] = " ".join(mail.subject.split())  # a header is one line
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
     for name, value in mail.headers.items():
@@ -30,12 +30,18 @@ class SesMailer:
         self.sender = sender
 
     def send(self, mail: Mail) -> str:
+        from botocore.exceptions import ClientError, EndpointConnectionError
+
         msg = to_mime(mail, self.sender)
-        response = self.client.send_email(
-            FromEmailAddress=self.sender,
-            Destination={"ToAddresses": list(mail.to)},
-            Content={"Raw": {"Data": msg.as_bytes()}},
-        )
+        try:
+            response = self.client.send_email(
+                FromEmailAddress=self.sender,
+                Destination={"ToAddresses": list(mail.to)},
+                Content={"Raw": {"Data": msg.as_bytes()}},
+            )
+        except (ClientError, EndpointConnectionError) as e:
+            # SES answered with an error, or could not be reached: nothing was sent.
+            raise MailNotSent(str(e)) from e
         return response["MessageId"]
 
 
@@ -57,10 +63,22 @@ class SmtpMailer:
 
     def send(self, mail: Mail) -> str:
         msg = to_mime(mail, self.sender)
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            if self.starttls:
-                smtp.starttls()
-            if self.username:
-                smtp.login(self.username, self.password or "")
-            smtp.send_message(msg)
+        try:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        except OSError as e:
+            raise MailNotSent(f"cannot reach {self.host}:{self.port}: {e}") from e
+        with smtp:
+            try:
+                if self.starttls:
+                    smtp.starttls()
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                smtp.send_message(msg)
+            except (
+                smtplib.SMTPRecipientsRefused,
+                smtplib.SMTPSenderRefused,
+                smtplib.SMTPAuthenticationError,
+                smtplib.SMTPNotSupportedError,
+            ) as e:
+                raise MailNotSent(str(e)) from e
         return msg["Message-ID"]

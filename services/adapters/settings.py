@@ -20,6 +20,7 @@ class Settings(BaseSettings):
 
     table_name: str = "rtflow-local-tickets"
     notify_queue_url: str = ""
+    triage_queue_url: str = ""
     aws_region: str = Field("us-east-1", validation_alias="AWS_REGION")
     # Set for moto, LocalStack or any DynamoDB/SQS-compatible endpoint; unset on AWS.
     aws_endpoint_url: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL")

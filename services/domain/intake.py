@@ -32,19 +32,33 @@ TEXT_MAX = 10_000
 ITEM_MAX = 500
 ITEMS_MAX = 50
 
-_Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX)]
-_Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ITEM_MAX)]
+# One-line text (titles, names, list items) holds no control characters at all: it ends up
+# in mail headers. Multi-line text may hold newlines and tabs.
+_LINE = r"^[^\x00-\x1f\x7f]*$"
+_MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+_Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX, pattern=_MULTILINE)
+]
+_Item = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=ITEM_MAX, pattern=_LINE),
+]
 
 
 class Requester(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_LINE)
+    ]
     email: Annotated[EmailStr, Field(max_length=254)]
 
     @field_validator("email")
     @classmethod
     def _lower(cls, v: str) -> str:
+        if not v.isascii():
+            # Internationalised addresses need SMTPUTF8, which SES does not offer.
+            raise ValueError("must be written in ASCII characters")
         return v.lower()
 
 
@@ -55,10 +69,14 @@ class TicketDraft(BaseModel):
 
     type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     title: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX, pattern=_LINE),
     ]
     requirements: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=TEXT_MAX, pattern=_MULTILINE
+        ),
     ]
     end_state: _Text = ""
     acceptance_criteria: Annotated[list[_Item], Field(max_length=ITEMS_MAX)] = []
@@ -119,12 +137,13 @@ class TicketDraft(BaseModel):
 
 
 def _blank(value: Any) -> bool:
+    # Flat on purpose: raw client input may nest lists arbitrarily deep.
     if value is None:
         return True
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, list | tuple):
-        return all(_blank(v) for v in value)
+        return all(isinstance(v, str) and not v.strip() for v in value)
     return False
 
 
@@ -145,6 +164,7 @@ def missing_fields(values: Mapping[str, Any], ticket_type: TicketType) -> list[s
 _MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a known field",
+    "string_pattern_mismatch": "must not contain control characters",
 }
 
 
@@ -174,7 +194,8 @@ def validate_draft(
     ticket_type = flow.ticket_type(str(data.get("type", "")).strip())
     if require_complete and ticket_type is not None:
         for field in missing_fields(data, ticket_type):
-            errors.setdefault(field, f"is required for {ticket_type.label.lower()} tickets")
+            if field.partition(".")[0] not in errors:  # `requester` wrong as a whole already
+                errors.setdefault(field, f"is required for {ticket_type.label.lower()} tickets")
     if errors:
         raise ValidationFailed(errors)
     assert draft is not None

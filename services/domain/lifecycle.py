@@ -66,7 +66,8 @@ PREVIOUS = "previous"
 # action -> (states it may leave, state it enters). Filing creates a ticket in NEW and is not
 # a transition.
 TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
-    Action.ACKNOWLEDGE: (OPEN, SAME),
+    # Acknowledging records that mail went out; it may arrive after a quick close or reject.
+    Action.ACKNOWLEDGE: (frozenset(Status), SAME),
     Action.REQUEST_INFO: (frozenset({Status.NEW, Status.TRIAGED}), Status.NEEDS_INFO),
     Action.ADD_INFO: (frozenset({Status.NEEDS_INFO}), Status.NEW),
     Action.TRIAGE: (frozenset({Status.NEW}), Status.TRIAGED),

@@ -12,3 +12,8 @@ class Mail:
     text: str
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+class MailNotSent(Exception):
+    """The transport refused the mail before sending it: trying again cannot send it twice.
+    Any other error leaves it unknown whether the mail went out."""

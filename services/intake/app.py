@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from . import api, errors, pages
 
@@ -28,12 +28,14 @@ def create_app(container) -> Flask:
     @app.after_request
     def security_headers(response):
         response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"
+            "Content-Security-Policy",
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # Status links carry their token in the URL: never leak it to another site.
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if response.mimetype == "text/html":
+        # Pages and anything read with a token or a session are private to their reader.
+        if response.mimetype == "text/html" or "token" in request.args or request.authorization:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -3,14 +3,15 @@ the queue delivers the event: the ledger is claimed before sending and released 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from services.domain.errors import AlreadyDone
 from services.domain.events import TICKET_FILED, Event
 from services.domain.flow import FlowConfig
-from services.domain.mail import Mail
+from services.domain.mail import Mail, MailNotSent
 from services.domain.ports import Clock, Mailer, MailLedger, TicketRepository
-from services.domain.tokens import status_link, status_token
+from services.domain.tokens import status_link, status_token, token_matches
 
 from . import messages
 
@@ -35,6 +36,9 @@ def handle_event(event: Event, deps: NotifyDeps) -> None:
 def acknowledge_filing(event: Event, deps: NotifyDeps) -> None:
     ticket = deps.tickets.get(event.ticket)
     token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
+    if not token_matches(token, ticket.token_digest):
+        # The secret changed since filing: the link would be dead. Fail loudly, send nothing.
+        raise RuntimeError(f"ticket #{ticket.number}: RTFLOW_SECRET_KEY changed since filing")
     team = deps.flow.team
     mails = [
         messages.requester_acknowledgement(
@@ -54,12 +58,15 @@ def acknowledge_filing(event: Event, deps: NotifyDeps) -> None:
 
 
 def send_once(event: Event, mail: Mail, deps: NotifyDeps) -> None:
+    """At most once per event and recipient: the ledger is claimed before sending. A mail
+    the transport certainly did not send is released for the retry; after any other failure
+    the claim stays, since the mail may have gone out."""
     for recipient in mail.to:
         if not deps.ledger.claim(event.ticket, event.id, recipient):
             continue
         try:
-            message_id = deps.mailer.send(Mail(**{**mail.__dict__, "to": (recipient,)}))
-        except Exception:
+            message_id = deps.mailer.send(dataclasses.replace(mail, to=(recipient,)))
+        except MailNotSent:
             deps.ledger.release(event.ticket, event.id, recipient)
             raise
         deps.ledger.mark_sent(event.ticket, event.id, recipient, message_id)

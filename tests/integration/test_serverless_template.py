@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"
 REGION = "us-east-1"
 STACK = f"rtflow-{STAGE}"
-FUNCTIONS = {"web", "relay", "notify"}
-INDEXES = {"by-status", "by-owner", "by-requester", "by-next-timer"}
+FUNCTIONS = {"web", "relay", "triage", "notify"}
+INDEXES = {"by-status", "by-owner", "by-requester", "by-escalation", "by-next-timer"}
 # Resource types moto's CloudFormation skips (with a warning); the template tests below check
 # them instead.
 MOTO_UNSUPPORTED = {
@@ -184,11 +184,12 @@ def test_queues_and_redrive(stack):
         url = sqs.get_queue_url(QueueName=f"{STACK}-{name}")["QueueUrl"]
         return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
 
-    notify, dlq = attrs("notify"), attrs("notify-dlq")
-    redrive = json.loads(notify["RedrivePolicy"])
-    assert redrive["deadLetterTargetArn"] == dlq["QueueArn"]
-    assert int(redrive["maxReceiveCount"]) == 5
-    assert int(notify["VisibilityTimeout"]) == 180
+    for name in ("triage", "notify"):
+        queue, dlq = attrs(name), attrs(f"{name}-dlq")
+        redrive = json.loads(queue["RedrivePolicy"])
+        assert redrive["deadLetterTargetArn"] == dlq["QueueArn"]
+        assert int(redrive["maxReceiveCount"]) == 5
+        assert int(queue["VisibilityTimeout"]) == 180
     attrs("relay-failures")  # exists
 
 
@@ -227,10 +228,11 @@ def test_functions_and_triggers(stack, functions):
         f":{STACK}-relay-failures"
     )
 
-    (notify,) = mappings[arns["notify"]]
-    assert notify["EventSourceArn"].endswith(f":{STACK}-notify")
-    assert notify["BatchSize"] == 10
-    assert notify["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    for name in ("triage", "notify"):
+        (mapping,) = mappings[arns[name]]
+        assert mapping["EventSourceArn"].endswith(f":{STACK}-{name}")
+        assert mapping["BatchSize"] == 10
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
 
 
 def test_deployed_environment_builds_settings(stack, functions, resources, monkeypatch):
@@ -240,6 +242,7 @@ def test_deployed_environment_builds_settings(stack, functions, resources, monke
 
     length = resources["AppSecretKey"]["Properties"]["GenerateSecretString"]["PasswordLength"]
     queue_url = stack["sqs"].get_queue_url(QueueName=f"{STACK}-notify")["QueueUrl"]
+    triage_url = stack["sqs"].get_queue_url(QueueName=f"{STACK}-triage")["QueueUrl"]
     for name in functions:
         env = stack["lambda"].get_function_configuration(FunctionName=f"{STACK}-{name}")[
             "Environment"
@@ -252,6 +255,7 @@ def test_deployed_environment_builds_settings(stack, functions, resources, monke
             settings = Settings()
         assert settings.table_name == f"{STACK}-tickets"
         assert settings.notify_queue_url == queue_url
+        assert settings.triage_queue_url == triage_url
         assert settings.mail_transport == "ses"
 
 

@@ -3,11 +3,14 @@ is delivered. Fakes stand in for the table, the ledger and the mail server."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from services.domain.errors import ValidationFailed
 from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
 from services.domain.lifecycle import Status
+from services.domain.mail import MailNotSent
 from services.domain.tokens import token_digest
 from services.intake.filing import file_ticket
 from services.notify.logic import NotifyDeps, handle_event
@@ -114,7 +117,7 @@ def test_a_failed_send_is_retried_and_what_went_out_is_not_sent_again(tickets, f
     ledger = FakeMailLedger()
     [event] = tickets.history(filed.ticket.number)
     failing = FakeMailer(fail_for={"techops@example.org"})
-    with pytest.raises(ConnectionError):
+    with pytest.raises(MailNotSent):
         handle_event(event, notify_deps(tickets, flow, clock, failing, ledger))
     assert len(failing.to("ana@example.org")) == 1
     assert tickets.get(filed.ticket.number).acknowledged_at is None
@@ -123,6 +126,28 @@ def test_a_failed_send_is_retried_and_what_went_out_is_not_sent_again(tickets, f
     handle_event(event, notify_deps(tickets, flow, clock, retry, ledger))
     assert [m.to for m in retry.outbox] == [("techops@example.org",)]
     assert tickets.get(filed.ticket.number).acknowledged_at is not None
+
+
+def test_a_mail_that_may_have_gone_out_is_never_sent_again(tickets, flow, clock):
+    filed = file(tickets, flow, clock)
+    ledger = FakeMailLedger()
+    [event] = tickets.history(filed.ticket.number)
+    timing_out = FakeMailer(lost_for={"ana@example.org"})
+    with pytest.raises(TimeoutError):
+        handle_event(event, notify_deps(tickets, flow, clock, timing_out, ledger))
+    retry = FakeMailer()
+    handle_event(event, notify_deps(tickets, flow, clock, retry, ledger))
+    assert retry.to("ana@example.org") == []  # at most once: the claim was kept
+    assert len(retry.to("techops@example.org")) == 1
+
+
+def test_a_changed_secret_sends_no_dead_link(tickets, flow, clock):
+    filed = file(tickets, flow, clock)
+    [event] = tickets.history(filed.ticket.number)
+    deps = dataclasses.replace(notify_deps(tickets, flow, clock), secret_key="y" * 48)
+    with pytest.raises(RuntimeError, match="SECRET_KEY changed"):
+        handle_event(event, deps)
+    assert deps.mailer.outbox == []
 
 
 def test_events_with_nothing_to_send_send_nothing(tickets, flow, clock):

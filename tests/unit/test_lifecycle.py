@@ -10,10 +10,7 @@ from services.domain.lifecycle import Action, Status, next_status
 S = Status
 # Written out by hand from the life-cycle in DESIGN.md, independently of TRANSITIONS.
 LEGAL: dict[tuple[Action, Status], Status] = {
-    **{
-        (Action.ACKNOWLEDGE, s): s
-        for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
-    },
+    **{(Action.ACKNOWLEDGE, s): s for s in Status},
     (Action.REQUEST_INFO, S.NEW): S.NEEDS_INFO,
     (Action.REQUEST_INFO, S.TRIAGED): S.NEEDS_INFO,
     (Action.ADD_INFO, S.NEEDS_INFO): S.NEW,
@@ -86,7 +83,7 @@ def test_waking_without_knowing_the_previous_state_is_refused():
         next_status(S.POSTPONED, Action.WAKE, previous=None)
 
 
-def test_final_states_only_reopen():
+def test_final_states_only_reopen_or_record_a_late_acknowledgement():
     for status in (S.CLOSED, S.REJECTED):
         legal = {a for (a, s) in LEGAL if s == status}
-        assert legal == {Action.REOPEN}
+        assert legal == {Action.REOPEN, Action.ACKNOWLEDGE}

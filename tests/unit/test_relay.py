@@ -44,14 +44,21 @@ def event_image(n: int, kind: str = "ticket.filed") -> tuple[Event, dict]:
 
 
 @pytest.fixture
-def publisher(monkeypatch):
+def triage():
+    return FakePublisher()
+
+
+@pytest.fixture
+def publisher(monkeypatch, triage):
     fake = FakePublisher()
-    container = bootstrap.build(Settings(secret_key="k" * 40), publisher=fake)
+    container = bootstrap.build(
+        Settings(secret_key="k" * 40), publisher=fake, triage_publisher=triage
+    )
     monkeypatch.setattr(bootstrap, "container", lambda: container)
     return fake
 
 
-def test_event_items_become_messages_and_other_items_pass_by(publisher):
+def test_event_items_become_messages_and_other_items_pass_by(publisher, triage):
     e1, img1 = event_image(1)
     e2, img2 = event_image(2, "ticket.acknowledged")
     ticket_image = {"pk": {"S": ticket_pk(1)}, "sk": {"S": "META"}, "status": {"S": "new"}}
@@ -64,6 +71,8 @@ def test_event_items_become_messages_and_other_items_pass_by(publisher):
     assert relay_handler.handler({"Records": records}, None) == {"batchItemFailures": []}
     assert publisher.published == [e1.to_message(), e2.to_message()]
     assert Event.from_message(publisher.published[0]) == e1
+    # triage hears only of filings (and added information), not of acknowledgements
+    assert triage.published == [e1.to_message()]
 
 
 def test_a_refused_publish_reports_the_first_unpublished_record(publisher):
@@ -90,3 +99,17 @@ def test_a_second_chunk_failure_keeps_the_first_chunk_published(publisher, monke
     }
     assert calls == [10, 2]
     assert len(publisher.published) == 10
+
+
+def test_an_unreadable_event_item_is_reported_after_what_came_before_is_published(publisher):
+    good, image = event_image(1)
+    broken = {"pk": {"S": ticket_pk(2)}, "sk": {"S": "EVENT#0000000001"}}
+    records = [
+        stream_record(image, "401"),
+        stream_record(broken, "402"),
+        stream_record(event_image(3)[1], "403"),
+    ]
+    assert relay_handler.handler({"Records": records}, None) == {
+        "batchItemFailures": [{"itemIdentifier": "402"}]
+    }
+    assert publisher.published == [good.to_message()]
