@@ -44,6 +44,9 @@ def run(port: int, flow_config: Path | None) -> None:
         stack.stop()
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {e.strerror}") from None
     url = stack.base_url
+    tokens = "\n".join(
+        f"  {member:<10} {token}" for member, token in stack.issue_staff_tokens().items()
+    )
     click.echo(
         f"""
 RT Flow is running (embedded stack; stop with Ctrl-C)
@@ -52,13 +55,61 @@ RT Flow is running (embedded stack; stop with Ctrl-C)
   Captured mail     {url}/dev/mail   (JSON: {url}/dev/mail.json)
   API               {url}/api/v1/ticket-types   (OpenAPI: {url}/openapi.json)
   Health            {url}/healthz
+  Staff console     {url}/staff/   (sign in with a token below)
   AWS emulator      {stack.endpoint}   (region us-east-1, any credentials)
+
+Staff tokens for the example team (Authorization: Bearer <token>):
+{tokens}
 """,
     )
     sys.stdout.flush()
     # A test or a process manager stops the stack with SIGTERM: shut down as on Ctrl-C.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     stack.serve_forever()
+
+
+@main.group()
+def token() -> None:
+    """Staff API tokens (stored hashed in the table named by RTFLOW_TABLE_NAME)."""
+
+
+def _container_for_cli():
+    from pydantic import ValidationError
+
+    from services.adapters.bootstrap import build
+    from services.adapters.settings import Settings
+    from services.domain.errors import ConfigError
+
+    try:
+        container = build(Settings())
+        container.flow  # noqa: B018 - fail here, with the config's own message
+    except ValidationError as e:
+        raise click.ClickException(
+            f"settings: {e.errors()[0]['loc'][0]}: {e.errors()[0]['msg']}"
+        ) from None
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+    return container
+
+
+@token.command("issue")
+@click.argument("member")
+@click.option("--label", default="", help="What the token is for (shown nowhere secret).")
+def token_issue(member: str, label: str) -> None:
+    """Issue a token for MEMBER (an id from the flow config) and print it once."""
+    container = _container_for_cli()
+    if container.flow.member(member) is None:
+        known = ", ".join(m.id for m in container.flow.team.members)
+        raise click.ClickException(f"no team member {member!r} in the flow config; known: {known}")
+    click.echo(container.staff_tokens.issue(member, label))
+
+
+@token.command("revoke")
+@click.argument("member")
+def token_revoke(member: str) -> None:
+    """Revoke every token of MEMBER (their console sessions end too)."""
+    count = _container_for_cli().staff_tokens.revoke_all(member)
+    click.echo(f"revoked {count} token(s) of {member}")
 
 
 @main.command("check-config")

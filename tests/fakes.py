@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime, timedelta
 
-from services.domain.errors import Conflict, NotDone, TicketNotFound, WipLimitReached
+from services.domain.errors import NotDone, StaleVersion, TicketNotFound, WipLimitReached
 from services.domain.events import Event
 from services.domain.lifecycle import Status
 from services.domain.mail import Mail, MailNotSent
@@ -43,7 +43,7 @@ class FakeTicketRepository:
     def _check(self, ticket: Ticket, change: Change, wip: dict[str, int]) -> None:
         stored = self.tickets.get(ticket.number)
         if (stored.version if stored else None) != ticket.version:
-            raise Conflict(f"ticket #{ticket.number} was changed by someone else")
+            raise StaleVersion(f"ticket #{ticket.number} was changed by someone else")
         for w in change.wip:
             wip[w.member] = wip.get(w.member, 0) + w.delta
             if w.limit is not None and w.delta > 0 and wip[w.member] > w.limit:

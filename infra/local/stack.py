@@ -91,6 +91,13 @@ class EmbeddedStack:
         # A fresh secret per run is fine: the emulator's data lives only as long as the run.
         os.environ.setdefault("RTFLOW_SECRET_KEY", secrets.token_urlsafe(48))
 
+    def issue_staff_tokens(self) -> dict[str, str]:
+        """One working token per team member, so a person can try the console at once."""
+        from services.adapters.bootstrap import container
+
+        c = container()
+        return {m.id: c.staff_tokens.issue(m.id, "embedded stack") for m in c.flow.team.members}
+
     def start_pumps(self) -> None:
         import boto3
 

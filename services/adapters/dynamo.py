@@ -42,7 +42,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from services.domain.errors import Conflict, NotDone, TicketNotFound, WipLimitReached
+from services.domain.errors import NotDone, StaleVersion, TicketNotFound, WipLimitReached
 from services.domain.events import Event
 from services.domain.intake import Requester
 from services.domain.lifecycle import Status
@@ -376,7 +376,7 @@ class _Transaction:
 
     def put_ticket(self, ticket: Ticket, event: Event) -> Model:
         item = ticket_to_item(self.models, ticket)
-        conflict = Conflict(
+        conflict = StaleVersion(
             f"ticket #{ticket.number} was changed by someone else; reload and retry"
         )
         # The version condition (attribute_not_exists on create) is added by pynamodb.
@@ -424,7 +424,7 @@ class _Transaction:
                 if reason is not None and reason.code == "ConditionalCheckFailed":
                     raise meaning from None
             if any(r is not None and r.code == "TransactionConflict" for r in reasons):
-                raise Conflict("the ticket is being changed by someone else; retry") from None
+                raise StaleVersion("the ticket is being changed by someone else; retry") from None
             raise
 
 
@@ -522,17 +522,26 @@ class DynamoStaffTokens:
         ).save()
         return f"rtf_{member}_{secret}"
 
-    def verify(self, token: str) -> str | None:
-        """The member a token belongs to, or None (malformed, unknown or revoked)."""
+    @staticmethod
+    def parse(token: str) -> tuple[str, str] | None:
+        """(member, digest of the secret) of a well-formed token."""
         prefix, _, rest = token.partition("_")
         member, _, secret = rest.rpartition("_")
         if prefix != "rtf" or not member or len(secret) < 20 or len(token) > 200:
             return None
+        return member, token_digest(secret)
+
+    def exists(self, member: str, digest: str) -> bool:
         try:
-            self.models.StaffToken.get(f"STAFF#{member}", f"TOKEN#{token_digest(secret)}")
+            self.models.StaffToken.get(f"STAFF#{member}", f"TOKEN#{digest}")
         except DoesNotExist:
-            return None
-        return member
+            return False
+        return True
+
+    def verify(self, token: str) -> str | None:
+        """The member a token belongs to, or None (malformed, unknown or revoked)."""
+        parsed = self.parse(token)
+        return parsed[0] if parsed and self.exists(*parsed) else None
 
     def revoke_all(self, member: str) -> int:
         items = list(

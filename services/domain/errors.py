@@ -33,6 +33,10 @@ class TicketNotFound(DomainError):
 
 
 class Conflict(DomainError):
+    """The change clashes with the ticket's current state (409)."""
+
+
+class StaleVersion(Conflict):
     """Someone else changed the ticket first (optimistic lock); reload and try again."""
 
 

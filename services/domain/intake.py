@@ -168,7 +168,7 @@ _MESSAGES = {
 }
 
 
-def _field_errors(error: ValidationError) -> dict[str, str]:
+def field_errors(error: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for e in error.errors():
         # A list item's index stays out of the field name: forms and clients key on the field.
@@ -190,7 +190,7 @@ def validate_draft(
     try:
         draft = TicketDraft.model_validate(data, context={"flow": flow, "today": today})
     except ValidationError as e:
-        errors = _field_errors(e)
+        errors = field_errors(e)
     ticket_type = flow.ticket_type(str(data.get("type", "")).strip())
     if require_complete and ticket_type is not None:
         for field in missing_fields(data, ticket_type):

@@ -52,6 +52,11 @@ class TicketRepository(Protocol):
 class StaffTokens(Protocol):
     def issue(self, member: str, label: str = "") -> str: ...
 
+    def parse(self, token: str) -> tuple[str, str] | None:
+        """(member id, digest) of a well-formed token; nothing is looked up."""
+
+    def exists(self, member: str, digest: str) -> bool: ...
+
     def verify(self, token: str) -> str | None:
         """The member id, or None for a malformed, unknown or revoked token."""
 

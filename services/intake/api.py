@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request, url_for
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, NotFound
 
+from services.domain.errors import Unauthorized
+
+from . import actions
+from .auth import bearer_staff, requester_for
 from .filing import file_ticket
 from .openapi import openapi_document
-from .status import requester_view, status_url
-from .views import Health, TicketCreated, TicketTypeList, TicketTypeView
+from .status import requester_view, staff_view, status_url, ticket_for_token
+from .views import (
+    Health,
+    StaffTicketView,
+    TicketCreated,
+    TicketTypeList,
+    TicketTypeView,
+    TicketView,
+)
 
 bp = Blueprint("api", __name__)
 
@@ -17,6 +28,16 @@ def _json(model, status: int = 200, headers: dict[str, str] | None = None) -> Re
     return Response(
         model.model_dump_json(), status=status, headers=headers, mimetype="application/json"
     )
+
+
+def json_body(allow_empty: bool = False):
+    """The request's JSON; a client that forgets the Content-Type still gets it read."""
+    if allow_empty and not request.get_data():
+        return {}
+    try:
+        return request.get_json(force=True)
+    except RecursionError:  # nesting deep enough to exhaust the parser is malformed too
+        raise BadRequest() from None
 
 
 @bp.get("/healthz")
@@ -38,11 +59,7 @@ def ticket_types():
 @bp.post("/api/v1/tickets")
 def create_ticket():
     c = current_app.extensions["rtflow"]
-    # force: a client that forgets the Content-Type still gets its JSON read (or a 400).
-    try:
-        data = request.get_json(force=True)
-    except RecursionError:  # nesting deep enough to exhaust the parser is malformed too
-        raise BadRequest() from None
+    data = json_body()
     filed = file_ticket(
         data,
         tickets=c.tickets,
@@ -62,4 +79,30 @@ def create_ticket():
 
 @bp.get("/api/v1/tickets/<int:number>")
 def get_ticket(number: int):
+    """Staff (bearer token) see everything; a requester (status token) the public part."""
+    staff = bearer_staff()
+    if staff is not None:
+        return _json(staff_view(number))
     return _json(requester_view(number, request.args.get("token")))
+
+
+@bp.post("/api/v1/tickets/<int:number>/<action>")
+def act(number: int, action: str):
+    if action not in actions.KNOWN:
+        raise NotFound()
+    c = current_app.extensions["rtflow"]
+    actor = bearer_staff()
+    if actor is None:
+        token = request.args.get("token")
+        if token is None:
+            raise Unauthorized(
+                "use Authorization: Bearer <staff token>, or the status link's token"
+            )
+        actor = requester_for(ticket_for_token(number, token), token)
+    deps = actions.ActionDeps(
+        tickets=c.tickets, flow=c.flow, clock=c.clock, secret_key=c.settings.secret_key
+    )
+    ticket = actions.perform(number, action, json_body(allow_empty=True), actor, deps)
+    if actor.is_staff:
+        return _json(StaffTicketView.of(ticket, c.tickets.history(number)))
+    return _json(TicketView.of(ticket, c.tickets.history(number)))

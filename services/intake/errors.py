@@ -14,14 +14,18 @@ from services.domain.errors import (
     AlreadyDone,
     Conflict,
     DomainError,
+    Forbidden,
     IllegalTransition,
     TicketNotFound,
+    Unauthorized,
     ValidationFailed,
 )
 
 log = logging.getLogger(__name__)
 
 STATUS_FOR = {
+    Unauthorized: 401,
+    Forbidden: 403,
     ValidationFailed: 422,
     TicketNotFound: 404,
     Conflict: 409,
@@ -57,7 +61,10 @@ def register(app: Flask) -> None:
             # Same answer for "no such ticket" and "wrong token": reveal nothing.
             return _respond(404, "ticket not found")
         errors = e.errors if isinstance(e, ValidationFailed) else None
-        return _respond(status, "invalid input" if errors else str(e), errors)
+        response = _respond(status, "invalid input" if errors else str(e), errors)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="rtflow"'
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

@@ -11,12 +11,20 @@ from pydantic.json_schema import models_json_schema
 
 from services.domain.intake import TicketDraft
 
-from .views import ErrorBody, Health, TicketCreated, TicketTypeList, TicketView
+from . import actions
+from .views import ErrorBody, Health, StaffTicketView, TicketCreated, TicketTypeList, TicketView
 
+_BODIES: dict[str, type[BaseModel]] = {
+    **{name: schema for name, (schema, _) in actions.ACTIONS.items()},
+    "split": actions.Split,
+}
+_REQUESTS = {TicketDraft, *_BODIES.values()}
 _MODELS: list[type[BaseModel]] = [
     TicketDraft,
+    *dict.fromkeys(_BODIES.values()),
     TicketCreated,
     TicketView,
+    StaffTicketView,
     TicketTypeList,
     ErrorBody,
     Health,
@@ -38,7 +46,7 @@ def _error(description: str) -> dict[str, Any]:
 @functools.cache
 def openapi_document() -> dict[str, Any]:
     _, schemas = models_json_schema(
-        [(m, "validation" if m is TicketDraft else "serialization") for m in _MODELS],
+        [(m, "validation" if m in _REQUESTS else "serialization") for m in _MODELS],
         ref_template="#/components/schemas/{model}",
     )
     token = {
@@ -89,14 +97,80 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/v1/tickets/{number}": {
                 "get": {
-                    "summary": "A ticket and its public history, for the holder of its token",
-                    "parameters": [number, token],
+                    "summary": "A ticket: all of it for staff (bearer token); its public part and "
+                    "public history for the holder of its status token",
+                    "parameters": [number, {**token, "required": False}],
+                    "security": [{}, {"staffToken": []}],
                     "responses": {
-                        "200": _json(TicketView, "the ticket"),
+                        "200": {
+                            "description": "the ticket",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"anyOf": [_ref(StaffTicketView), _ref(TicketView)]}
+                                }
+                            },
+                        },
+                        "401": _error("a bearer token nobody issued"),
                         "404": _error("no such ticket, or wrong token"),
                     },
                 }
             },
+            "/api/v1/tickets/{number}/{action}": {
+                "post": {
+                    "summary": "Act on a ticket. Staff authenticate with a bearer token; the "
+                    "requester may `reopen` with the status token. The body depends on the "
+                    "action: " + "; ".join(f"`{a}`: {m.__name__}" for a, m in _BODIES.items()),
+                    "parameters": [
+                        number,
+                        {
+                            "name": "action",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": sorted(_BODIES)},
+                        },
+                        {**token, "required": False},
+                    ],
+                    "security": [{"staffToken": []}, {}],
+                    "requestBody": {
+                        "required": False,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "anyOf": [_ref(m) for m in dict.fromkeys(_BODIES.values())]
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "the ticket after the action",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"anyOf": [_ref(StaffTicketView), _ref(TicketView)]}
+                                }
+                            },
+                        },
+                        "400": _error("malformed JSON"),
+                        "401": _error("no credentials, or a token nobody issued"),
+                        "403": _error("this person's role may not do this"),
+                        "404": _error("no such ticket or action, or wrong status token"),
+                        "409": _error(
+                            "the ticket's state does not allow it, a WIP limit, "
+                            "unfinished sub-tickets, or someone else was first"
+                        ),
+                        "422": _error("invalid fields, each named in `errors`"),
+                    },
+                }
+            },
         },
-        "components": {"schemas": schemas["$defs"]},
+        "components": {
+            "schemas": schemas["$defs"],
+            "securitySchemes": {
+                "staffToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a staff token from `rtflow token issue <member>`",
+                }
+            },
+        },
     }

@@ -8,7 +8,7 @@ from services.domain.errors import TicketNotFound
 from services.domain.ticket import Ticket
 from services.domain.tokens import status_link, token_matches
 
-from .views import TicketView
+from .views import StaffTicketView, TicketView
 
 
 def status_url(number: int, token: str) -> str:
@@ -27,3 +27,8 @@ def requester_view(number: int, token: str | None) -> TicketView:
     ticket = ticket_for_token(number, token)
     history = current_app.extensions["rtflow"].tickets.history(number)
     return TicketView.of(ticket, history)
+
+
+def staff_view(number: int) -> StaffTicketView:
+    tickets = current_app.extensions["rtflow"].tickets
+    return StaffTicketView.of(tickets.get(number), tickets.history(number))

@@ -4,9 +4,11 @@ OpenAPI document is generated from them, so the two cannot drift apart."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel
 
+from services.domain import events as ev
 from services.domain.events import Event
 from services.domain.flow import TicketType
 from services.domain.ticket import Ticket
@@ -21,6 +23,39 @@ class HistoryEntry(BaseModel):
     at: datetime
     kind: str
     summary: str
+    detail: str = ""
+
+
+class StaffHistoryEntry(HistoryEntry):
+    actor: str
+    public: bool
+    data: dict[str, Any]
+
+
+def detail(e: Event) -> str:
+    """The words a reader needs beside an event's summary: the update, the ETA or reason, what
+    is missing, why it was rejected."""
+    d = e.data
+    parts: list[str] = []
+    if e.kind == ev.UPDATED:
+        parts.append(d.get("message") or "")
+        if d.get("eta"):
+            parts.append(f"ETA {d['eta']}")
+        if d.get("reason"):
+            parts.append(f"Reason: {d['reason']}")
+    elif e.kind == ev.INFO_REQUESTED:
+        parts.append("Missing: " + ", ".join(f.replace("_", " ") for f in d.get("missing", [])))
+    elif e.kind == ev.TRIAGED and d.get("owner"):
+        parts.append(f"Assigned to {d['owner']}")
+    elif e.kind == ev.ASSIGNED:
+        parts.append(f"Owner: {d.get('owner')}")
+    elif e.kind == ev.SPLIT:
+        parts.append("Sub-tickets: " + ", ".join(f"#{n}" for n in d.get("children", [])))
+    elif e.kind == ev.RESOLVED:
+        parts.append(d.get("summary") or "")
+    elif "reason" in d:
+        parts.append(str(d["reason"]))
+    return " · ".join(p for p in parts if p)
 
 
 class TicketView(BaseModel):
@@ -40,6 +75,11 @@ class TicketView(BaseModel):
     private: bool
     created_at: datetime
     updated_at: datetime
+    owner: str | None
+    eta: date | None
+    missing: list[str]
+    parent: int | None
+    children: list[int]
     history: list[HistoryEntry]
 
     @classmethod
@@ -61,8 +101,66 @@ class TicketView(BaseModel):
             private=ticket.private,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
+            owner=ticket.owner,
+            eta=ticket.eta,
+            missing=ticket.missing,
+            parent=ticket.parent,
+            children=ticket.children,
             history=[
-                HistoryEntry(at=e.at, kind=e.kind, summary=e.summary) for e in history if e.public
+                HistoryEntry(at=e.at, kind=e.kind, summary=e.summary, detail=detail(e))
+                for e in history
+                if e.public
+            ],
+        )
+
+
+class ComplexityView(BaseModel):
+    size: str
+    points: int
+    reasons: list[str]
+
+
+class EscalationView(BaseModel):
+    to: str
+    by: str
+    reason: str
+    at: datetime
+
+
+class StaffTicketView(TicketView):
+    """Everything, internal notes included: for staff only."""
+
+    status_since: datetime | None
+    complexity: ComplexityView | None
+    skills: list[str]
+    escalation: EscalationView | None
+    depends_on: list[int]
+    history: list[StaffHistoryEntry]  # type: ignore[assignment]
+
+    @classmethod
+    def of(cls, ticket: Ticket, history: list[Event]) -> StaffTicketView:
+        public = TicketView.of(ticket, []).model_dump(exclude={"history"})
+        c, e = ticket.complexity, ticket.escalation
+        return cls(
+            **public,
+            status_since=ticket.status_since,
+            complexity=ComplexityView(size=c.size, points=c.points, reasons=list(c.reasons))
+            if c
+            else None,
+            skills=ticket.skills,
+            escalation=EscalationView(to=e.to, by=e.by, reason=e.reason, at=e.at) if e else None,
+            depends_on=ticket.depends_on,
+            history=[
+                StaffHistoryEntry(
+                    at=x.at,
+                    kind=x.kind,
+                    summary=x.summary,
+                    detail=detail(x),
+                    actor=x.actor,
+                    public=x.public,
+                    data=x.data,
+                )
+                for x in history
             ],
         )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from services.domain import events as ev
 from services.domain.actors import Actor
-from services.domain.errors import Conflict, WipLimitReached
+from services.domain.errors import StaleVersion, WipLimitReached
 from services.domain.events import Event
 from services.domain.flow import FlowConfig
 from services.domain.lifecycle import Status
@@ -69,7 +69,7 @@ def triage(number: int, deps: TriageDeps) -> None:
         try:
             deps.tickets.save(ticket, change)
             return
-        except (WipLimitReached, Conflict):
+        except (WipLimitReached, StaleVersion):
             # Someone took the owner's last slot, or changed the ticket: decide again on
             # fresh data; the last attempt lets the queue retry.
             if attempt == ATTEMPTS - 1:

@@ -1,0 +1,239 @@
+"""Staff and requester actions on a ticket: `POST /api/v1/tickets/<n>/<action>` and the
+console's forms both come here. Each action has a body schema and one domain call; the change
+is saved in one transaction, re-read and re-decided when someone else changed the ticket
+first (so two people taking one ticket end with one owner and one clear 409)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from services.domain.actors import Actor
+from services.domain.errors import StaleVersion, TicketNotFound, ValidationFailed
+from services.domain.flow import FlowConfig, Member
+from services.domain.intake import ITEM_MAX, ITEMS_MAX, TEXT_MAX, TITLE_MAX, field_errors
+from services.domain.ports import Clock, TicketRepository
+from services.domain.ticket import FINISHED, Change, Ticket
+from services.domain.tokens import new_salt, status_token, token_digest
+
+ATTEMPTS = 3
+
+_Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+_Optional = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Empty(_Body):
+    pass
+
+
+class Assign(_Body):
+    owner: str
+    override_reason: _Optional = ""
+
+
+class Update(_Body):
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)
+    ]
+    eta: date | None = None
+    reason: _Optional = ""
+    public: bool = True
+
+
+class Escalate(_Body):
+    to: str
+    reason: _Reason
+
+
+class WithReason(_Body):
+    reason: _Reason
+
+
+class Resolve(_Body):
+    checked: list[int] = []
+    summary: _Reason
+
+
+class SubTicket(_Body):
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)
+    ]
+    requirements: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)
+    ]
+    acceptance_criteria: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=ITEM_MAX)]],
+        Field(max_length=ITEMS_MAX),
+    ] = []
+    owner: str | None = None
+
+
+class Split(_Body):
+    # Each sub-ticket is three items of the one transaction (ticket, event, WIP counter).
+    children: Annotated[list[SubTicket], Field(min_length=1, max_length=20)]
+
+
+class Link(_Body):
+    depends_on: int
+
+
+@dataclass(frozen=True)
+class ActionDeps:
+    tickets: TicketRepository
+    flow: FlowConfig
+    clock: Clock
+    secret_key: str
+
+
+def _member(flow: FlowConfig, member_id: str, field: str) -> Member:
+    member = flow.member(member_id)
+    if member is None:
+        raise ValidationFailed({field: f"no team member {member_id!r}"})
+    return member
+
+
+def _unfinished(ticket: Ticket, deps: ActionDeps) -> list[int]:
+    waiting = [*ticket.children, *ticket.depends_on]
+    found = deps.tickets.get_many(waiting)
+    return [n for n in dict.fromkeys(waiting) if n not in found or found[n].status not in FINISHED]
+
+
+Decide = Callable[[Ticket, Any, Actor, ActionDeps], Change]
+
+ACTIONS: dict[str, tuple[type[_Body], Decide]] = {
+    "take": (Empty, lambda t, b, a, d: t.take(now=d.clock.now(), actor=a)),
+    "assign": (
+        Assign,
+        lambda t, b, a, d: t.assign(
+            now=d.clock.now(),
+            actor=a,
+            to=_member(d.flow, b.owner, "owner"),
+            override_reason=b.override_reason,
+        ),
+    ),
+    "start": (Empty, lambda t, b, a, d: t.start(now=d.clock.now(), actor=a)),
+    "update": (
+        Update,
+        lambda t, b, a, d: t.update(
+            now=d.clock.now(),
+            actor=a,
+            message=b.message,
+            eta=b.eta,
+            reason=b.reason,
+            public=b.public,
+        ),
+    ),
+    "escalate": (
+        Escalate,
+        lambda t, b, a, d: t.escalate(
+            now=d.clock.now(), actor=a, to=_member(d.flow, b.to, "to"), reason=b.reason
+        ),
+    ),
+    "accept-escalation": (
+        Empty,
+        lambda t, b, a, d: t.accept_escalation(now=d.clock.now(), actor=a),
+    ),
+    "decline-escalation": (
+        WithReason,
+        lambda t, b, a, d: t.decline_escalation(now=d.clock.now(), actor=a, reason=b.reason),
+    ),
+    "return-to-triage": (
+        WithReason,
+        lambda t, b, a, d: t.return_to_triage(now=d.clock.now(), actor=a, reason=b.reason),
+    ),
+    "reject": (
+        WithReason,
+        lambda t, b, a, d: t.reject(now=d.clock.now(), actor=a, reason=b.reason),
+    ),
+    "resolve": (
+        Resolve,
+        lambda t, b, a, d: t.resolve(
+            now=d.clock.now(),
+            actor=a,
+            checked=b.checked,
+            summary=b.summary,
+            unfinished=_unfinished(t, d),
+        ),
+    ),
+    "reopen": (
+        WithReason,
+        lambda t, b, a, d: t.reopen(now=d.clock.now(), actor=a, reason=b.reason),
+    ),
+    "close": (Empty, lambda t, b, a, d: t.close(now=d.clock.now(), actor=a)),
+    "link": (
+        Link,
+        lambda t, b, a, d: t.link(now=d.clock.now(), actor=a, depends_on=_target(d, b.depends_on)),
+    ),
+}
+
+
+def _target(deps: ActionDeps, number: int) -> Ticket:
+    try:
+        return deps.tickets.get(number)
+    except TicketNotFound:
+        raise ValidationFailed({"depends_on": f"there is no ticket #{number}"}) from None
+
+
+def parse(action: str, data: Any) -> _Body:
+    schema = Split if action == "split" else ACTIONS[action][0]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValidationFailed({"body": "must be a JSON object"})
+    try:
+        return schema.model_validate(data)
+    except ValidationError as e:
+        raise ValidationFailed(field_errors(e)) from None
+
+
+def perform(number: int, action: str, data: Any, actor: Actor, deps: ActionDeps) -> Ticket:
+    """Validate, decide and save; on a stale read, decide again on fresh data."""
+    body = parse(action, data)
+    for attempt in range(ATTEMPTS):
+        ticket = deps.tickets.get(number)
+        try:
+            if action == "split":
+                _split(ticket, body, actor, deps)
+            else:
+                deps.tickets.save(ticket, ACTIONS[action][1](ticket, body, actor, deps))
+            return ticket
+        except StaleVersion:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _split(parent: Ticket, body: Split, actor: Actor, deps: ActionDeps) -> None:
+    now = deps.clock.now()
+    owners = [_member(deps.flow, c.owner, "owner") if c.owner else None for c in body.children]
+    last = deps.tickets.next_number(len(body.children))
+    numbers = list(range(last - len(body.children) + 1, last + 1))
+    change = parent.split(now=now, actor=actor, children=numbers)
+    children = []
+    for number, spec, owner in zip(numbers, body.children, owners, strict=True):
+        salt = new_salt()
+        children.append(
+            parent.child(
+                number=number,
+                now=now,
+                actor=actor,
+                title=spec.title,
+                requirements=spec.requirements,
+                acceptance_criteria=spec.acceptance_criteria,
+                owner=owner,
+                token_salt=salt,
+                token_digest=token_digest(status_token(deps.secret_key, number, salt)),
+            )
+        )
+    deps.tickets.save_split(parent, change, children)
+
+
+KNOWN = frozenset({*ACTIONS, "split"})
