@@ -311,6 +311,7 @@ class Ticket:
             raise ValidationFailed({"owner": f"{to.id} is not an engineer"})
         if self.owner == to.id:
             raise AlreadyDone(f"ticket #{self.number} is already owned by {to.id}")
+        override_reason = override_reason.strip()
         previous = self.owner
         wip = (
             *self._release_owner(),
@@ -485,7 +486,8 @@ class Ticket:
             raise ValidationFailed({"depends_on": "a ticket cannot depend on itself"})
         if depends_on.number in self.depends_on:
             raise AlreadyDone(f"ticket #{self.number} already depends on #{depends_on.number}")
-        if self.number in depends_on.depends_on or depends_on.number in self.children:
+        waits_for_me = self.number in depends_on.depends_on or self.number in depends_on.children
+        if waits_for_me or depends_on.number in self.children:
             raise ValidationFailed(
                 {"depends_on": f"#{depends_on.number} already waits for #{self.number}"}
             )
@@ -517,6 +519,8 @@ class Ticket:
     ) -> tuple[Ticket, Change]:
         """A sub-ticket: a full ticket of the parent's type and requester, already triaged (or
         assigned to `owner`, within their WIP limit)."""
+        if owner is not None and "engineer" not in owner.roles:
+            raise ValidationFailed({"owner": f"{owner.id} is not an engineer"})
         child = Ticket(
             number=number,
             type=self.type,

@@ -15,7 +15,7 @@ from typing import Any
 from .flow import FlowConfig, Member, TicketType, TriageRules
 from .intake import missing_fields
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#.-]*")
+_WORD = re.compile(r"[a-z0-9]+(?:[+#.-][a-z0-9]+)*")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+\S", re.MULTILINE)
 
 
@@ -24,8 +24,9 @@ def _meaningless(value: Any, rules: TriageRules, field: str) -> bool:
         return all(_meaningless(v, rules, field) for v in value) if value else False
     if not isinstance(value, str):
         return False
-    text = value.strip().lower().rstrip(".!")
-    if text in rules.placeholders:
+    text = value.strip().lower()
+    core = text.rstrip(".!?")
+    if text in rules.placeholders or core in rules.placeholders or not core:
         return True
     return len(value.strip()) < rules.min_chars.get(field, 0)
 

@@ -14,8 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from services.domain.actors import Actor
 from services.domain.errors import StaleVersion, TicketNotFound, ValidationFailed
-from services.domain.flow import FlowConfig, Member
-from services.domain.intake import ITEM_MAX, ITEMS_MAX, TEXT_MAX, TITLE_MAX, field_errors
+from services.domain.flow import OPTIONAL_FIELDS, FlowConfig, Member
+from services.domain.intake import (
+    ITEM_MAX,
+    ITEMS_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    field_errors,
+    validate_draft,
+)
 from services.domain.ports import Clock, TicketRepository
 from services.domain.ticket import FINISHED, Change, Ticket
 from services.domain.tokens import new_salt, status_token, token_digest
@@ -182,12 +189,31 @@ def _target(deps: ActionDeps, number: int) -> Ticket:
         raise ValidationFailed({"depends_on": f"there is no ticket #{number}"}) from None
 
 
-def parse(action: str, data: Any) -> _Body:
-    schema = Split if action == "split" else ACTIONS[action][0]
+ADDABLE = ("title", "requirements", *OPTIONAL_FIELDS)
+
+
+def _add_info(ticket: Ticket, data: dict, actor: Actor, deps: ActionDeps) -> Change:
+    """The requester completes their ticket: the whole ticket is validated again by the
+    intake schema, and must now be complete for its type."""
+    unknown = sorted(set(data) - set(ADDABLE))
+    if unknown:
+        raise ValidationFailed({f: "is not a field you can add" for f in unknown})
+    if not data:
+        raise ValidationFailed({"body": "add at least one field"})
+    merged = {**ticket.values(), **data, "private": ticket.private}
+    draft = validate_draft(merged, flow=deps.flow, today=deps.clock.now().date())
+    values = {f: getattr(draft, f) for f in data}
+    return ticket.add_info(now=deps.clock.now(), actor=actor, values=values)
+
+
+def parse(action: str, data: Any) -> _Body | dict:
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ValidationFailed({"body": "must be a JSON object"})
+    if action == "add-info":
+        return data  # validated against the ticket it completes
+    schema = Split if action == "split" else ACTIONS[action][0]
     try:
         return schema.model_validate(data)
     except ValidationError as e:
@@ -202,6 +228,8 @@ def perform(number: int, action: str, data: Any, actor: Actor, deps: ActionDeps)
         try:
             if action == "split":
                 _split(ticket, body, actor, deps)
+            elif action == "add-info":
+                deps.tickets.save(ticket, _add_info(ticket, body, actor, deps))
             else:
                 deps.tickets.save(ticket, ACTIONS[action][1](ticket, body, actor, deps))
             return ticket
@@ -236,4 +264,4 @@ def _split(parent: Ticket, body: Split, actor: Actor, deps: ActionDeps) -> None:
     deps.tickets.save_split(parent, change, children)
 
 
-KNOWN = frozenset({*ACTIONS, "split"})
+KNOWN = frozenset({*ACTIONS, "split", "add-info"})

@@ -119,14 +119,17 @@ def openapi_document() -> dict[str, Any]:
                 "post": {
                     "summary": "Act on a ticket. Staff authenticate with a bearer token; the "
                     "requester may `reopen` with the status token. The body depends on the "
-                    "action: " + "; ".join(f"`{a}`: {m.__name__}" for a, m in _BODIES.items()),
+                    "action: "
+                    + "; ".join(f"`{a}`: {m.__name__}" for a, m in _BODIES.items())
+                    + "; `add-info` (the requester, with the status token): any of the intake "
+                    "fields " + ", ".join(actions.ADDABLE) + ", as in TicketDraft",
                     "parameters": [
                         number,
                         {
                             "name": "action",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "string", "enum": sorted(_BODIES)},
+                            "schema": {"type": "string", "enum": sorted(actions.KNOWN)},
                         },
                         {**token, "required": False},
                     ],

@@ -11,8 +11,10 @@ from werkzeug.datastructures import MultiDict
 from services.domain.errors import ValidationFailed
 from services.domain.flow import OPTIONAL_FIELDS
 
+from . import actions
+from .auth import requester_for
 from .filing import file_ticket
-from .status import requester_view, status_url
+from .status import requester_view, status_url, ticket_for_token
 
 bp = Blueprint("pages", __name__)
 
@@ -81,5 +83,81 @@ def filed(number: int):
 
 @bp.get("/tickets/<int:number>")
 def status(number: int):
+    token = request.args.get("token")
+    view = requester_view(number, token)
+    return render_template(
+        "status.html", ticket=view, token=token, notice=request.args.get("notice")
+    )
+
+
+def _requester_action(number: int, action: str, data: dict):
+    """Run a requester action; the actor is whoever holds the ticket's status token."""
+    c = current_app.extensions["rtflow"]
+    token = request.args.get("token")
+    actor = requester_for(ticket_for_token(number, token), token)
+    deps = actions.ActionDeps(
+        tickets=c.tickets, flow=c.flow, clock=c.clock, secret_key=c.settings.secret_key
+    )
+    return actions.perform(number, action, data, actor, deps)
+
+
+def _info_form(number: int, values: MultiDict | dict, errors: dict[str, str], status: int = 200):
+    token = request.args.get("token")
+    view = requester_view(number, token)
+    fields = view.missing or ["requirements", "end_state", "acceptance_criteria"]
+    return render_template(
+        "add_info.html", ticket=view, token=token, fields=fields, values=values, errors=errors
+    ), status
+
+
+@bp.get("/tickets/<int:number>/info")
+def add_info(number: int):
     view = requester_view(number, request.args.get("token"))
-    return render_template("status.html", ticket=view)
+    current = view.model_dump()
+    values = {
+        f: "\n".join(v) if isinstance(v := current.get(f), list) else (v or "") for f in TEXT_FIELDS
+    }
+    return _info_form(number, values, {})
+
+
+@bp.post("/tickets/<int:number>/info")
+def submit_info(number: int):
+    view = requester_view(number, request.args.get("token"))
+    fields = view.missing or ["requirements", "end_state", "acceptance_criteria"]
+    data = {f: request.form.get(f, "") for f in fields}
+    try:
+        _requester_action(number, "add-info", data)
+    except ValidationFailed as e:
+        return _info_form(number, request.form, e.errors, 422)
+    return redirect(
+        url_for(
+            "pages.status",
+            number=number,
+            token=request.args.get("token"),
+            notice="Thank you: the team has your additions.",
+        ),
+        code=303,
+    )
+
+
+@bp.post("/tickets/<int:number>/reopen")
+def reopen(number: int):
+    try:
+        _requester_action(number, "reopen", {"reason": request.form.get("reason", "")})
+    except ValidationFailed as e:
+        view = requester_view(number, request.args.get("token"))
+        return render_template(
+            "status.html",
+            ticket=view,
+            token=request.args.get("token"),
+            reopen_error=e.errors.get("reason", "give a reason"),
+        ), 422
+    return redirect(
+        url_for(
+            "pages.status",
+            number=number,
+            token=request.args.get("token"),
+            notice="Reopened: the team will look at it again.",
+        ),
+        code=303,
+    )

@@ -6,11 +6,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from services.domain import events as ev
 from services.domain.errors import AlreadyDone
 from services.domain.events import TICKET_FILED, Event
 from services.domain.flow import FlowConfig
 from services.domain.mail import Mail, MailNotSent
 from services.domain.ports import Clock, Mailer, MailLedger, TicketRepository
+from services.domain.ticket import Ticket
 from services.domain.tokens import status_link, status_token, token_matches
 
 from . import messages
@@ -29,8 +31,155 @@ class NotifyDeps:
 
 def handle_event(event: Event, deps: NotifyDeps) -> None:
     if event.kind == TICKET_FILED:
-        acknowledge_filing(event, deps)
-    # Other kinds carry nothing to send yet.
+        if event.data.get("source") != "split":  # sub-tickets are the team's own
+            acknowledge_filing(event, deps)
+        return
+    ticket = deps.tickets.get(event.ticket)
+    for mail in follow_up_mails(event, ticket, deps):
+        send_once(event, mail, deps)
+
+
+def _member_id(actor_ref: str) -> str | None:
+    kind, _, ident = actor_ref.partition(":")
+    return ident if kind == "staff" else None
+
+
+def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail]:
+    """Who hears of an event: the requester of every public step that concerns them, the
+    owner of what lands on them, the triagers of what nobody owns."""
+    flow, team, d = deps.flow, deps.flow.team, event.data
+    staff_link = f"{deps.base_url.rstrip('/')}/staff/tickets/{ticket.number}"
+    actor = flow.member(_member_id(event.actor) or "")
+    by = actor.name if actor else "triage"
+
+    def requester(subject: str, headline: str, **kw) -> Mail:
+        token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
+        kw.setdefault("link", status_link(deps.base_url, ticket.number, token))
+        kw.setdefault("link_label", "Where your ticket stands")
+        return messages.notice(
+            ticket,
+            team,
+            (ticket.requester.email,),
+            subject=subject,
+            greeting=f"Hello {ticket.requester.name},",
+            headline=headline,
+            **kw,
+        )
+
+    def staff(member_ids: list[str], subject: str, headline: str, **kw) -> list[Mail]:
+        members = [m for m in (flow.member(i) for i in dict.fromkeys(member_ids)) if m]
+        return [
+            messages.notice(
+                ticket,
+                team,
+                (m.email,),
+                subject=subject,
+                greeting=f"Hello {m.name},",
+                headline=headline,
+                link=staff_link,
+                link_label="Open it in the console",
+                **kw,
+            )
+            for m in members
+        ]
+
+    triagers = [m.id for m in flow.members_with_role("triager")]
+    complexity = ticket.complexity
+    sizing = [f"Complexity: {complexity.size}", *complexity.reasons] if complexity else []
+    kind = event.kind
+
+    if kind == ev.INFO_REQUESTED:
+        token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
+        return [
+            requester(
+                f"More information needed: {ticket.title}",
+                "We need a little more before the team can start. Please add:",
+                items=[f.replace("_", " ") for f in d.get("missing", [])],
+                link=f"{deps.base_url.rstrip('/')}/tickets/{ticket.number}/info?token={token}",
+                link_label="Add the missing information",
+            )
+        ]
+    if kind == ev.UPDATED and event.public:
+        eta = f"Expected by {d['eta']}." if d.get("eta") else ""
+        reason = f"Reason: {d['reason']}" if d.get("reason") else ""
+        return [
+            requester(
+                f"Update: {ticket.title}", f"{by} wrote:", lines=[d.get("message", ""), eta, reason]
+            )
+        ]
+    if kind == ev.RESOLVED:
+        return [
+            requester(
+                f"Resolved: {ticket.title}",
+                f"{by} resolved your ticket. Every acceptance criterion was checked:",
+                items=list(d.get("criteria", [])),
+                lines=[
+                    d.get("summary", ""),
+                    "If something is not right, reopen it from the link below.",
+                ],
+            )
+        ]
+    if kind == ev.REJECTED:
+        return [
+            requester(
+                f"Rejected: {ticket.title}",
+                f"{by} rejected your ticket.",
+                lines=[f"Reason: {d.get('reason', '')}"],
+            )
+        ]
+    if kind == ev.TRIAGED:
+        if d.get("owner"):
+            return staff(
+                [d["owner"]],
+                f"Assigned to you: {ticket.title}",
+                "Triage assigned this ticket to you.",
+                lines=[d.get("routing", "")],
+                items=sizing,
+            )
+        return staff(
+            triagers,
+            f"Nobody can own: {ticket.title}",
+            "Triage found no obvious owner; it is on the staff-meeting agenda.",
+            lines=[d.get("routing", "")],
+            items=sizing,
+        )
+    if kind == ev.ASSIGNED and d.get("how") == "assigned":
+        override = f"Over the WIP limit: {d['override_reason']}" if d.get("override_reason") else ""
+        return staff(
+            [d["owner"]],
+            f"Assigned to you: {ticket.title}",
+            f"{by} assigned this ticket to you.",
+            lines=[override],
+            items=sizing,
+        )
+    if kind == ev.ESCALATED:
+        return staff(
+            [d["to"]],
+            f"Escalated to you: {ticket.title}",
+            f"{by} asks you to take over this ticket. Accept or decline it in the console.",
+            lines=[f"Why: {d.get('reason', '')}"],
+        )
+    if kind == ev.ESCALATION_ACCEPTED:
+        return staff(
+            [d.get("previous_owner", "")],
+            f"Escalation accepted: {ticket.title}",
+            f"{by} accepted the escalation and owns the ticket now.",
+        )
+    if kind == ev.ESCALATION_DECLINED:
+        return staff(
+            [d.get("escalated_by", "")],
+            f"Escalation declined: {ticket.title}",
+            f"{by} declined the escalation; the ticket stays yours.",
+            lines=[f"Why: {d.get('reason', '')}"],
+        )
+    if kind == ev.RETURNED_TO_TRIAGE:
+        return staff(
+            triagers,
+            f"Back to triage: {ticket.title}",
+            f"{by} returned this ticket to triage.",
+            lines=[f"Why: {d.get('reason', '')}"],
+        )
+    return []
 
 
 def acknowledge_filing(event: Event, deps: NotifyDeps) -> None:

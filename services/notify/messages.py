@@ -62,3 +62,34 @@ def team_acknowledgement(ticket: Ticket, team: Team, base_url: str) -> Mail:
         team=team,
         base_url=base_url.rstrip("/"),
     )
+
+
+def notice(
+    ticket: Ticket,
+    team: Team,
+    to: tuple[str, ...],
+    *,
+    subject: str,
+    greeting: str,
+    headline: str,
+    lines: list[str] | None = None,
+    items: list[str] | None = None,
+    link: str | None = None,
+    link_label: str = "The ticket",
+) -> Mail:
+    """Every mail after the acknowledgement: one shape, worded by the caller."""
+    tag = subject_tag(team, ticket.number)
+    return _render(
+        "notice",
+        f"{tag} {subject}",
+        to,
+        ticket=ticket,
+        team=team,
+        tag=tag,
+        greeting=greeting,
+        headline=headline,
+        lines=[line for line in lines or [] if line],
+        items=items or [],
+        link=link,
+        link_label=link_label,
+    )

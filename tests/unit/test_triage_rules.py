@@ -180,9 +180,7 @@ def test_acceptance_criteria_beyond_the_included_count_add_a_point_each():
     ],
 )
 def test_a_drop_dead_date_within_the_window_adds_points(days, reasons):
-    complexity = assess_complexity(
-        {"drop_dead_date": TODAY + timedelta(days=days)}, RULES, TODAY
-    )
+    complexity = assess_complexity({"drop_dead_date": TODAY + timedelta(days=days)}, RULES, TODAY)
     assert complexity.reasons == reasons
     assert complexity.points == (2 if reasons else 0)
 
@@ -191,8 +189,12 @@ def test_the_drop_dead_window_is_read_from_the_rules():
     rules = TriageRules.model_validate(
         {"complexity": {"drop_dead_within_days": 3, "drop_dead_points": 5}}
     )
-    assert assess_complexity({"drop_dead_date": TODAY + timedelta(days=3)}, rules, TODAY).points == 5
-    assert assess_complexity({"drop_dead_date": TODAY + timedelta(days=4)}, rules, TODAY).points == 0
+    assert (
+        assess_complexity({"drop_dead_date": TODAY + timedelta(days=3)}, rules, TODAY).points == 5
+    )
+    assert (
+        assess_complexity({"drop_dead_date": TODAY + timedelta(days=4)}, rules, TODAY).points == 0
+    )
 
 
 @pytest.mark.parametrize(
@@ -370,9 +372,7 @@ def test_a_member_who_is_not_an_engineer_is_never_chosen():
 
 
 def test_a_skill_only_non_engineers_have_leaves_the_ticket_unowned():
-    flow = small_flow(
-        [member("tess", ["triager"], ["ldap"]), member("eve", ["engineer"], ["dns"])]
-    )
+    flow = small_flow([member("tess", ["triager"], ["ldap"]), member("eve", ["engineer"], ["dns"])])
     routing = route(text("LDAP group"), flow.ticket_type("general"), flow, {})
     assert routing.skills == ("ldap",)
     assert routing.owner is None
