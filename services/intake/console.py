@@ -44,7 +44,7 @@ from .views import StaffTicketView
 bp = Blueprint("console", __name__, url_prefix="/staff")
 
 # Pages anyone may reach: signing in and out.
-PUBLIC_ENDPOINTS = frozenset({"console.login", "console.logout"})
+PUBLIC_ENDPOINTS = frozenset({"console.login", "console.login_submit", "console.logout"})
 
 # The order the ticket page offers actions in, with a heading and the notice after success.
 ACTION_LABELS: dict[str, tuple[str, str]] = {
@@ -141,10 +141,16 @@ def same_origin_referrer(response):
 def console_globals():
     flow = _container().flow
     names = {m.id: m.name for m in flow.team.members}
+    now = _container().clock.now()
+
+    def age(created_at: datetime) -> int:
+        """Whole days since `created_at`."""
+        return max((now - created_at).days, 0)
+
     return {
         "staff": g.get("staff"),
         "member_name": lambda member_id: names.get(member_id, member_id) if member_id else "",
-        "now": _container().clock.now(),
+        "age": age,
     }
 
 
@@ -176,11 +182,6 @@ def login_submit():
         body = render_template("staff/login.html", next=target, error=str(e))
         return body, 401, {"WWW-Authenticate": 'Bearer realm="rtflow"'}
     return redirect(target or url_for("console.queue"), code=303)
-
-
-# Registered as its own endpoint so before_request lets it through as "public".
-bp.add_url_rule("/login", endpoint="login", view_func=login, methods=["GET"])
-bp.add_url_rule("/login", endpoint="login_submit", view_func=login_submit, methods=["POST"])
 
 
 @bp.post("/logout")
@@ -324,7 +325,7 @@ def form_body(action: str, form: MultiDict) -> dict:
                 "requirements": form.get(f"child-{i}-requirements", ""),
                 "acceptance_criteria": _lines(form.get(f"child-{i}-criteria", "")),
             }
-            if not (row["title"].strip() or row["requirements"].strip() or row["criteria"]):
+            if not (row["title"].strip() or row["requirements"].strip() or row["acceptance_criteria"]):
                 continue  # a blank row
             owner = form.get(f"child-{i}-owner", "")
             children.append(row | {"owner": owner or None})
@@ -340,8 +341,9 @@ def act(number: int, action: str):
     deps = actions.ActionDeps(
         tickets=c.tickets, flow=c.flow, clock=c.clock, secret_key=c.settings.secret_key
     )
+    body = form_body(action, request.form)
     try:
-        ticket = actions.perform(number, action, form_body(action, request.form), g.staff, deps)
+        ticket = actions.perform(number, action, body, g.staff, deps)
     except TicketNotFound:
         raise
     except DomainError as e:
@@ -358,19 +360,8 @@ def act(number: int, action: str):
         )
     notice = ACTION_LABELS[action][1]
     if action == "split":
-        notice = "Split into " + ", ".join(f"#{n}" for n in ticket.children[-_split_count() :])
+        new = ticket.children[-len(body["children"]) :]
+        notice = "Split into " + ", ".join(f"#{n}" for n in new)
     flash(notice)
     return redirect(url_for("console.ticket", number=number), code=303)
 
-
-def _split_count() -> int:
-    return len(form_body("split", request.form)["children"])
-
-
-def age_in_days(created_at: datetime, now: datetime) -> int:
-    return max((now - created_at).days, 0)
-
-
-@bp.app_template_filter("age_days")
-def age_days_filter(created_at: datetime) -> int:
-    return age_in_days(created_at, _container().clock.now())
