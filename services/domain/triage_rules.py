@@ -68,9 +68,9 @@ def assess_complexity(values: Mapping[str, Any], rules: TriageRules, today: date
     drop_dead = values.get("drop_dead_date")
     if isinstance(drop_dead, date) and (drop_dead - today).days <= c.drop_dead_within_days:
         days = (drop_dead - today).days
-        reasons.append(
-            (c.drop_dead_points, f"drop-dead date in {days} day{'s' if days != 1 else ''}")
-        )
+        plural = "s" if abs(days) != 1 else ""
+        when = f"in {days} day{plural}" if days >= 0 else f"passed {-days} day{plural} ago"
+        reasons.append((c.drop_dead_points, f"drop-dead date {when}"))
     items = len(_LIST_ITEM.findall(str(values.get("requirements") or "")))
     if items >= c.composite_items:
         reasons.append((c.composite_points, f"composite requirements ({items} items)"))
