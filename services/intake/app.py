@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_wtf.csrf import CSRFProtect
 
-from . import api, errors, pages
+from . import api, console, errors, pages
 
 
 def create_app(container) -> Flask:
@@ -14,12 +15,21 @@ def create_app(container) -> Flask:
         MAX_CONTENT_LENGTH=container.settings.max_request_bytes,
         MAX_FORM_MEMORY_SIZE=container.settings.max_request_bytes,
         JSON_SORT_KEYS=False,
+        # The console's session cookie: no script reads it, no other site's POST carries it.
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=container.settings.base_url.startswith("https"),
     )
     app.json.sort_keys = False
     app.extensions["rtflow"] = container
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(console.bp)
     errors.register(app)
+    csrf = CSRFProtect(app)
+    # No cookie authorises them: the API takes bearer tokens, the public pages act on no session.
+    csrf.exempt(pages.bp)
+    csrf.exempt(api.bp)
 
     @app.context_processor
     def team():

@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from services.domain import events as ev
-from services.domain.errors import AlreadyDone
+from services.domain.errors import AlreadyDone, StaleVersion
 from services.domain.events import TICKET_FILED, Event
 from services.domain.flow import FlowConfig
 from services.domain.mail import Mail, MailNotSent
@@ -197,13 +197,21 @@ def acknowledge_filing(event: Event, deps: NotifyDeps) -> None:
     ]
     for mail in mails:
         send_once(event, mail, deps)
-    try:
-        acknowledged = ticket.acknowledge(
-            now=deps.clock.now(), recipients=[r for m in mails for r in m.to]
-        )
-    except AlreadyDone:
-        return  # a redelivery: the first delivery recorded it
-    deps.tickets.save(ticket, acknowledged)
+    recipients = [r for m in mails for r in m.to]
+    for attempt in range(3):
+        try:
+            acknowledged = ticket.acknowledge(now=deps.clock.now(), recipients=recipients)
+        except AlreadyDone:
+            return  # a redelivery: the first delivery recorded it
+        try:
+            deps.tickets.save(ticket, acknowledged)
+            return
+        except StaleVersion:
+            # Triage changed the ticket meanwhile (it runs beside us): record on fresh data
+            # rather than wait for the queue's retry.
+            if attempt == 2:
+                raise
+            ticket = deps.tickets.get(event.ticket)
 
 
 def send_once(event: Event, mail: Mail, deps: NotifyDeps) -> None:

@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+from services.domain.actors import Actor
 from services.domain.errors import ValidationFailed
 from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
 from services.domain.lifecycle import Status
@@ -159,3 +160,32 @@ def test_events_with_nothing_to_send_send_nothing(tickets, flow, clock):
     before = len(deps.mailer.outbox)
     handle_event(acknowledged, deps)
     assert len(deps.mailer.outbox) == before
+
+
+def test_the_acknowledgement_is_recorded_even_when_triage_changed_the_ticket_meanwhile(
+    tickets, flow, clock
+):
+    filed = file(tickets, flow, clock)
+    [event] = tickets.history(filed.ticket.number)
+    original_get = tickets.get
+    raced = []
+
+    def get_then_triage_runs(number):
+        ticket = original_get(number)
+        if not raced:  # triage saves a change right after notify read the ticket
+            raced.append(True)
+            other = original_get(number)
+            tickets.save(
+                other,
+                other.request_info(
+                    now=clock.now(), missing=["end_state"], actor=Actor.system("triage")
+                ),
+            )
+        return ticket
+
+    tickets.get = get_then_triage_runs
+    deps = notify_deps(tickets, flow, clock)
+    handle_event(event, deps)
+    kinds = [e.kind for e in tickets.history(filed.ticket.number)]
+    assert kinds == [TICKET_FILED, "ticket.info-requested", TICKET_ACKNOWLEDGED]
+    assert len(deps.mailer.outbox) == 2
