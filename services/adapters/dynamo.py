@@ -526,7 +526,7 @@ class DynamoStaffTokens:
     def parse(token: str) -> tuple[str, str] | None:
         """(member, digest of the secret) of a well-formed token."""
         prefix, _, rest = token.partition("_")
-        member, _, secret = rest.rpartition("_")
+        member, _, secret = rest.partition("_")  # member ids hold no "_"; secrets may
         if prefix != "rtf" or not member or len(secret) < 20 or len(token) > 200:
             return None
         return member, token_digest(secret)

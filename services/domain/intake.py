@@ -45,6 +45,19 @@ _Item = Annotated[
 ]
 
 
+# The field types every input path shares (intake, actions, later email and webhooks).
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX, pattern=_LINE),
+]
+RequiredText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX, pattern=_MULTILINE),
+]
+Item = _Item
+Items = Annotated[list[_Item], Field(max_length=ITEMS_MAX)]
+
+
 class Requester(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

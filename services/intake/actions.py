@@ -15,14 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from services.domain.actors import Actor
 from services.domain.errors import StaleVersion, TicketNotFound, ValidationFailed
 from services.domain.flow import OPTIONAL_FIELDS, FlowConfig, Member
-from services.domain.intake import (
-    ITEM_MAX,
-    ITEMS_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
-    field_errors,
-    validate_draft,
-)
+from services.domain.intake import Items, RequiredText, Title, field_errors, validate_draft
 from services.domain.ports import Clock, TicketRepository
 from services.domain.ticket import FINISHED, Change, Ticket
 from services.domain.tokens import new_salt, status_token, token_digest
@@ -47,9 +40,7 @@ class Assign(_Body):
 
 
 class Update(_Body):
-    message: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)
-    ]
+    message: RequiredText
     eta: date | None = None
     reason: _Optional = ""
     public: bool = True
@@ -70,16 +61,9 @@ class Resolve(_Body):
 
 
 class SubTicket(_Body):
-    title: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)
-    ]
-    requirements: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)
-    ]
-    acceptance_criteria: Annotated[
-        list[Annotated[str, StringConstraints(min_length=1, max_length=ITEM_MAX)]],
-        Field(max_length=ITEMS_MAX),
-    ] = []
+    title: Title
+    requirements: RequiredText
+    acceptance_criteria: Items = []
     owner: str | None = None
 
 

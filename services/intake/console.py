@@ -325,7 +325,9 @@ def form_body(action: str, form: MultiDict) -> dict:
                 "requirements": form.get(f"child-{i}-requirements", ""),
                 "acceptance_criteria": _lines(form.get(f"child-{i}-criteria", "")),
             }
-            if not (row["title"].strip() or row["requirements"].strip() or row["acceptance_criteria"]):
+            if not (
+                row["title"].strip() or row["requirements"].strip() or row["acceptance_criteria"]
+            ):
                 continue  # a blank row
             owner = form.get(f"child-{i}-owner", "")
             children.append(row | {"owner": owner or None})
@@ -335,7 +337,7 @@ def form_body(action: str, form: MultiDict) -> dict:
 
 @bp.post("/tickets/<int:number>/<action>")
 def act(number: int, action: str):
-    if action not in actions.KNOWN:
+    if action not in ACTION_LABELS:  # the console's actions (add-info is the requester's)
         raise NotFound()
     c = _container()
     deps = actions.ActionDeps(
@@ -364,4 +366,3 @@ def act(number: int, action: str):
         notice = "Split into " + ", ".join(f"#{n}" for n in new)
     flash(notice)
     return redirect(url_for("console.ticket", number=number), code=303)
-
