@@ -38,7 +38,7 @@ class SesMailbox:
                     "id": sent.id,
                     "from": str(msg["From"]),
                     "to": [a.addr_spec for a in msg["To"].addresses] if msg["To"] else [],
-                    "subject": str(msg["Subject"]),
+                    "subject": " ".join(str(msg["Subject"]).split()),  # unfolded
                     "date": str(msg["Date"] or ""),
                     "message_id": str(msg["Message-ID"] or ""),
                     "headers": {k: str(v) for k, v in msg.items()},
