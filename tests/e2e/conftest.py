@@ -6,8 +6,10 @@ its own tickets with unique titles and addresses, so no test depends on another'
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -81,3 +83,29 @@ def wait_for_mail(mail) -> Callable[..., list[dict[str, Any]]]:
 def http() -> Iterator[requests.Session]:
     with requests.Session() as s:
         yield s
+
+
+# --- the browser: Debian's chromium (installed by `make test`), driven by pytest-playwright --
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
+    # This machine's network is closed: no background calls home, no first-run work.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
