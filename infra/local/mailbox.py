@@ -21,6 +21,7 @@ class SesMailbox:
 
     def __init__(self, region: str):
         self.region = region
+        self._parsed: dict[str, dict] = {}  # sent mail never changes: parse each once
 
     def messages(self) -> list[dict]:
         from moto.core import DEFAULT_ACCOUNT_ID
@@ -29,21 +30,28 @@ class SesMailbox:
         backend = ses_backends[DEFAULT_ACCOUNT_ID][self.region]
         out = []
         for sent in list(backend.sent_messages):
-            raw = getattr(sent, "raw_data", None)
-            if raw is None:
-                continue
-            msg = _parse(raw)
-            out.append(
-                {
-                    "id": sent.id,
-                    "from": str(msg["From"]),
-                    "to": [a.addr_spec for a in msg["To"].addresses] if msg["To"] else [],
-                    "subject": " ".join(str(msg["Subject"]).split()),  # unfolded
-                    "date": str(msg["Date"] or ""),
-                    "message_id": str(msg["Message-ID"] or ""),
-                    "headers": {k: str(v) for k, v in msg.items()},
-                    "text": _part(msg, "plain"),
-                    "html": _part(msg, "html"),
-                }
-            )
+            if sent.id not in self._parsed:
+                parsed = self._parse_sent(sent)
+                if parsed is None:
+                    continue
+                self._parsed[sent.id] = parsed
+            out.append(self._parsed[sent.id])
         return out
+
+    @staticmethod
+    def _parse_sent(sent) -> dict | None:
+        raw = getattr(sent, "raw_data", None)
+        if raw is None:
+            return None
+        msg = _parse(raw)
+        return {
+            "id": sent.id,
+            "from": str(msg["From"]),
+            "to": [a.addr_spec for a in msg["To"].addresses] if msg["To"] else [],
+            "subject": " ".join(str(msg["Subject"]).split()),  # unfolded
+            "date": str(msg["Date"] or ""),
+            "message_id": str(msg["Message-ID"] or ""),
+            "headers": {k: str(v) for k, v in msg.items()},
+            "text": _part(msg, "plain"),
+            "html": _part(msg, "html"),
+        }

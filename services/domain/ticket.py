@@ -9,6 +9,7 @@ in one transaction, or nothing.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -288,9 +289,9 @@ class Ticket:
 
     def take(self, *, now: datetime, actor: Actor) -> Change:
         self._require(actor, "take", "engineer")
-        self._check(Action.TAKE)
-        if self.owner is not None:
+        if self.owner is not None and self.is_open:  # the message a losing racer needs
             raise Conflict(f"ticket #{self.number} is already owned by {self.owner}")
+        self._check(Action.TAKE)
         self.owner = actor.id
         return self._change(
             Action.TAKE,
@@ -478,18 +479,36 @@ class Ticket:
         self._require(actor, "close", "triager", "bugmeister", owner=True)
         return self._change(Action.CLOSE, actor, now, ev.CLOSED, public=True)
 
-    def link(self, *, now: datetime, actor: Actor, depends_on: Ticket) -> Change:
-        """This ticket cannot be resolved before `depends_on` is finished."""
+    def link(
+        self,
+        *,
+        now: datetime,
+        actor: Actor,
+        depends_on: Ticket,
+        transitively: Collection[int] = (),
+    ) -> Change:
+        """This ticket cannot be resolved before `depends_on` is finished. `transitively`:
+        every ticket `depends_on` waits for through others (the caller reads the graph), so
+        no cycle of any length can make tickets unresolvable."""
         self._require(actor, "link", "triager", owner=True)
         self._check(Action.LINK)
         if depends_on.number == self.number:
             raise ValidationFailed({"depends_on": "a ticket cannot depend on itself"})
         if depends_on.number in self.depends_on:
             raise AlreadyDone(f"ticket #{self.number} already depends on #{depends_on.number}")
-        waits_for_me = self.number in depends_on.depends_on or self.number in depends_on.children
-        if waits_for_me or depends_on.number in self.children:
+        if depends_on.number in self.children:
             raise ValidationFailed(
-                {"depends_on": f"#{depends_on.number} already waits for #{self.number}"}
+                {
+                    "depends_on": f"#{self.number} already waits for its sub-ticket #{depends_on.number}"
+                }
+            )
+        waits = {*depends_on.depends_on, *depends_on.children, *transitively}
+        if self.number in waits:
+            raise ValidationFailed(
+                {
+                    "depends_on": f"#{depends_on.number} already waits for #{self.number}: "
+                    "the link would make a cycle that nothing can resolve"
+                }
             )
         self.depends_on.append(depends_on.number)
         return self._change(

@@ -161,9 +161,21 @@ ACTIONS: dict[str, tuple[type[_Body], Decide]] = {
     "close": (Empty, lambda t, b, a, d: t.close(now=d.clock.now(), actor=a)),
     "link": (
         Link,
-        lambda t, b, a, d: t.link(now=d.clock.now(), actor=a, depends_on=_target(d, b.depends_on)),
+        lambda t, b, a, d: _link(t, _target(d, b.depends_on), a, d),
     ),
 }
+
+
+def _link(ticket: Ticket, target: Ticket, actor: Actor, deps: ActionDeps) -> Change:
+    """Every ticket `target` waits for, through any chain of dependencies and sub-tickets,
+    read breadth-first (one BatchGetItem per level), so the domain can refuse any cycle."""
+    seen: set[int] = set()
+    frontier = {*target.depends_on, *target.children}
+    while frontier and ticket.number not in seen:
+        seen |= frontier
+        found = deps.tickets.get_many(frontier)
+        frontier = {n for t in found.values() for n in (*t.depends_on, *t.children)} - seen
+    return ticket.link(now=deps.clock.now(), actor=actor, depends_on=target, transitively=seen)
 
 
 def _target(deps: ActionDeps, number: int) -> Ticket:

@@ -17,6 +17,9 @@ import requests
 
 from .stack_process import RunningStack, clean_env, free_port, start_stack
 
+# Fixtures of the staff API tests live with their helpers in support.py.
+from .support import api, staff_tokens, tickets  # noqa: F401
+
 
 @pytest.fixture(scope="session")
 def running_stack() -> Iterator[RunningStack]:
