@@ -2,11 +2,45 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from datetime import datetime
+
+from flask import Blueprint, jsonify, render_template, request
 
 
-def dev_blueprint(mailbox, stack_info: dict) -> Blueprint:
+def dev_blueprint(mailbox, stack_info: dict, clock, settle) -> Blueprint:
     bp = Blueprint("dev", __name__, template_folder="templates")
+
+    @bp.get("/dev/clock")
+    def read_clock():
+        return jsonify({"now": clock.now().isoformat()})
+
+    @bp.post("/dev/clock")
+    def move_clock():
+        """{"advance_seconds": N} or {"set": "<ISO time>"}; answers after the due jobs ran."""
+        body = request.get_json(force=True, silent=True)
+        if (
+            not isinstance(body, dict)
+            or len(body) != 1
+            or not {"advance_seconds", "set"} & set(body)
+        ):
+            return _bad('send {"advance_seconds": N} or {"set": "<ISO time with zone>"}')
+        try:
+            if "advance_seconds" in body:
+                seconds = body["advance_seconds"]
+                if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+                    return _bad("advance_seconds must be a number")
+                clock.advance(float(seconds))
+            else:
+                clock.set(datetime.fromisoformat(str(body["set"])))
+        except ValueError as e:
+            return _bad(str(e))
+        settle()
+        return jsonify({"now": clock.now().isoformat()})
+
+    def _bad(message: str):
+        response = jsonify({"error": message})
+        response.status_code = 400
+        return response
 
     @bp.get("/dev/mail.json")
     def mail_json():

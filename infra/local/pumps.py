@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -54,17 +55,36 @@ def _stream_record(raw: dict, stream_arn: str, region: str) -> dict:
 
 
 class StreamPump(_Pump):
+    # As serverless.yml's maximumRetryAttempts: then the record is skipped (on AWS it goes to
+    # the relay's failure queue; here the log says so).
+    MAX_RETRIES = 10
+
     def __init__(self, streams_client, stream_arn: str, handler: Handler, region: str):
         super().__init__("stream-pump")
-        self.client, self.arn, self.handler, self.region = (
-            streams_client,
-            stream_arn,
-            handler,
-            region,
-        )
+        self.client, self.arn = streams_client, stream_arn
+        self.handler, self.region = handler, region
         self.iterators: dict[str, str] = {}
+        self.retries: dict[str, int] = {}
+        self._next_shard_check = 0.0
+
+    def _resume(self, shard_id: str, sequence: str) -> None:
+        tries = self.retries[sequence] = self.retries.get(sequence, 0) + 1
+        position = "AT_SEQUENCE_NUMBER"
+        if tries > self.MAX_RETRIES:
+            log.error("stream record %s failed %d times: skipped", sequence, tries)
+            position = "AFTER_SEQUENCE_NUMBER"
+            del self.retries[sequence]
+        self.iterators[shard_id] = self.client.get_shard_iterator(
+            StreamArn=self.arn,
+            ShardId=shard_id,
+            ShardIteratorType=position,
+            SequenceNumber=sequence,
+        )["ShardIterator"]
 
     def _iterators(self) -> dict[str, str]:
+        if time.monotonic() < self._next_shard_check:
+            return self.iterators
+        self._next_shard_check = time.monotonic() + 5  # new shards are rare
         shards = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
         for shard in shards:
             if shard["ShardId"] not in self.iterators:
@@ -158,3 +178,19 @@ class QueuePump(_Pump):
                     VisibilityTimeout=self.RETRY_AFTER_SECONDS,
                 )
         return True
+
+
+class Ticker(_Pump):
+    """What the minute schedule does on AWS: run the scheduler's job, every few seconds here
+    so a demo need not wait a minute."""
+
+    def __init__(self, run: Callable[[], Any], every: float = 5.0):
+        super().__init__("scheduler-ticker")
+        self.run_job, self.every = run, every
+        self._next = 0.0
+
+    def step(self) -> bool:
+        if time.monotonic() >= self._next:
+            self._next = time.monotonic() + self.every
+            self.run_job()
+        return False

@@ -12,10 +12,12 @@ import logging
 import os
 import secrets
 import socket
+import threading
+import time
 from dataclasses import dataclass, field
 
 from .cfn import load_template
-from .pumps import QueuePump, StreamPump
+from .pumps import QueuePump, StreamPump, Ticker
 
 log = logging.getLogger("rtflow.local")
 
@@ -49,9 +51,13 @@ class EmbeddedStack:
     endpoint: str = ""
 
     def __post_init__(self):
+        from services.adapters.clock import AdjustableClock
+
         self._emulator = None
         self._pumps: list = []
         self._server = None
+        self.clock = AdjustableClock()
+        self._scheduler_lock = threading.Lock()
 
     @property
     def base_url(self) -> str:
@@ -108,6 +114,7 @@ class EmbeddedStack:
         streams = boto3.client("dynamodbstreams", endpoint_url=self.endpoint, region_name=REGION)
         sqs = boto3.client("sqs", endpoint_url=self.endpoint, region_name=REGION)
         self._pumps = [
+            Ticker(self.run_scheduler),
             StreamPump(streams, self.outputs["TicketsTableStreamArn"], relay.handler, REGION),
             QueuePump(sqs, self.outputs["TriageQueueUrl"], triage.handler, REGION, "triage"),
             QueuePump(sqs, self.outputs["NotifyQueueUrl"], notify.handler, REGION, "notify"),
@@ -123,6 +130,7 @@ class EmbeddedStack:
         from .mailbox import SesMailbox
 
         c = container()
+        c.clock = self.clock  # before any adapter is built: they all read this clock
         c.flow  # noqa: B018 - load and validate the flow config now: a bad file stops the start
         app = create_app(c)
         app.register_blueprint(
@@ -133,9 +141,36 @@ class EmbeddedStack:
                     "region": REGION,
                     "outputs": self.outputs,
                 },
+                clock=self.clock,
+                settle=self.settle,
             )
         )
         return app
+
+    def run_scheduler(self):
+        from services.scheduler import handler as scheduler
+
+        with self._scheduler_lock:  # the ticker and /dev/clock take turns, as one schedule
+            return scheduler.handler({"source": "embedded-stack"}, None)
+
+    def settle(self, rounds: int = 10, timeout: float = 20.0) -> None:
+        """Run what is due and wait until its consequences (queues, mails, re-planned timers)
+        have happened: after the test clock moves, a person sees the result at once."""
+        deadline = time.monotonic() + timeout
+        for _ in range(rounds):
+            self._wait_idle(deadline)
+            report = self.run_scheduler()
+            if not report["fired"] and not report["replanned"]:
+                self._wait_idle(deadline)
+                return
+
+    def _wait_idle(self, deadline: float) -> None:
+        pumps = [p for p in self._pumps if not isinstance(p, Ticker)]
+        for _ in range(2):  # one pump's work feeds the next: twice round
+            for pump in pumps:
+                pump.idle.clear()
+            for pump in pumps:
+                pump.idle.wait(max(0.0, deadline - time.monotonic()))
 
     def start(self) -> None:
         self.start_emulator()

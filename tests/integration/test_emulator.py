@@ -41,3 +41,35 @@ def test_a_cancelled_transaction_neither_streams_nor_stops_the_stream(aws):
     page = streams.get_records(ShardIterator=iterator)
     keys = [r["dynamodb"]["Keys"]["sk"]["S"] for r in page["Records"]]
     assert keys == ["taken", "after"]
+
+
+def test_the_stream_pump_retries_a_failed_record_then_skips_it_like_lambda(aws):
+    from infra.local.pumps import StreamPump
+
+    table = aws["TicketsTableName"]
+    ddb = boto3.client("dynamodb")
+    arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    for sk in ("a", "poison", "b"):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "P"}, "sk": {"S": sk}})
+    seen: list[str] = []
+    attempts = []
+
+    def handler(event, context):
+        for record in event["Records"]:
+            sk = record["dynamodb"]["Keys"]["sk"]["S"]
+            if sk == "poison":
+                attempts.append(sk)
+                return {
+                    "batchItemFailures": [{"itemIdentifier": record["dynamodb"]["SequenceNumber"]}]
+                }
+            seen.append(sk)
+        return {"batchItemFailures": []}
+
+    pump = StreamPump(boto3.client("dynamodbstreams"), arn, handler, "us-east-1")
+    pump.stopping.set()  # no waiting between retries in the test
+    for _ in range(StreamPump.MAX_RETRIES + 3):
+        pump.step()
+    # Lambda checkpoints before the failed record: what came before is not redelivered; the
+    # failed one is retried, then skipped (on AWS: to the relay's failure queue).
+    assert len(attempts) == StreamPump.MAX_RETRIES + 1
+    assert seen == ["a", "b"]
