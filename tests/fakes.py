@@ -55,7 +55,9 @@ class FakeTicketRepository:
     def _apply(self, ticket: Ticket, change: Change) -> None:
         ticket.version = (ticket.version or 0) + 1
         self.tickets[ticket.number] = copy.deepcopy(ticket)
-        self.events.setdefault(ticket.number, []).append(change.event)
+        events = self.events.setdefault(ticket.number, [])
+        if change.event is not None:
+            events.append(change.event)
 
     def save(self, ticket: Ticket, change: Change | Event) -> None:
         self.save_split(ticket, change if isinstance(change, Change) else Change(change), [])
@@ -90,6 +92,10 @@ class FakeTicketRepository:
     def escalated(self, limit: int = 200) -> list[Ticket]:
         found = [t for t in self.tickets.values() if t.escalation and t.is_open]
         return [copy.deepcopy(t) for t in sorted(found, key=lambda t: t.created_at)][:limit]
+
+    def due(self, now, limit: int = 500) -> list[int]:
+        pending = [(min(t.timers.values()), n) for n, t in self.tickets.items() if t.timers]
+        return [n for at, n in sorted(pending) if at <= now][:limit]
 
     def open_counts(self, members) -> dict[str, int]:
         return {m: self.wip.get(m, 0) for m in members}

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 
 from pynamodb.attributes import (
@@ -146,6 +146,12 @@ class TicketItemBase(_Item):
     parent = NumberAttribute(null=True)
     children = ListAttribute(of=NumberAttribute, null=True)
     depends_on = ListAttribute(of=NumberAttribute, null=True)
+    postponed_from = UnicodeAttribute(null=True)
+    postponed_until = UTCDateTimeAttribute(null=True)
+    postponed_public = BooleanAttribute(null=True)
+    timers = UnicodeAttribute(null=True)  # JSON: name -> ISO time
+    fired = ListAttribute(of=UnicodeAttribute, null=True)
+    sla_breached = ListAttribute(of=UnicodeAttribute, null=True)
     token_salt = UnicodeAttribute()
     token_digest = UnicodeAttribute()
     version = VersionAttribute()
@@ -253,6 +259,14 @@ def ticket_to_item(models: TableModels, t: Ticket) -> Model:
         parent=t.parent,
         children=list(t.children) or None,
         depends_on=list(t.depends_on) or None,
+        postponed_from=t.postponed_from.value if t.postponed_from else None,
+        postponed_until=t.postponed_until,
+        postponed_public=t.postponed_public or None,
+        timers=json.dumps({k: _utc_iso(v) for k, v in sorted(t.timers.items())})
+        if t.timers
+        else None,
+        fired=list(t.fired) or None,
+        sla_breached=list(t.sla_breached) or None,
         token_salt=t.token_salt,
         token_digest=t.token_digest,
         status_key=f"STATUS#{t.status.value}",
@@ -261,10 +275,20 @@ def ticket_to_item(models: TableModels, t: Ticket) -> Model:
         requester_key=f"REQUESTER#{t.requester.email}",
         escalation_key="ESCALATED" if t.escalation and t.is_open else None,
         sort_at=f"{t.created_at.isoformat()}#{t.number:010d}",
+        # Sparse: only a ticket with a pending timer is in the index, at its earliest one. One
+        # partition: the minute job reads a handful of due items; shard as TIMER#0..N beyond
+        # ~1,000 timer writes a second.
+        timer_key="TIMER" if t.timers else None,
+        timer_at=_utc_iso(min(t.timers.values())) if t.timers else None,
     )
     if t.version is not None:
         item.version = t.version
     return item
+
+
+def _utc_iso(moment: datetime) -> str:
+    """Sortable as text: every timer is written in UTC with microseconds."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
 def _escalation_json(e: Escalation | None) -> str | None:
@@ -318,6 +342,12 @@ def item_to_ticket(item: Model) -> Ticket:
         parent=int(item.parent) if item.parent is not None else None,
         children=[int(n) for n in item.children or []],
         depends_on=[int(n) for n in item.depends_on or []],
+        postponed_from=Status(item.postponed_from) if item.postponed_from else None,
+        postponed_until=item.postponed_until,
+        postponed_public=bool(item.postponed_public),
+        timers={k: datetime.fromisoformat(v) for k, v in json.loads(item.timers or "{}").items()},
+        fired=list(item.fired or []),
+        sla_breached=list(item.sla_breached or []),
         token_salt=item.token_salt,
         token_digest=item.token_digest,
         version=item.version,
@@ -374,16 +404,17 @@ class _Transaction:
         self.ops.append((op, args, kwargs))
         self.meanings.append(meaning)
 
-    def put_ticket(self, ticket: Ticket, event: Event) -> Model:
+    def put_ticket(self, ticket: Ticket, event: Event | None) -> Model:
         item = ticket_to_item(self.models, ticket)
         conflict = StaleVersion(
             f"ticket #{ticket.number} was changed by someone else; reload and retry"
         )
         # The version condition (attribute_not_exists on create) is added by pynamodb.
         self._add("save", conflict, item)
-        seq = (ticket.version or 0) + 1
-        event_item = event_to_item(self.models, event, seq)
-        self._add("save", conflict, event_item, condition=self.models.Event.pk.does_not_exist())
+        if event is not None:  # housekeeping changes (a re-planned timer) record no event
+            seq = (ticket.version or 0) + 1
+            event_item = event_to_item(self.models, event, seq)
+            self._add("save", conflict, event_item, condition=self.models.Event.pk.does_not_exist())
         return item
 
     def move_wip(self, change: WipChange) -> None:
@@ -492,6 +523,13 @@ class DynamoTicketRepository:
 
     def escalated(self, limit: int = 200) -> list[Ticket]:
         return self._query(self.models.Ticket.by_escalation, "ESCALATED", limit)
+
+    def due(self, now: datetime, limit: int = 500) -> list[int]:
+        """Tickets with a timer due at `now`: one Query of the sparse timer index, which
+        reads only the due items (KEYS_ONLY), never the table."""
+        index = self.models.Ticket.by_next_timer
+        items = index.query("TIMER", self.models.Ticket.timer_at <= _utc_iso(now), limit=limit)
+        return [int(i.pk.removeprefix("TICKET#")) for i in items]
 
     def open_counts(self, members: Iterable[str]) -> dict[str, int]:
         """Each member's open owned tickets, from the WIP counters (one BatchGetItem)."""

@@ -29,6 +29,12 @@ REJECTED = "ticket.rejected"
 RESOLVED = "ticket.resolved"
 REOPENED = "ticket.reopened"
 CLOSED = "ticket.closed"
+POSTPONED = "ticket.postponed"
+WOKEN = "ticket.woken"
+NUDGED = "ticket.nudged"
+SLA_WARNED = "sla.warned"
+SLA_BREACHED = "sla.breached"
+DROP_DEAD_NEAR = "ticket.drop-dead-near"
 
 # What people read in a history, by event kind.
 SUMMARIES = {
@@ -50,6 +56,12 @@ SUMMARIES = {
     RESOLVED: "Resolved",
     REOPENED: "Reopened",
     CLOSED: "Closed",
+    POSTPONED: "Postponed",
+    WOKEN: "Back from postponement",
+    NUDGED: "Reminded the requester of the missing information",
+    SLA_WARNED: "SLA warning",
+    SLA_BREACHED: "SLA breached",
+    DROP_DEAD_NEAR: "Drop-dead date near",
 }
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from .calendar import Calendar, parse_duration
+
 # The intake fields a ticket type may require, on top of the ones every ticket has.
 OPTIONAL_FIELDS = (
     "end_state",
@@ -28,6 +30,42 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SlaPolicy(_Strict):
+    """Targets as durations ("4h", "2d"): in business hours of the team calendar, where a
+    day is a working day, or wall-clock."""
+
+    first_response: str | None = None
+    resolution: str | None = None
+    business_hours: bool = True
+    # Warn the owner when this share of a target has passed.
+    warn_at: float = Field(0.8, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _durations(self) -> SlaPolicy:
+        for text in (self.first_response, self.resolution):
+            if text is not None:
+                parse_duration(text)  # raises with a clear message
+        return self
+
+    def targets(self, calendar: Calendar) -> dict[str, float]:
+        cal = calendar if self.business_hours else None
+        return {
+            name: parse_duration(text, cal)
+            for name, text in (
+                ("first_response", self.first_response),
+                ("resolution", self.resolution),
+            )
+            if text
+        }
+
+
+class NeedsInfoPolicy(_Strict):
+    """RT's "auto-resolve aged tickets", done right: remind, then close with a clear mail."""
+
+    remind_after_days: int | None = Field(3, ge=1)  # working days without an answer
+    close_after_days: int | None = Field(10, ge=1)
+
+
 class TicketType(_Strict):
     name: str = _Name
     label: str = Field(min_length=1, max_length=80)
@@ -37,6 +75,8 @@ class TicketType(_Strict):
     always_private: bool = False
     # Skills every ticket of this type needs, on top of those its text matches.
     skills: tuple[str, ...] = ()
+    sla: SlaPolicy | None = None
+    needs_info: NeedsInfoPolicy = NeedsInfoPolicy()
 
     @model_validator(mode="after")
     def _known_fields(self) -> TicketType:
@@ -111,8 +151,15 @@ class TriageRules(_Strict):
     complexity: ComplexityRules = ComplexityRules()
 
 
+class DropDeadPolicy(_Strict):
+    owner_lead_days: int = Field(3, ge=0)  # remind the owner this many working days before
+    triager_lead_days: int = Field(5, ge=0)  # tell the triagers of unowned tickets this early
+
+
 class FlowConfig(_Strict):
     team: Team
+    calendar: Calendar = Calendar()
+    drop_dead: DropDeadPolicy = DropDeadPolicy()
     ticket_types: tuple[TicketType, ...] = Field(min_length=1)
     # Skill -> words in a ticket's title or requirements that call for it.
     skills: dict[str, tuple[str, ...]] = Field(default_factory=dict)

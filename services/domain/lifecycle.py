@@ -44,6 +44,7 @@ class Action(StrEnum):
     RESOLVE = "resolve"
     REOPEN = "reopen"
     CLOSE = "close"
+    REMIND = "remind"
 
 
 OPEN = frozenset(
@@ -88,6 +89,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.RESOLVE: (OWNED, Status.RESOLVED),
     Action.REOPEN: (frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED}), Status.TRIAGED),
     Action.CLOSE: (frozenset({Status.RESOLVED, Status.NEEDS_INFO}), Status.CLOSED),
+    # A timer's reminder or warning: recorded on an open ticket, the status unchanged.
+    Action.REMIND: (OPEN, SAME),
 }
 
 

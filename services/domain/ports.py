@@ -48,6 +48,9 @@ class TicketRepository(Protocol):
     def open_counts(self, members: Iterable[str]) -> dict[str, int]:
         """Each member's open owned tickets, as the WIP limits count them."""
 
+    def due(self, now: datetime, limit: int = 500) -> list[int]:
+        """Tickets with a timer due at `now`, from the timer index only."""
+
 
 class StaffTokens(Protocol):
     def issue(self, member: str, label: str = "") -> str: ...

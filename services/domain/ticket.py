@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from . import events as ev
+from . import timers
 from .actors import Actor
 from .errors import AlreadyDone, Conflict, Forbidden, NotDone, ValidationFailed
 from .events import Event
@@ -37,7 +38,7 @@ class WipChange:
 
 @dataclass(frozen=True)
 class Change:
-    event: Event
+    event: Event | None  # None only for housekeeping: a re-planned timer, nothing happened
     wip: tuple[WipChange, ...] = ()
     # Tickets that must be resolved, closed or rejected when the change commits.
     require_finished: tuple[int, ...] = ()
@@ -83,6 +84,13 @@ class Ticket:
     parent: int | None = None
     children: list[int] = field(default_factory=list)
     depends_on: list[int] = field(default_factory=list)
+    postponed_from: Status | None = None
+    postponed_until: datetime | None = None
+    postponed_public: bool = False
+    # Pending timers (name -> when) and the ones that fired: see domain/timers.py.
+    timers: dict[str, datetime] = field(default_factory=dict)
+    fired: list[str] = field(default_factory=list)
+    sla_breached: list[str] = field(default_factory=list)
     # The storage's optimistic-lock counter; the domain carries it and never reads it.
     version: int | None = None
 
@@ -158,6 +166,9 @@ class Ticket:
             missing=list(self.missing),
             children=list(self.children),
             depends_on=list(self.depends_on),
+            timers=dict(self.timers),
+            fired=list(self.fired),
+            sla_breached=list(self.sla_breached),
         )
 
     # -- mechanics ---------------------------------------------------------------------------
@@ -176,12 +187,14 @@ class Ticket:
         to: Status | None = None,
     ) -> Change:
         before = self.status
-        after = to if to is not None else next_status(before, action)
+        after = to if to is not None else next_status(before, action, self.postponed_from)
         payload = dict(data or {})
         if after != before:
             self.status = after
             self.status_since = now
             payload |= {"from": before.value, "to": after.value}
+            # SLA clocks, nudges and reminders follow the status: the scheduler re-plans them.
+            self.timers[timers.REVIEW] = now
         self.updated_at = now
         event = Event(self.number, kind, now, actor.ref, public, payload)
         return Change(event, wip, require_finished)
@@ -319,6 +332,7 @@ class Ticket:
             WipChange(to.id, +1, None if override_reason else to.wip_limit),
         )
         self.owner = to.id
+        self.timers[timers.REVIEW] = now  # drop-dead reminders go to the new owner
         data = {"owner": to.id, "how": "assigned", "previous_owner": previous}
         if override_reason:
             data["override_reason"] = override_reason
@@ -522,6 +536,117 @@ class Ticket:
         return self._change(
             Action.SPLIT, actor, now, ev.SPLIT, public=True, data={"children": children}
         )
+
+    # -- time --------------------------------------------------------------------------------
+
+    def postpone(
+        self, *, now: datetime, actor: Actor, until: datetime, reason: str, public: bool
+    ) -> Change:
+        self._require(actor, "postpone", owner=True)
+        self._check(Action.POSTPONE)
+        if until <= now:
+            raise ValidationFailed({"until": "must be in the future"})
+        self.postponed_from = self.status
+        self.postponed_until = until
+        self.postponed_public = public
+        self.timers[timers.WAKE] = until
+        return self._change(
+            Action.POSTPONE,
+            actor,
+            now,
+            ev.POSTPONED,
+            public=public,
+            data={"until": until.isoformat(), "reason": reason},
+        )
+
+    def wake(self, *, now: datetime, actor: Actor, why: str) -> Change:
+        """Back to where it was: at its wake time, by hand, or when the requester writes."""
+        if actor.is_staff:
+            self._require(actor, "wake", "triager", owner=True)
+        self._check(Action.WAKE)
+        until, public = self.postponed_until, self.postponed_public
+        change = self._change(
+            Action.WAKE,
+            actor,
+            now,
+            ev.WOKEN,
+            public=public,
+            data={"why": why, "until": until.isoformat() if until else None},
+        )
+        self.postponed_from = self.postponed_until = None
+        self.postponed_public = False
+        self.timers.pop(timers.WAKE, None)
+        return change
+
+    def fire(self, name: str, *, now: datetime, data: dict[str, Any] | None = None) -> Change:
+        """Fire the timer `name`: remove it, remember it fired, and record what it did."""
+        self.timers.pop(name, None)
+        if name not in (timers.WAKE, timers.REVIEW):
+            self.fired.append(name)
+        scheduler = Actor.system("scheduler")
+        payload = {"timer": name, **(data or {})}
+        if name == timers.WAKE:
+            return self.wake(now=now, actor=scheduler, why="the postponement ended")
+        kind, _, detail = name.partition(":")
+        if kind == "sla-warn":
+            return self._change(
+                Action.REMIND,
+                scheduler,
+                now,
+                ev.SLA_WARNED,
+                public=False,
+                data={"target": detail, **payload},
+            )
+        if kind == "sla-breach":
+            if detail not in self.sla_breached:
+                self.sla_breached.append(detail)
+            return self._change(
+                Action.REMIND,
+                scheduler,
+                now,
+                ev.SLA_BREACHED,
+                public=False,
+                data={"target": detail, **payload},
+            )
+        if kind == "nudge":
+            return self._change(
+                Action.REMIND,
+                scheduler,
+                now,
+                ev.NUDGED,
+                public=True,
+                data={"missing": list(self.missing), **payload},
+            )
+        if kind == "auto-close":
+            return self._change(
+                Action.CLOSE,
+                scheduler,
+                now,
+                ev.CLOSED,
+                public=True,
+                data={"auto": True, "reason": "no answer from the requester", **payload},
+            )
+        if kind == "drop-dead":
+            return self._change(
+                Action.REMIND,
+                scheduler,
+                now,
+                ev.DROP_DEAD_NEAR,
+                public=False,
+                data={
+                    "to": detail,
+                    "drop_dead_date": self.drop_dead_date.isoformat()
+                    if self.drop_dead_date
+                    else None,
+                    **payload,
+                },
+            )
+        raise ValueError(f"unknown timer {name!r}")
+
+    def replan(self, planned: dict[str, datetime], *, now: datetime) -> Change:
+        """Housekeeping: the scheduler's new plan of timers; no event, nothing to tell."""
+        self.timers = dict(planned)
+        return Change(event=None)
 
     def child(
         self,

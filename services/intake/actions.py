@@ -7,10 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from services.domain.actors import Actor
 from services.domain.errors import StaleVersion, TicketNotFound, ValidationFailed
@@ -74,6 +81,12 @@ class Split(_Body):
 
 class Link(_Body):
     depends_on: int
+
+
+class Postpone(_Body):
+    until: AwareDatetime  # with its time zone: "2026-12-01T09:00:00+01:00"
+    reason: _Reason
+    public: bool = True
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,20 @@ ACTIONS: dict[str, tuple[type[_Body], Decide]] = {
         lambda t, b, a, d: t.reopen(now=d.clock.now(), actor=a, reason=b.reason),
     ),
     "close": (Empty, lambda t, b, a, d: t.close(now=d.clock.now(), actor=a)),
+    "postpone": (
+        Postpone,
+        lambda t, b, a, d: t.postpone(
+            now=d.clock.now(),
+            actor=a,
+            until=b.until.astimezone(UTC),
+            reason=b.reason,
+            public=b.public,
+        ),
+    ),
+    "wake": (
+        Empty,
+        lambda t, b, a, d: t.wake(now=d.clock.now(), actor=a, why=f"woken by {a.name or a.id}"),
+    ),
     "link": (
         Link,
         lambda t, b, a, d: _link(t, _target(d, b.depends_on), a, d),

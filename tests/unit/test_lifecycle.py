@@ -49,6 +49,10 @@ LEGAL: dict[tuple[Action, Status], Status] = {
     (Action.REOPEN, S.RESOLVED): S.TRIAGED,
     (Action.REOPEN, S.CLOSED): S.TRIAGED,
     (Action.REOPEN, S.REJECTED): S.TRIAGED,
+    **{
+        (Action.REMIND, s): s
+        for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
+    },
     (Action.CLOSE, S.RESOLVED): S.CLOSED,
     (Action.CLOSE, S.NEEDS_INFO): S.CLOSED,
 }

@@ -1,0 +1,107 @@
+"""Which timers a ticket has pending, derived from its state and history.
+
+Timers live on the ticket (`timers`: name -> when), indexed by a sparse GSI on the earliest,
+so the minute job reads only what is due. A change that may move a timer marks the ticket
+for review; the scheduler then plans its timers from the events, and fires each due one in a
+transaction of its own that removes it, so no timer fires twice and none is lost. What fired
+is remembered (`fired`), so a plan never brings it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .calendar import Calendar
+from .events import Event
+from .flow import FlowConfig
+from .lifecycle import Status
+from .sla import evaluate
+
+REVIEW = "review"
+WAKE = "wake"
+
+
+def sla_warn(name: str) -> str:
+    return f"sla-warn:{name}"
+
+
+def sla_breach(name: str) -> str:
+    return f"sla-breach:{name}"
+
+
+def nudge(since: datetime) -> str:
+    return f"nudge:{since.isoformat()}"
+
+
+def auto_close(since: datetime) -> str:
+    return f"auto-close:{since.isoformat()}"
+
+
+DROP_DEAD_OWNER = "drop-dead:owner"
+DROP_DEAD_TRIAGER = "drop-dead:triager"
+
+
+def working_days_before(calendar: Calendar, day: date, days: int) -> datetime:
+    """The start of the working day `days` working days before `day` (aware UTC)."""
+    zone = ZoneInfo(calendar.timezone)
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    current = day
+    left = days
+    while left > 0:
+        current -= timedelta(days=1)
+        if names[current.weekday()] in calendar.working_days and current not in calendar.holidays:
+            left -= 1
+    return datetime.combine(current, calendar.start, zone).astimezone(ZoneInfo("UTC"))
+
+
+def sla_states(ticket, history: Sequence[Event], flow: FlowConfig, now: datetime):
+    ticket_type = flow.ticket_type(ticket.type)
+    if ticket_type is None or ticket_type.sla is None:
+        return []
+    sla = ticket_type.sla
+    calendar = flow.calendar if sla.business_hours else None
+    return evaluate(history, sla.targets(flow.calendar), calendar, now, sla.warn_at)
+
+
+def plan(ticket, history: Sequence[Event], flow: FlowConfig, now: datetime) -> dict[str, datetime]:
+    """Every timer the ticket should have pending now (fired ones excluded)."""
+    timers: dict[str, datetime] = {}
+    if ticket.status is Status.POSTPONED and ticket.postponed_until is not None:
+        timers[WAKE] = ticket.postponed_until
+    if not ticket.is_open:
+        return timers
+    for state in sla_states(ticket, history, flow, now):
+        if state.state == "running":
+            if state.warn_at is not None:
+                timers[sla_warn(state.name)] = state.warn_at
+            if state.due is not None:
+                timers[sla_breach(state.name)] = state.due
+        elif state.state == "breached":
+            timers[sla_breach(state.name)] = now
+    ticket_type = flow.ticket_type(ticket.type)
+    if ticket.status is Status.NEEDS_INFO and ticket_type and ticket.status_since:
+        policy, since = ticket_type.needs_info, ticket.status_since
+        if policy.remind_after_days:
+            timers[nudge(since)] = flow.calendar.add_working_days(since, policy.remind_after_days)
+        if policy.close_after_days:
+            timers[auto_close(since)] = flow.calendar.add_working_days(
+                since, policy.close_after_days
+            )
+    if ticket.drop_dead_date is not None and ticket.status is not Status.POSTPONED:
+        if ticket.owner:
+            lead = flow.drop_dead.owner_lead_days
+            timers[DROP_DEAD_OWNER] = working_days_before(
+                flow.calendar, ticket.drop_dead_date, lead
+            )
+        else:
+            lead = flow.drop_dead.triager_lead_days
+            timers[DROP_DEAD_TRIAGER] = working_days_before(
+                flow.calendar, ticket.drop_dead_date, lead
+            )
+    return {k: v for k, v in timers.items() if k not in ticket.fired}
+
+
+def earliest(timers: dict[str, datetime]) -> datetime | None:
+    return min(timers.values()) if timers else None

@@ -1,0 +1,81 @@
+"""The minute job: fire every due timer exactly once.
+
+It reads only the due entries of the sparse timer index, so its cost follows what is due,
+not the size of the table. Each timer fires in a transaction of its own that removes it from
+the ticket (guarded by the ticket's version): two overlapping runs cannot both fire it (the
+second finds it gone), and a run that dies halfway leaves the rest in the index for the next.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.domain import timers
+from services.domain.errors import StaleVersion, TicketNotFound
+from services.domain.flow import FlowConfig
+from services.domain.ports import Clock, TicketRepository
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class SchedulerDeps:
+    tickets: TicketRepository
+    flow: FlowConfig
+    clock: Clock
+
+
+@dataclass
+class RunReport:
+    due_tickets: int = 0
+    fired: list[str] = field(default_factory=list)  # "#<n> <timer>"
+    replanned: int = 0
+
+
+def run_due(deps: SchedulerDeps, now: datetime | None = None) -> RunReport:
+    now = now or deps.clock.now()
+    report = RunReport()
+    numbers = deps.tickets.due(now)
+    report.due_tickets = len(numbers)
+    for number in numbers:
+        try:
+            fire_due(number, deps, now, report)
+        except StaleVersion:
+            log.warning("ticket #%s kept changing; its timers wait for the next run", number)
+    return report
+
+
+def fire_due(number: int, deps: SchedulerDeps, now: datetime, report: RunReport) -> None:
+    """Fire the ticket's due timers one transaction at a time, earliest first."""
+    attempts = 0
+    while True:
+        try:
+            ticket = deps.tickets.get(number)
+        except TicketNotFound:
+            return
+        due = sorted((at, name) for name, at in ticket.timers.items() if at <= now)
+        if not due:
+            return
+        name = due[0][1]
+        history = deps.tickets.history(number)
+        if name == timers.REVIEW:
+            change = ticket.replan(timers.plan(ticket, history, deps.flow, now), now=now)
+        else:
+            change = ticket.fire(name, now=now, data={"due": due[0][0].isoformat()})
+            # Plan the rest from the history this firing extends (the wake, say, restarts
+            # the SLA clock), in the same transaction.
+            ticket.timers = timers.plan(ticket, [*history, change.event], deps.flow, now)
+        try:
+            deps.tickets.save(ticket, change)
+        except StaleVersion:
+            attempts += 1
+            if attempts >= ATTEMPTS:
+                raise
+            continue  # someone changed it (or another run fired it): look again
+        if name == timers.REVIEW:
+            report.replanned += 1
+        else:
+            report.fired.append(f"#{number} {name}")
