@@ -14,7 +14,6 @@ from .openapi import openapi_document
 from .status import requester_view, staff_view, status_url, ticket_for_token
 from .views import (
     Health,
-    StaffTicketView,
     TicketCreated,
     TicketTypeList,
     TicketTypeView,
@@ -104,5 +103,5 @@ def act(number: int, action: str):
     )
     ticket = actions.perform(number, action, json_body(allow_empty=True), actor, deps)
     if actor.is_staff:
-        return _json(StaffTicketView.of(ticket, c.tickets.history(number)))
+        return _json(staff_view(number, ticket))
     return _json(TicketView.of(ticket, c.tickets.history(number)))

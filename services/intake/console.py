@@ -39,7 +39,7 @@ from services.domain.ticket import Ticket
 
 from . import actions, auth
 from .errors import STATUS_FOR
-from .views import StaffTicketView
+from .status import staff_view
 
 bp = Blueprint("console", __name__, url_prefix="/staff")
 
@@ -258,7 +258,7 @@ def _render_ticket(
 ):
     c = _container()
     ticket = c.tickets.get(number)
-    view = StaffTicketView.of(ticket, c.tickets.history(number))
+    view = staff_view(number, ticket)
     related = c.tickets.get_many([*ticket.children, *ticket.depends_on])
     if ticket.parent is not None:
         related |= c.tickets.get_many([ticket.parent])

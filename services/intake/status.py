@@ -6,6 +6,7 @@ from flask import current_app
 
 from services.domain.errors import TicketNotFound
 from services.domain.ticket import Ticket
+from services.domain.timers import sla_states
 from services.domain.tokens import status_link, token_matches
 
 from .views import StaffTicketView, TicketView
@@ -29,6 +30,9 @@ def requester_view(number: int, token: str | None) -> TicketView:
     return TicketView.of(ticket, history)
 
 
-def staff_view(number: int) -> StaffTicketView:
-    tickets = current_app.extensions["rtflow"].tickets
-    return StaffTicketView.of(tickets.get(number), tickets.history(number))
+def staff_view(number: int, ticket: Ticket | None = None) -> StaffTicketView:
+    """The whole ticket for staff, its SLA clocks computed from its events at this moment."""
+    c = current_app.extensions["rtflow"]
+    ticket = ticket or c.tickets.get(number)
+    history = c.tickets.history(number)
+    return StaffTicketView.of(ticket, history, sla_states(ticket, history, c.flow, c.clock.now()))

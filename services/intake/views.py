@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from services.domain import events as ev
 from services.domain.events import Event
 from services.domain.flow import TicketType
+from services.domain.sla import SlaState
 from services.domain.ticket import Ticket
 
 
@@ -127,6 +128,15 @@ class EscalationView(BaseModel):
     at: datetime
 
 
+class SlaView(BaseModel):
+    target: str
+    state: str  # running | paused | met | breached
+    target_hours: float
+    elapsed_hours: float
+    remaining_hours: float
+    due: datetime | None
+
+
 class StaffTicketView(TicketView):
     """Everything, internal notes included: for staff only."""
 
@@ -135,10 +145,14 @@ class StaffTicketView(TicketView):
     skills: list[str]
     escalation: EscalationView | None
     depends_on: list[int]
+    postponed_until: datetime | None
+    sla: list[SlaView]
+    sla_breached: list[str]
+    timers: dict[str, datetime]
     history: list[StaffHistoryEntry]  # type: ignore[assignment]
 
     @classmethod
-    def of(cls, ticket: Ticket, history: list[Event]) -> StaffTicketView:
+    def of(cls, ticket: Ticket, history: list[Event], sla: list[SlaState] = ()) -> StaffTicketView:
         public = TicketView.of(ticket, []).model_dump(exclude={"history"})
         c, e = ticket.complexity, ticket.escalation
         return cls(
@@ -150,6 +164,20 @@ class StaffTicketView(TicketView):
             skills=ticket.skills,
             escalation=EscalationView(to=e.to, by=e.by, reason=e.reason, at=e.at) if e else None,
             depends_on=ticket.depends_on,
+            postponed_until=ticket.postponed_until,
+            sla=[
+                SlaView(
+                    target=s.name,
+                    state=s.state,
+                    target_hours=round(s.target_seconds / 3600, 2),
+                    elapsed_hours=round(s.elapsed_seconds / 3600, 2),
+                    remaining_hours=round(s.remaining_seconds / 3600, 2),
+                    due=s.due,
+                )
+                for s in sla
+            ],
+            sla_breached=ticket.sla_breached,
+            timers=ticket.timers,
             history=[
                 StaffHistoryEntry(
                     at=x.at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.domain import events as ev
 from services.domain.errors import AlreadyDone, StaleVersion
@@ -37,6 +38,12 @@ def handle_event(event: Event, deps: NotifyDeps) -> None:
     ticket = deps.tickets.get(event.ticket)
     for mail in follow_up_mails(event, ticket, deps):
         send_once(event, mail, deps)
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "soon"
+    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _member_id(actor_ref: str) -> str | None:
@@ -88,6 +95,69 @@ def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail
     sizing = [f"Complexity: {complexity.size}", *complexity.reasons] if complexity else []
     kind = event.kind
 
+    owner_or_triagers = [ticket.owner] if ticket.owner else triagers
+    if kind == ev.POSTPONED and event.public:
+        return [
+            requester(
+                f"Postponed: {ticket.title}",
+                f"{by} postponed your ticket until {_when(d.get('until'))}.",
+                lines=[f"Why: {d.get('reason', '')}"],
+            )
+        ]
+    if kind == ev.WOKEN:
+        mails = staff(
+            owner_or_triagers,
+            f"Back from postponement: {ticket.title}",
+            f"The ticket is back ({d.get('why', '')}); it is {ticket.status} again.",
+        )
+        if event.public:
+            mails.append(
+                requester(
+                    f"Back on the list: {ticket.title}", "The team is working on your ticket again."
+                )
+            )
+        return mails
+    if kind in (ev.SLA_WARNED, ev.SLA_BREACHED):
+        target = str(d.get("target", "")).replace("_", " ")
+        if kind == ev.SLA_WARNED:
+            return staff(
+                owner_or_triagers,
+                f"SLA warning ({target}): {ticket.title}",
+                f"The {target} target of this ticket is near: due {_when(d.get('sla_due'))}.",
+            )
+        return staff(
+            [*owner_or_triagers, *triagers],
+            f"SLA breached ({target}): {ticket.title}",
+            f"The {target} target of this ticket has passed. The ticket is marked as breaching.",
+        )
+    if kind == ev.NUDGED:
+        token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
+        return [
+            requester(
+                f"Reminder, more information needed: {ticket.title}",
+                "The team still needs a little more before it can start. Please add:",
+                items=[f.replace("_", " ") for f in d.get("missing", [])],
+                link=f"{deps.base_url.rstrip('/')}/tickets/{ticket.number}/info?token={token}",
+                link_label="Add the missing information",
+            )
+        ]
+    if kind == ev.CLOSED and d.get("auto"):
+        return [
+            requester(
+                f"Closed, no answer: {ticket.title}",
+                "We closed your ticket because the information it needed did not come.",
+                lines=[
+                    "Reopen it from the link below when you have it: nothing you wrote is lost."
+                ],
+            )
+        ]
+    if kind == ev.DROP_DEAD_NEAR:
+        return staff(
+            owner_or_triagers,
+            f"Drop-dead date near: {ticket.title}",
+            f"This ticket's drop-dead date is {d.get('drop_dead_date')}."
+            + ("" if ticket.owner else " Nobody owns it yet."),
+        )
     if kind == ev.INFO_REQUESTED:
         token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
         return [

@@ -48,6 +48,20 @@ def run_due(deps: SchedulerDeps, now: datetime | None = None) -> RunReport:
     return report
 
 
+def _timer_data(name, due_at, ticket, history, deps, now) -> dict:
+    data = {"due": due_at.isoformat()}
+    kind, _, target = name.partition(":")
+    if kind in ("sla-warn", "sla-breach"):
+        for state in timers.sla_states(ticket, history, deps.flow, now):
+            if state.name == target:
+                data |= {
+                    "sla_due": state.due.isoformat() if state.due else None,
+                    "elapsed_seconds": round(state.elapsed_seconds),
+                    "target_seconds": round(state.target_seconds),
+                }
+    return data
+
+
 def fire_due(number: int, deps: SchedulerDeps, now: datetime, report: RunReport) -> None:
     """Fire the ticket's due timers one transaction at a time, earliest first."""
     attempts = 0
@@ -64,7 +78,9 @@ def fire_due(number: int, deps: SchedulerDeps, now: datetime, report: RunReport)
         if name == timers.REVIEW:
             change = ticket.replan(timers.plan(ticket, history, deps.flow, now), now=now)
         else:
-            change = ticket.fire(name, now=now, data={"due": due[0][0].isoformat()})
+            change = ticket.fire(
+                name, now=now, data=_timer_data(name, due[0][0], ticket, history, deps, now)
+            )
             # Plan the rest from the history this firing extends (the wake, say, restarts
             # the SLA clock), in the same transaction.
             ticket.timers = timers.plan(ticket, [*history, change.event], deps.flow, now)

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"
 REGION = "us-east-1"
 STACK = f"rtflow-{STAGE}"
-FUNCTIONS = {"web", "relay", "triage", "notify"}
+FUNCTIONS = {"web", "relay", "triage", "notify", "scheduler"}
 INDEXES = {"by-status", "by-owner", "by-requester", "by-escalation", "by-next-timer"}
 # Resource types moto's CloudFormation skips (with a warning); the template tests below check
 # them instead.
@@ -213,6 +213,7 @@ def test_functions_and_triggers(stack, functions):
     for m in lam.list_event_source_mappings()["EventSourceMappings"]:
         mappings.setdefault(m["FunctionArn"], []).append(m)
     assert arns["web"] not in mappings
+    assert arns["scheduler"] not in mappings
 
     stream_arn = stack["dynamodb"].describe_table(TableName=f"{STACK}-tickets")["Table"][
         "LatestStreamArn"
@@ -361,3 +362,10 @@ def test_handler_resolves(function, functions):
     module_path, attr = functions[function]["Handler"].rsplit(".", 1)
     module = importlib.import_module(module_path.replace("/", "."))
     assert callable(getattr(module, attr))
+
+
+def test_the_scheduler_runs_every_minute(resources):
+    rules = [r for r in resources.values() if r["Type"] == "AWS::Events::Rule"]
+    assert [r["Properties"]["ScheduleExpression"] for r in rules] == ["rate(1 minute)"]
+    [target] = rules[0]["Properties"]["Targets"]
+    assert "SchedulerLambdaFunction" in str(target["Arn"])
