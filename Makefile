@@ -41,6 +41,9 @@ lint: $(VENV)/.test
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+bench: $(VENV)/.test   ## benchmarks: tables on stdout, JSON in .bench/ (not part of `make test`)
+	$(BIN)/python -m tests.bench.run
+
 package: $(VENV)/.test node_modules/.package-lock.json   ## serverless package + cfn-lint, offline
 	PYTHON=$(BIN)/python bash infra/package.sh
 

@@ -200,7 +200,7 @@ class Ticket:
         return Change(event, wip, require_finished)
 
     def _check(self, action: Action) -> None:
-        next_status(self.status, action)  # raises IllegalTransition
+        next_status(self.status, action, self.postponed_from)  # raises IllegalTransition
 
     def _require(self, actor: Actor, what: str, *roles: str, owner: bool = False) -> None:
         if owner and actor.is_staff and actor.id == self.owner:

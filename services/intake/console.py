@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -59,6 +60,8 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "resolve": ("Resolve", "Resolved"),
     "split": ("Split into sub-tickets", "Split"),
     "link": ("Add a dependency", "Dependency linked"),
+    "postpone": ("Postpone", "Postponed"),
+    "wake": ("Wake it now", "Back from postponement"),
     "reject": ("Reject", "Rejected"),
     "close": ("Close", "Closed"),
     "reopen": ("Reopen", "Reopened"),
@@ -93,6 +96,8 @@ PLAUSIBLE: dict[str, _Check] = {
     "reject": lambda t, a: _owner(t, a) or a.has_role("triager", "bugmeister"),
     "close": lambda t, a: _owner(t, a) or a.has_role("triager", "bugmeister"),
     "reopen": lambda t, a: a.is_staff,
+    "postpone": _owner,
+    "wake": lambda t, a: _owner(t, a) or a.has_role("triager"),
 }
 
 
@@ -270,6 +275,7 @@ def _render_ticket(
         related=related,
         available=_available(ticket, g.staff),
         labels=ACTION_LABELS,
+        timezone=c.flow.calendar.timezone,
         engineers=engineers,
         counts=counts,
         split_rows=SPLIT_ROWS,
@@ -295,8 +301,26 @@ def _int_or_text(value: str) -> int | str:
     return int(text) if text.isdigit() else value
 
 
-def form_body(action: str, form: MultiDict) -> dict:
+def _local_moment(text: str, zone: str) -> str:
+    """A datetime-local field ("2027-02-03T09:00") read in the team's time zone, as ISO with
+    its offset; anything else is passed on for the schema to name."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.isoformat()
+
+
+def form_body(action: str, form: MultiDict, zone: str = "UTC") -> dict:
     """The action's JSON body from its HTML form: only the fields the action knows, typed."""
+    if action == "postpone":
+        return {
+            "until": _local_moment(form.get("until", ""), zone),
+            "reason": form.get("reason", ""),
+            "public": form.get("public") == "on",
+        }
     if action == "assign":
         return {"owner": form.get("owner", ""), "override_reason": form.get("override_reason", "")}
     if action == "update":
@@ -343,7 +367,7 @@ def act(number: int, action: str):
     deps = actions.ActionDeps(
         tickets=c.tickets, flow=c.flow, clock=c.clock, secret_key=c.settings.secret_key
     )
-    body = form_body(action, request.form)
+    body = form_body(action, request.form, _container().flow.calendar.timezone)
     try:
         ticket = actions.perform(number, action, body, g.staff, deps)
     except TicketNotFound:

@@ -424,3 +424,28 @@ def test_user_text_is_escaped_on_every_console_page(container, mira):
     assert response.status_code == 422
     assert "<script" not in response.text
     assert html.escape(XSS) in response.text
+
+
+def test_postponing_from_the_console_reads_the_time_in_the_team_zone_and_waking_brings_it_back(
+    container, mira
+):
+    number = file(container, **UNOWNED)
+    post_action(mira, number, "take")
+    page = mira.get(f"/staff/tickets/{number}").text
+    assert "Europe/Amsterdam" in page  # the form says whose clock it reads
+    response = post_action(
+        mira,
+        number,
+        "postpone",
+        until="2027-02-03T09:00",
+        reason="Waiting for the vendor",
+        public="on",
+    )
+    assert response.status_code == 303, response.text
+    ticket = container.tickets.get(number)
+    assert ticket.status.value == "postponed"
+    assert ticket.postponed_until.isoformat() == "2027-02-03T08:00:00+00:00"  # 09:00 CET
+    assert "postponed until" in mira.get(f"/staff/tickets/{number}").text
+
+    assert post_action(mira, number, "wake").status_code == 303
+    assert container.tickets.get(number).status.value == "assigned"
