@@ -56,6 +56,7 @@ RT Flow is running (embedded stack; stop with Ctrl-C)
   API               {url}/api/v1/ticket-types   (OpenAPI: {url}/openapi.json)
   Health            {url}/healthz
   Staff console     {url}/staff/   (sign in with a token below)
+  Test clock        {url}/dev/clock   (POST {{"advance_seconds": 259200}} to jump 3 days)
   AWS emulator      {stack.endpoint}   (region us-east-1, any credentials)
 
 Staff tokens for the example team (Authorization: Bearer <token>):
