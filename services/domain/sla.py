@@ -40,7 +40,7 @@ def _timeline(history: Sequence[Event]) -> list[tuple[datetime, str]]:
     for e in history:
         if e.kind == TICKET_FILED and not points:
             points.append((e.at, "new" if e.data.get("source") != "split" else "triaged"))
-        elif "to" in e.data and points:
+        elif "from" in e.data and "to" in e.data and points:  # a status change
             points.append((e.at, str(e.data["to"])))
     return points
 

@@ -120,6 +120,7 @@ class Ticket:
             token_salt=token_salt,
             token_digest=token_digest,
             parent=parent,
+            timers={timers.REVIEW: now},  # its SLA clocks start now: the scheduler plans them
             **fields,
         )
         data: dict[str, Any] = {"source": source, "type": draft.type}
@@ -634,7 +635,7 @@ class Ticket:
                 ev.DROP_DEAD_NEAR,
                 public=False,
                 data={
-                    "to": detail,
+                    "remind": detail,
                     "drop_dead_date": self.drop_dead_date.isoformat()
                     if self.drop_dead_date
                     else None,

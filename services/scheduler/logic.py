@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.domain import timers
-from services.domain.errors import StaleVersion, TicketNotFound
+from services.domain.errors import DomainError, StaleVersion, TicketNotFound
 from services.domain.flow import FlowConfig
 from services.domain.ports import Clock, TicketRepository
 
@@ -45,6 +45,9 @@ def run_due(deps: SchedulerDeps, now: datetime | None = None) -> RunReport:
             fire_due(number, deps, now, report)
         except StaleVersion:
             log.warning("ticket #%s kept changing; its timers wait for the next run", number)
+        except DomainError:
+            # One ticket's trouble must not hold up every timer due after it.
+            log.exception("ticket #%s: a due timer could not fire; the others go on", number)
     return report
 
 
@@ -73,10 +76,16 @@ def fire_due(number: int, deps: SchedulerDeps, now: datetime, report: RunReport)
         due = sorted((at, name) for name, at in ticket.timers.items() if at <= now)
         if not due:
             return
-        name = due[0][1]
+        # A change since a timer was set may have overtaken it (an answer just before the
+        # nudge, a resolve just before the warning): review first, and fire only what a fresh
+        # plan still holds.
+        review_due = timers.REVIEW in ticket.timers and ticket.timers[timers.REVIEW] <= now
+        name = timers.REVIEW if review_due else due[0][1]
         history = deps.tickets.history(number)
-        if name == timers.REVIEW:
-            change = ticket.replan(timers.plan(ticket, history, deps.flow, now), now=now)
+        planned = timers.plan(ticket, history, deps.flow, now)
+        if name == timers.REVIEW or name not in planned:
+            name = timers.REVIEW
+            change = ticket.replan(planned, now=now)
         else:
             change = ticket.fire(
                 name, now=now, data=_timer_data(name, due[0][0], ticket, history, deps, now)
