@@ -29,6 +29,7 @@ REJECTED = "ticket.rejected"
 RESOLVED = "ticket.resolved"
 REOPENED = "ticket.reopened"
 CLOSED = "ticket.closed"
+REPLIED = "ticket.replied"
 POSTPONED = "ticket.postponed"
 WOKEN = "ticket.woken"
 NUDGED = "ticket.nudged"
@@ -56,6 +57,7 @@ SUMMARIES = {
     RESOLVED: "Resolved",
     REOPENED: "Reopened",
     CLOSED: "Closed",
+    REPLIED: "The requester wrote",
     POSTPONED: "Postponed",
     WOKEN: "Back from postponement",
     NUDGED: "Reminded the requester of the missing information",

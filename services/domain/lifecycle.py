@@ -45,6 +45,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     CLOSE = "close"
     REMIND = "remind"
+    REPLY = "reply"
 
 
 OPEN = frozenset(
@@ -91,6 +92,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.CLOSE: (frozenset({Status.RESOLVED, Status.NEEDS_INFO}), Status.CLOSED),
     # A timer's reminder or warning: recorded on an open ticket, the status unchanged.
     Action.REMIND: (OPEN, SAME),
+    # The requester writes to an open ticket (a postponed one wakes: see Ticket.reply).
+    Action.REPLY: (OPEN - {Status.POSTPONED}, SAME),
 }
 
 

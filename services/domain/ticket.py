@@ -579,6 +579,21 @@ class Ticket:
         self.timers.pop(timers.WAKE, None)
         return change
 
+    def reply(self, *, now: datetime, actor: Actor, message: str) -> Change:
+        """The requester writes to the team; a postponed ticket wakes early for it."""
+        if not (actor.kind == "requester" and actor.id == self.requester.email):
+            raise Forbidden(f"only the requester may reply to ticket #{self.number}")
+        data = {"message": message}
+        if self.status is not Status.POSTPONED:
+            return self._change(Action.REPLY, actor, now, ev.REPLIED, public=True, data=data)
+        change = self._change(
+            Action.WAKE, actor, now, ev.REPLIED, public=True, data=data | {"woke": True}
+        )
+        self.postponed_from = self.postponed_until = None
+        self.postponed_public = False
+        self.timers.pop(timers.WAKE, None)
+        return change
+
     def fire(self, name: str, *, now: datetime, data: dict[str, Any] | None = None) -> Change:
         """Fire the timer `name`: remove it, remember it fired, and record what it did."""
         self.timers.pop(name, None)

@@ -83,6 +83,10 @@ class Link(_Body):
     depends_on: int
 
 
+class Reply(_Body):
+    message: RequiredText
+
+
 class Postpone(_Body):
     until: AwareDatetime  # with its time zone: "2026-12-01T09:00:00+01:00"
     reason: _Reason
@@ -182,6 +186,7 @@ ACTIONS: dict[str, tuple[type[_Body], Decide]] = {
             public=b.public,
         ),
     ),
+    "reply": (Reply, lambda t, b, a, d: t.reply(now=d.clock.now(), actor=a, message=b.message)),
     "wake": (
         Empty,
         lambda t, b, a, d: t.wake(now=d.clock.now(), actor=a, why=f"woken by {a.name or a.id}"),

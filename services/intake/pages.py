@@ -140,6 +140,27 @@ def submit_info(number: int):
     )
 
 
+@bp.post("/tickets/<int:number>/reply")
+def reply(number: int):
+    try:
+        _requester_action(number, "reply", {"message": request.form.get("message", "")})
+    except ValidationFailed as e:
+        view = requester_view(number, request.args.get("token"))
+        message = e.errors.get("message", "write a message")
+        return render_template(
+            "status.html", ticket=view, token=request.args.get("token"), reply_error=message
+        ), 422
+    return redirect(
+        url_for(
+            "pages.status",
+            number=number,
+            token=request.args.get("token"),
+            notice="Sent: the team has your message.",
+        ),
+        code=303,
+    )
+
+
 @bp.post("/tickets/<int:number>/reopen")
 def reopen(number: int):
     try:

@@ -50,6 +50,13 @@ def detail(e: Event) -> str:
         parts.append(f"Assigned to {d['owner']}")
     elif e.kind == ev.ASSIGNED:
         parts.append(f"Owner: {d.get('owner')}")
+    elif e.kind == ev.POSTPONED:
+        parts += [
+            f"until {d['until'][:16].replace('T', ' ')} UTC" if d.get("until") else "",
+            d.get("reason", ""),
+        ]
+    elif e.kind == ev.REPLIED:
+        parts.append(d.get("message") or "")
     elif e.kind == ev.SPLIT:
         parts.append("Sub-tickets: " + ", ".join(f"#{n}" for n in d.get("children", [])))
     elif e.kind == ev.RESOLVED:
@@ -78,6 +85,7 @@ class TicketView(BaseModel):
     updated_at: datetime
     owner: str | None
     eta: date | None
+    postponed_until: datetime | None
     missing: list[str]
     parent: int | None
     children: list[int]
@@ -104,6 +112,7 @@ class TicketView(BaseModel):
             updated_at=ticket.updated_at,
             owner=ticket.owner,
             eta=ticket.eta,
+            postponed_until=ticket.postponed_until,
             missing=ticket.missing,
             parent=ticket.parent,
             children=ticket.children,
@@ -145,7 +154,6 @@ class StaffTicketView(TicketView):
     skills: list[str]
     escalation: EscalationView | None
     depends_on: list[int]
-    postponed_until: datetime | None
     sla: list[SlaView]
     sla_breached: list[str]
     timers: dict[str, datetime]
@@ -164,7 +172,6 @@ class StaffTicketView(TicketView):
             skills=ticket.skills,
             escalation=EscalationView(to=e.to, by=e.by, reason=e.reason, at=e.at) if e else None,
             depends_on=ticket.depends_on,
-            postponed_until=ticket.postponed_until,
             sla=[
                 SlaView(
                     target=s.name,

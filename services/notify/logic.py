@@ -96,6 +96,14 @@ def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail
     kind = event.kind
 
     owner_or_triagers = [ticket.owner] if ticket.owner else triagers
+    if kind == ev.REPLIED:
+        woke = " The ticket was postponed; it is back now." if d.get("woke") else ""
+        return staff(
+            owner_or_triagers,
+            f"The requester wrote: {ticket.title}",
+            f"{ticket.requester.name} wrote:{woke}",
+            lines=[d.get("message", "")],
+        )
     if kind == ev.POSTPONED and event.public:
         return [
             requester(

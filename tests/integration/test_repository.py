@@ -41,7 +41,9 @@ def test_a_filed_ticket_and_its_event_are_stored_together(container):
     assert meta["version"] == 1
     assert meta["status_key"] == "STATUS#new"
     assert meta["requester_key"] == "REQUESTER#ana@example.org"
-    assert "timer_key" not in meta  # sparse: no timer, not in the timer index
+    # In the sparse timer index at once: its SLA clocks are to be planned.
+    assert meta["timer_key"] == "TIMER"
+    assert meta["timer_at"] == "2026-11-27T09:30:00.000000+00:00"  # the fixed clock's now
     assert filed.token not in str(meta)
 
     ticket = container.tickets.get(filed.ticket.number)

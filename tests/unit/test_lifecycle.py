@@ -53,6 +53,7 @@ LEGAL: dict[tuple[Action, Status], Status] = {
         (Action.REMIND, s): s
         for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
     },
+    **{(Action.REPLY, s): s for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS)},
     (Action.CLOSE, S.RESOLVED): S.CLOSED,
     (Action.CLOSE, S.NEEDS_INFO): S.CLOSED,
 }

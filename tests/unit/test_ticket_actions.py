@@ -899,3 +899,27 @@ def test_a_link_that_closes_a_longer_cycle_is_refused(staff):
     with pytest.raises(ValidationFailed, match="cycle"):
         seven.link(now=NOW, actor=staff["mira"], depends_on=nine, transitively={8, 7})
     assert seven.depends_on == []
+
+
+def test_the_requester_writing_to_a_postponed_ticket_wakes_it(staff):
+    ticket = make_ticket(status=Status.IN_PROGRESS, owner="jonas")
+    ticket.postpone(
+        now=NOW, actor=staff["jonas"], until=NOW + timedelta(days=3), reason="vendor", public=True
+    )
+    change = ticket.reply(now=NOW, actor=ANA, message="The vendor answered.")
+    assert ticket.status is Status.IN_PROGRESS
+    assert "wake" not in ticket.timers
+    assert (change.event.kind, change.event.public, change.event.data["woke"]) == (
+        "ticket.replied",
+        True,
+        True,
+    )
+
+
+def test_only_the_requester_replies_and_an_open_ticket_keeps_its_status(staff):
+    ticket = make_ticket(status=Status.ASSIGNED, owner="jonas")
+    with pytest.raises(Forbidden):
+        ticket.reply(now=NOW, actor=staff["jonas"], message="hi")
+    change = ticket.reply(now=NOW, actor=ANA, message="Any news?")
+    assert ticket.status is Status.ASSIGNED
+    assert "from" not in change.event.data

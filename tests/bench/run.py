@@ -1,0 +1,55 @@
+"""Run the benchmarks: `make bench`, or `python -m tests.bench.run --sizes 1000,10000`.
+
+Tables go to stdout, progress to stderr, and the results to .bench/results.json (gitignored),
+one entry per benchmark, each with the machine it ran on and the date; an entry this run did
+not touch is kept as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tests.bench import bench_scheduler
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = ROOT / ".bench" / "results.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__)
+    parser.add_argument(
+        "--sizes",
+        type=bench_scheduler.parse_sizes,
+        default=bench_scheduler.SIZES,
+        help="comma-separated table sizes (default: 1000,10000,100000)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=5, help="timed runs per measurement (median reported)"
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=60.0,
+        help="seconds per measurement after which fewer runs are taken (at least one)",
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON results file")
+    args = parser.parse_args(argv)
+
+    result = bench_scheduler.run(args.sizes, runs=args.runs, budget_s=args.budget)
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        everything = json.loads(args.out.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        everything = {}
+    everything[result["name"]] = result
+    args.out.write_text(json.dumps(everything, indent=2) + "\n", encoding="utf-8")
+    print(f"\nresults: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
