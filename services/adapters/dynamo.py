@@ -399,6 +399,7 @@ class _Transaction:
         self.models = models
         self.ops: list[tuple[str, tuple, dict]] = []
         self.meanings: list[Exception] = []
+        self.wip: list[WipChange] = []
 
     def _add(self, op: str, meaning: Exception, *args, **kwargs) -> None:
         self.ops.append((op, args, kwargs))
@@ -438,13 +439,22 @@ class _Transaction:
 
     def change(self, ticket: Ticket, change: Change) -> Model:
         item = self.put_ticket(ticket, change.event)
-        for wip in change.wip:
-            self.move_wip(wip)
+        self.wip.extend(change.wip)
         for number in change.require_finished:
             self.require_finished(number)
         return item
 
     def commit(self) -> None:
+        # One update per member: a transaction may not touch an item twice (a split giving
+        # two sub-tickets to one engineer), so their moves are summed under one condition.
+        moves: dict[str, list[WipChange]] = {}
+        for w in self.wip:
+            moves.setdefault(w.member, []).append(w)
+        for member, changes in moves.items():
+            limits = [w.limit for w in changes if w.limit is not None and w.delta > 0]
+            delta = sum(w.delta for w in changes)
+            if delta:
+                self.move_wip(WipChange(member, delta, min(limits) if limits else None))
         try:
             with TransactWrite(connection=self.models.connection) as tx:
                 for op, args, kwargs in self.ops:
@@ -505,8 +515,9 @@ class DynamoTicketRepository:
         return {int(i.number): item_to_ticket(i) for i in self.models.Ticket.batch_get(keys)}
 
     def history(self, number: int) -> list[Event]:
+        # Consistent: the scheduler plans timers from it right after a change.
         items = self.models.Event.query(
-            ticket_pk(number), self.models.Event.sk.startswith(EVENT_PREFIX)
+            ticket_pk(number), self.models.Event.sk.startswith(EVENT_PREFIX), consistent_read=True
         )
         return [item_to_event(i) for i in items]
 

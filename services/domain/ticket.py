@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import events as ev
@@ -193,6 +193,10 @@ class Ticket:
         if after != before:
             self.status = after
             self.status_since = now
+            if before is Status.POSTPONED:  # however it left (woken, rejected, returned)
+                self.postponed_from = self.postponed_until = None
+                self.postponed_public = False
+                self.timers.pop(timers.WAKE, None)
             payload |= {"from": before.value, "to": after.value}
             # SLA clocks, nudges and reminders follow the status: the scheduler re-plans them.
             self.timers[timers.REVIEW] = now
@@ -486,8 +490,10 @@ class Ticket:
         self._check(Action.REOPEN)
         self.owner = None
         self.eta = None
+        # Closed for want of an answer: it goes back to waiting for that answer.
+        to = Status.NEEDS_INFO if self.missing else Status.TRIAGED
         return self._change(
-            Action.REOPEN, actor, now, ev.REOPENED, public=True, data={"reason": reason}
+            Action.REOPEN, actor, now, ev.REOPENED, public=True, data={"reason": reason}, to=to
         )
 
     def close(self, *, now: datetime, actor: Actor) -> Change:
@@ -511,6 +517,10 @@ class Ticket:
             raise ValidationFailed({"depends_on": "a ticket cannot depend on itself"})
         if depends_on.number in self.depends_on:
             raise AlreadyDone(f"ticket #{self.number} already depends on #{depends_on.number}")
+        if len(self.children) + len(self.depends_on) + 1 > self.MAX_WAITS:
+            raise ValidationFailed(
+                {"depends_on": f"a ticket waits for at most {self.MAX_WAITS} others"}
+            )
         if depends_on.number in self.children:
             raise ValidationFailed(
                 {
@@ -530,9 +540,21 @@ class Ticket:
             Action.LINK, actor, now, ev.LINKED, public=False, data={"depends_on": depends_on.number}
         )
 
-    def split(self, *, now: datetime, actor: Actor, children: list[int]) -> Change:
+    # Resolving checks every sub-ticket and dependency in its one transaction (at most 100
+    # items, a few taken by the change itself).
+    MAX_WAITS = 90
+
+    def authorize_split(self, actor: Actor, count: int) -> None:
+        """Checked before any ticket number is taken for the sub-tickets."""
         self._require(actor, "split", "triager", owner=True)
         self._check(Action.SPLIT)
+        if len(self.children) + len(self.depends_on) + count > self.MAX_WAITS:
+            raise ValidationFailed(
+                {"children": f"a ticket waits for at most {self.MAX_WAITS} others"}
+            )
+
+    def split(self, *, now: datetime, actor: Actor, children: list[int]) -> Change:
+        self.authorize_split(actor, len(children))
         self.children.extend(children)
         return self._change(
             Action.SPLIT, actor, now, ev.SPLIT, public=True, data={"children": children}
@@ -547,6 +569,8 @@ class Ticket:
         self._check(Action.POSTPONE)
         if until <= now:
             raise ValidationFailed({"until": "must be in the future"})
+        if until > now + timedelta(days=5 * 366):
+            raise ValidationFailed({"until": "must be within five years"})
         self.postponed_from = self.status
         self.postponed_until = until
         self.postponed_public = public
@@ -562,7 +586,7 @@ class Ticket:
 
     def wake(self, *, now: datetime, actor: Actor, why: str) -> Change:
         """Back to where it was: at its wake time, by hand, or when the requester writes."""
-        if actor.is_staff:
+        if actor.kind != "system":  # the requester wakes it by writing: see reply()
             self._require(actor, "wake", "triager", owner=True)
         self._check(Action.WAKE)
         until, public = self.postponed_until, self.postponed_public
@@ -699,6 +723,7 @@ class Ticket:
             owner=owner.id if owner else None,
             parent=self.number,
             drop_dead_date=self.drop_dead_date,
+            timers={timers.REVIEW: now},  # its SLA clocks and reminders: planned at once
         )
         data: dict[str, Any] = {"source": "split", "type": self.type, "parent": self.number}
         wip: tuple[WipChange, ...] = ()

@@ -39,7 +39,10 @@ def auto_close(since: datetime) -> str:
     return f"auto-close:{since.isoformat()}"
 
 
-DROP_DEAD_OWNER = "drop-dead:owner"
+def drop_dead_owner(owner: str) -> str:
+    return f"drop-dead:owner:{owner}"  # a new owner is reminded too
+
+
 DROP_DEAD_TRIAGER = "drop-dead:triager"
 
 
@@ -89,10 +92,10 @@ def plan(ticket, history: Sequence[Event], flow: FlowConfig, now: datetime) -> d
             timers[auto_close(since)] = flow.calendar.add_working_days(
                 since, policy.close_after_days
             )
-    if ticket.drop_dead_date is not None and ticket.status is not Status.POSTPONED:
+    if ticket.drop_dead_date is not None:  # postponed too: a deadline does not wait
         if ticket.owner:
             lead = flow.drop_dead.owner_lead_days
-            timers[DROP_DEAD_OWNER] = working_days_before(
+            timers[drop_dead_owner(ticket.owner)] = working_days_before(
                 flow.calendar, ticket.drop_dead_date, lead
             )
         else:

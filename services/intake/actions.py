@@ -270,6 +270,7 @@ def perform(number: int, action: str, data: Any, actor: Actor, deps: ActionDeps)
 def _split(parent: Ticket, body: Split, actor: Actor, deps: ActionDeps) -> None:
     now = deps.clock.now()
     owners = [_member(deps.flow, c.owner, "owner") if c.owner else None for c in body.children]
+    parent.authorize_split(actor, len(body.children))  # before numbers are spent
     last = deps.tickets.next_number(len(body.children))
     numbers = list(range(last - len(body.children) + 1, last + 1))
     change = parent.split(now=now, actor=actor, children=numbers)
@@ -293,3 +294,5 @@ def _split(parent: Ticket, body: Split, actor: Actor, deps: ActionDeps) -> None:
 
 
 KNOWN = frozenset({*ACTIONS, "split", "add-info"})
+# What the holder of a status link may do (the domain checks it is the requester).
+REQUESTER_ACTIONS = frozenset({"add-info", "reply", "reopen"})

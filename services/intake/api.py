@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
-from services.domain.errors import Unauthorized
+from services.domain.errors import Forbidden, Unauthorized
 
 from . import actions
 from .auth import bearer_staff, requester_for
@@ -98,6 +98,10 @@ def act(number: int, action: str):
                 "use Authorization: Bearer <staff token>, or the status link's token"
             )
         actor = requester_for(ticket_for_token(number, token), token)
+        if action not in actions.REQUESTER_ACTIONS:
+            raise Forbidden(
+                f"the requester may {', '.join(sorted(actions.REQUESTER_ACTIONS))}; not {action}"
+            )
     deps = actions.ActionDeps(
         tickets=c.tickets, flow=c.flow, clock=c.clock, secret_key=c.settings.secret_key
     )

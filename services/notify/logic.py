@@ -31,10 +31,13 @@ class NotifyDeps:
 
 
 def handle_event(event: Event, deps: NotifyDeps) -> None:
-    if event.kind == TICKET_FILED:
-        if event.data.get("source") != "split":  # sub-tickets are the team's own
-            acknowledge_filing(event, deps)
+    if event.kind == TICKET_FILED and event.data.get("source") != "split":
+        acknowledge_filing(event, deps)  # sub-tickets are the team's own: no acknowledgement
         return
+    ticket = deps.tickets.get(event.ticket)
+    for mail in follow_up_mails(event, ticket, deps):
+        send_once(event, mail, deps)
+    return
     ticket = deps.tickets.get(event.ticket)
     for mail in follow_up_mails(event, ticket, deps):
         send_once(event, mail, deps)
@@ -96,6 +99,19 @@ def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail
     kind = event.kind
 
     owner_or_triagers = [ticket.owner] if ticket.owner else triagers
+    if kind == ev.TICKET_FILED and d.get("owner"):  # a sub-ticket given to an engineer
+        return staff(
+            [d["owner"]],
+            f"Assigned to you: {ticket.title}",
+            f"{by} split ticket #{d.get('parent')} and gave you this part of it.",
+        )
+    if kind == ev.REOPENED:
+        return staff(
+            triagers,
+            f"Reopened: {ticket.title}",
+            f"{ticket.requester.name if event.actor.startswith('requester:') else by} reopened this ticket; it is {ticket.status} again.",
+            lines=[f"Why: {d.get('reason', '')}"],
+        )
     if kind == ev.REPLIED:
         woke = " The ticket was postponed; it is back now." if d.get("woke") else ""
         return staff(

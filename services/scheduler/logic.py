@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from services.domain import timers
-from services.domain.errors import DomainError, StaleVersion, TicketNotFound
+from services.domain.errors import StaleVersion, TicketNotFound
 from services.domain.flow import FlowConfig
 from services.domain.ports import Clock, TicketRepository
 
@@ -45,7 +45,7 @@ def run_due(deps: SchedulerDeps, now: datetime | None = None) -> RunReport:
             fire_due(number, deps, now, report)
         except StaleVersion:
             log.warning("ticket #%s kept changing; its timers wait for the next run", number)
-        except DomainError:
+        except Exception:
             # One ticket's trouble must not hold up every timer due after it.
             log.exception("ticket #%s: a due timer could not fire; the others go on", number)
     return report
@@ -83,7 +83,9 @@ def fire_due(number: int, deps: SchedulerDeps, now: datetime, report: RunReport)
         name = timers.REVIEW if review_due else due[0][1]
         history = deps.tickets.history(number)
         planned = timers.plan(ticket, history, deps.flow, now)
-        if name == timers.REVIEW or name not in planned:
+        # Fire only what a fresh plan still holds, and not before the plan's time (a policy
+        # change may have moved it later).
+        if name == timers.REVIEW or planned.get(name, datetime.max.replace(tzinfo=UTC)) > now:
             name = timers.REVIEW
             change = ticket.replan(planned, now=now)
         else:

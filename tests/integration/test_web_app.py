@@ -148,3 +148,16 @@ def test_a_rejected_form_keeps_what_was_typed_and_marks_each_bad_field(client):
     assert 'value="Quote &#34; and &lt;tag&gt;"' in page
     assert "A MySQL read replica of the wiki database" in page  # textarea kept
     assert 'aria-invalid="true"' in page
+
+
+def test_a_status_token_allows_only_the_requester_s_actions(client):
+    body = file(client)
+    number, token = body["id"], body["status_url"].split("token=")[1]
+    for action in ("wake", "take", "close", "split"):
+        r = client.post(f"/api/v1/tickets/{number}/{action}?token={token}", json={})
+        assert r.status_code == 403, (action, r.get_json())
+    reply = client.post(
+        f"/api/v1/tickets/{number}/reply?token={token}", json={"message": "Any news?"}
+    )
+    assert reply.status_code == 200, reply.get_json()
+    assert reply.get_json()["history"][-1]["kind"] == "ticket.replied"

@@ -923,3 +923,60 @@ def test_only_the_requester_replies_and_an_open_ticket_keeps_its_status(staff):
     change = ticket.reply(now=NOW, actor=ANA, message="Any news?")
     assert ticket.status is Status.ASSIGNED
     assert "from" not in change.event.data
+
+
+def test_a_sub_ticket_has_its_timers_planned_at_once(staff):
+    parent = make_ticket(status=Status.ASSIGNED, owner="jonas")
+    child, _ = parent.child(
+        number=20,
+        now=NOW,
+        actor=staff["jonas"],
+        title="Part",
+        requirements="Half of it",
+        acceptance_criteria=[],
+        owner=None,
+        token_salt="s",
+        token_digest="d",
+    )
+    assert child.timers == {"review": NOW}
+
+
+def test_leaving_postponed_by_reject_forgets_the_postponement(staff):
+    ticket = make_ticket(status=Status.IN_PROGRESS, owner="jonas")
+    ticket.postpone(
+        now=NOW, actor=staff["jonas"], until=NOW + timedelta(days=3), reason="x", public=True
+    )
+    ticket.reject(now=NOW, actor=staff["mira"], reason="duplicate")
+    assert (ticket.postponed_until, ticket.postponed_from, "wake" in ticket.timers) == (
+        None,
+        None,
+        False,
+    )
+
+
+def test_a_postponement_is_at_most_five_years_long(staff):
+    ticket = make_ticket(status=Status.IN_PROGRESS, owner="jonas")
+    with pytest.raises(ValidationFailed, match="five years"):
+        ticket.postpone(
+            now=NOW,
+            actor=staff["jonas"],
+            until=NOW + timedelta(days=6 * 366),
+            reason="x",
+            public=True,
+        )
+
+
+def test_the_requester_cannot_wake_a_ticket_by_hand(staff):
+    ticket = make_ticket(status=Status.IN_PROGRESS, owner="jonas")
+    ticket.postpone(
+        now=NOW, actor=staff["jonas"], until=NOW + timedelta(days=3), reason="x", public=True
+    )
+    with pytest.raises(Forbidden):
+        ticket.wake(now=NOW, actor=ANA, why="impatient")
+    assert ticket.status is Status.POSTPONED
+
+
+def test_a_forbidden_split_is_refused_before_any_number_is_taken(staff):
+    ticket = make_ticket(status=Status.ASSIGNED, owner="jonas")
+    with pytest.raises(Forbidden):
+        ticket.authorize_split(staff["tomas"], 2)

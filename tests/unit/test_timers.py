@@ -18,7 +18,9 @@ from services.domain.events import Event
 from services.domain.intake import validate_draft
 from services.domain.lifecycle import Status
 from services.domain.ticket import Change, Ticket
-from services.domain.timers import DROP_DEAD_OWNER, DROP_DEAD_TRIAGER, WAKE, plan
+from services.domain.timers import DROP_DEAD_TRIAGER, WAKE, drop_dead_owner, plan
+
+DROP_DEAD_OWNER = drop_dead_owner("mira")  # the owner in these stories
 from tests.conftest import valid_ticket
 
 ANA = Actor.requester("ana@example.org")
@@ -70,7 +72,7 @@ def drop_dead_only(planned: dict[str, datetime]) -> dict[str, datetime]:
 # --- postponed -----------------------------------------------------------------------------
 
 
-def test_a_postponed_ticket_plans_its_wake_at_postponed_until_and_nothing_else(flow):
+def test_a_postponed_ticket_plans_its_wake_and_keeps_its_drop_dead_reminder(flow):
     story = Story(flow, MON_14, drop_dead_date="2026-12-28")
     mira = story.staff("mira")
     story.do(story.ticket.take(now=MON_14, actor=mira))
@@ -80,8 +82,9 @@ def test_a_postponed_ticket_plans_its_wake_at_postponed_until_and_nothing_else(f
             now=utc(2026, 12, 14, 10), actor=mira, until=until, reason="vendor", public=True
         )
     )
-    # The SLA clock is paused, and the drop-dead reminder waits for the wake.
-    assert story.plan(utc(2026, 12, 14, 10)) == {WAKE: until}
+    # The SLA clock is paused; a deadline does not wait for the wake (Tue 22 09:00 Amsterdam
+    # is three working days before Mon 28, Fri 25 a holiday).
+    assert story.plan(utc(2026, 12, 14, 10)) == {WAKE: until, DROP_DEAD_OWNER: utc(2026, 12, 22, 8)}
 
 
 # --- SLA -----------------------------------------------------------------------------------
