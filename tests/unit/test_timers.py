@@ -19,9 +19,9 @@ from services.domain.intake import validate_draft
 from services.domain.lifecycle import Status
 from services.domain.ticket import Change, Ticket
 from services.domain.timers import DROP_DEAD_TRIAGER, WAKE, drop_dead_owner, plan
+from tests.conftest import valid_ticket
 
 DROP_DEAD_OWNER = drop_dead_owner("mira")  # the owner in these stories
-from tests.conftest import valid_ticket
 
 ANA = Actor.requester("ana@example.org")
 MON_14 = datetime(2026, 12, 14, 8, tzinfo=UTC)  # 09:00 in Amsterdam
