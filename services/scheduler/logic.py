@@ -66,25 +66,26 @@ def _timer_data(name, due_at, ticket, history, deps, now) -> dict:
 
 
 def fire_due(number: int, deps: SchedulerDeps, now: datetime, report: RunReport) -> None:
-    """Fire the ticket's due timers one transaction at a time, earliest first."""
+    """Fire the ticket's due timers one transaction at a time, earliest first. The ticket
+    and its history are read once, and again only when someone else changed it meanwhile."""
     attempts = 0
+    ticket = history = None
     while True:
-        try:
-            ticket = deps.tickets.get(number)
-        except TicketNotFound:
-            return
+        if ticket is None:
+            try:
+                ticket = deps.tickets.get(number)
+            except TicketNotFound:
+                return
+            history = deps.tickets.history(number)
         due = sorted((at, name) for name, at in ticket.timers.items() if at <= now)
         if not due:
             return
         # A change since a timer was set may have overtaken it (an answer just before the
         # nudge, a resolve just before the warning): review first, and fire only what a fresh
-        # plan still holds.
+        # plan still holds, not before the plan's time (a policy change may move it later).
         review_due = timers.REVIEW in ticket.timers and ticket.timers[timers.REVIEW] <= now
         name = timers.REVIEW if review_due else due[0][1]
-        history = deps.tickets.history(number)
         planned = timers.plan(ticket, history, deps.flow, now)
-        # Fire only what a fresh plan still holds, and not before the plan's time (a policy
-        # change may have moved it later).
         if name == timers.REVIEW or planned.get(name, datetime.max.replace(tzinfo=UTC)) > now:
             name = timers.REVIEW
             change = ticket.replan(planned, now=now)
@@ -101,7 +102,10 @@ def fire_due(number: int, deps: SchedulerDeps, now: datetime, report: RunReport)
             attempts += 1
             if attempts >= ATTEMPTS:
                 raise
-            continue  # someone changed it (or another run fired it): look again
+            ticket = None  # someone changed it (or another run fired it): read it again
+            continue
+        if change.event is not None:
+            history = [*history, change.event]
         if name == timers.REVIEW:
             report.replanned += 1
         else:
