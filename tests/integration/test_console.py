@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -449,3 +450,20 @@ def test_postponing_from_the_console_reads_the_time_in_the_team_zone_and_waking_
 
     assert post_action(mira, number, "wake").status_code == 303
     assert container.tickets.get(number).status.value == "assigned"
+
+
+def test_the_lists_show_a_postponement_and_a_breached_sla(container, mira):
+    number = file(container, **UNOWNED)
+    act_as(container, "mira", number, "take")
+    until = (container.clock.now() + timedelta(days=2)).isoformat()
+    act_as(
+        container, "mira", number, "postpone", {"until": until, "reason": "vendor", "public": False}
+    )
+    ticket = container.tickets.get(number)
+    container.tickets.save(
+        ticket, ticket.fire("sla-breach:first_response", now=container.clock.now())
+    )
+    page = mira.get("/staff/mine").text
+    row = page[page.index(f">#{number}<") :].split("</tr>")[0]
+    assert "until" in row
+    assert "SLA breached: first response" in row
