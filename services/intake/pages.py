@@ -129,56 +129,37 @@ def submit_info(number: int):
         _requester_action(number, "add-info", data)
     except ValidationFailed as e:
         return _info_form(number, request.form, e.errors, 422)
-    return redirect(
-        url_for(
-            "pages.status",
-            number=number,
-            token=request.args.get("token"),
-            notice="Thank you: the team has your additions.",
-        ),
-        code=303,
-    )
+    return _back_to_status(number, "Thank you: the team has your additions.")
+
+
+def _back_to_status(number: int, notice: str):
+    # Post/Redirect/Get, with a notice the status page shows once.
+    token = request.args.get("token")
+    return redirect(url_for("pages.status", number=number, token=token, notice=notice), code=303)
+
+
+def _status_form_action(number: int, action: str, field: str, notice: str, error_key: str):
+    """A one-field form on the status page (write to the team, reopen): on a bad value the
+    page comes back with the message by the field."""
+    try:
+        _requester_action(number, action, {field: request.form.get(field, "")})
+    except ValidationFailed as e:
+        token = request.args.get("token")
+        view = requester_view(number, token)
+        message = e.errors.get(field, f"fill in the {field}")
+        return render_template("status.html", ticket=view, token=token, **{error_key: message}), 422
+    return _back_to_status(number, notice)
 
 
 @bp.post("/tickets/<int:number>/reply")
 def reply(number: int):
-    try:
-        _requester_action(number, "reply", {"message": request.form.get("message", "")})
-    except ValidationFailed as e:
-        view = requester_view(number, request.args.get("token"))
-        message = e.errors.get("message", "write a message")
-        return render_template(
-            "status.html", ticket=view, token=request.args.get("token"), reply_error=message
-        ), 422
-    return redirect(
-        url_for(
-            "pages.status",
-            number=number,
-            token=request.args.get("token"),
-            notice="Sent: the team has your message.",
-        ),
-        code=303,
+    return _status_form_action(
+        number, "reply", "message", "Sent: the team has your message.", "reply_error"
     )
 
 
 @bp.post("/tickets/<int:number>/reopen")
 def reopen(number: int):
-    try:
-        _requester_action(number, "reopen", {"reason": request.form.get("reason", "")})
-    except ValidationFailed as e:
-        view = requester_view(number, request.args.get("token"))
-        return render_template(
-            "status.html",
-            ticket=view,
-            token=request.args.get("token"),
-            reopen_error=e.errors.get("reason", "give a reason"),
-        ), 422
-    return redirect(
-        url_for(
-            "pages.status",
-            number=number,
-            token=request.args.get("token"),
-            notice="Reopened: the team will look at it again.",
-        ),
-        code=303,
+    return _status_form_action(
+        number, "reopen", "reason", "Reopened: the team will look at it again.", "reopen_error"
     )

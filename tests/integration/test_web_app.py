@@ -161,3 +161,19 @@ def test_a_status_token_allows_only_the_requester_s_actions(client):
     )
     assert reply.status_code == 200, reply.get_json()
     assert reply.get_json()["history"][-1]["kind"] == "ticket.replied"
+
+
+def test_the_requester_writes_from_the_status_page(client):
+    body = file(client)
+    path = body["status_url"].removeprefix("http://rt.example.org")
+    number, token = body["id"], path.split("token=")[1]
+    blank = client.post(f"/tickets/{number}/reply?token={token}", data={"message": "  "})
+    assert blank.status_code == 422
+    assert 'id="message-error"' in blank.text
+    sent = client.post(f"/tickets/{number}/reply?token={token}", data={"message": "Any <news>?"})
+    assert sent.status_code == 303
+    page = client.get(sent.headers["Location"]).text
+    assert "Sent: the team has your message." in page
+    assert "Any &lt;news&gt;?" in page
+    wrong = client.post(f"/tickets/{number}/reply?token=nope", data={"message": "hi"})
+    assert wrong.status_code == 404
