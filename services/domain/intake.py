@@ -188,6 +188,8 @@ def field_errors(error: ValidationError) -> dict[str, str]:
         parts = [str(p) for p in e["loc"] if not isinstance(p, int)]
         field = ".".join(parts) or "body"
         message = _MESSAGES.get(e["type"], e["msg"].removeprefix("Value error, "))
+        if e["type"] == "string_too_short" and e.get("ctx", {}).get("min_length") == 1:
+            message = "is required"  # blank, once trimmed
         errors.setdefault(field, message)
     return errors
 
