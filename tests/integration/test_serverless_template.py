@@ -225,6 +225,11 @@ def test_functions_and_triggers(stack, functions):
     assert relay["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert relay["BisectBatchOnFunctionError"] is True
     assert relay["MaximumRetryAttempts"] == 10
+    [pattern] = relay["FilterCriteria"]["Filters"]
+    assert json.loads(pattern["Pattern"]) == {
+        "eventName": ["INSERT"],
+        "dynamodb": {"Keys": {"sk": {"S": [{"prefix": "EVENT#"}]}}},
+    }
     assert relay["DestinationConfig"]["OnFailure"]["Destination"].endswith(
         f":{STACK}-relay-failures"
     )
