@@ -76,6 +76,16 @@ def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail
             **kw,
         )
 
+    def ask_for_missing(subject: str, opening: str) -> Mail:
+        token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
+        return requester(
+            f"{subject}: {ticket.title}",
+            f"{opening} a little more before the team can start. Please add:",
+            items=[f.replace("_", " ") for f in d.get("missing", [])],
+            link=f"{deps.base_url.rstrip('/')}/tickets/{ticket.number}/info?token={token}",
+            link_label="Add the missing information",
+        )
+
     def staff(member_ids: list[str], subject: str, headline: str, **kw) -> list[Mail]:
         members = [m for m in (flow.member(i) for i in dict.fromkeys(member_ids)) if m]
         return [
@@ -155,16 +165,7 @@ def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail
             f"The {target} target of this ticket has passed. The ticket is marked as breaching.",
         )
     if kind == ev.NUDGED:
-        token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
-        return [
-            requester(
-                f"Reminder, more information needed: {ticket.title}",
-                "The team still needs a little more before it can start. Please add:",
-                items=[f.replace("_", " ") for f in d.get("missing", [])],
-                link=f"{deps.base_url.rstrip('/')}/tickets/{ticket.number}/info?token={token}",
-                link_label="Add the missing information",
-            )
-        ]
+        return [ask_for_missing("Reminder, more information needed", "We still need")]
     if kind == ev.CLOSED and d.get("auto"):
         return [
             requester(
@@ -183,16 +184,7 @@ def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail
             + ("" if ticket.owner else " Nobody owns it yet."),
         )
     if kind == ev.INFO_REQUESTED:
-        token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
-        return [
-            requester(
-                f"More information needed: {ticket.title}",
-                "We need a little more before the team can start. Please add:",
-                items=[f.replace("_", " ") for f in d.get("missing", [])],
-                link=f"{deps.base_url.rstrip('/')}/tickets/{ticket.number}/info?token={token}",
-                link_label="Add the missing information",
-            )
-        ]
+        return [ask_for_missing("More information needed", "We need")]
     if kind == ev.UPDATED and event.public:
         eta = f"Expected by {d['eta']}." if d.get("eta") else ""
         reason = f"Reason: {d['reason']}" if d.get("reason") else ""

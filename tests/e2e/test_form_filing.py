@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import requests
 
+from services.domain.flow import OPTIONAL_FIELDS
+
 from .support import AFTER_FILING, Page, in_days, unique
 
 pytestmark = pytest.mark.e2e
@@ -16,13 +18,7 @@ FORM_FIELDS = (
     "type",
     "title",
     "requirements",
-    "end_state",
-    "acceptance_criteria",
-    "drop_dead_date",
-    "nice_to_have_date",
-    "capacity_needs",
-    "security_needs",
-    "dependencies",
+    *OPTIONAL_FIELDS,
     "requester_name",
     "requester_email",
     "private",
