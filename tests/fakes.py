@@ -5,8 +5,15 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime, timedelta
 
-from services.domain.errors import NotDone, StaleVersion, TicketNotFound, WipLimitReached
+from services.domain.errors import (
+    AlreadyDone,
+    NotDone,
+    StaleVersion,
+    TicketNotFound,
+    WipLimitReached,
+)
 from services.domain.events import Event
+from services.domain.inbound import Inbound
 from services.domain.lifecycle import Status
 from services.domain.mail import Mail, MailNotSent
 from services.domain.ticket import FINISHED, Change, Ticket
@@ -27,18 +34,21 @@ class FakeTicketRepository:
     """The repository's contract in memory: all-or-nothing changes, version checks, WIP
     counters with limits, and finished-ticket checks."""
 
-    def __init__(self):
+    def __init__(self, inbox: FakeInbox | None = None):
         self.tickets: dict[int, Ticket] = {}
         self.events: dict[int, list[Event]] = {}
         self.wip: dict[str, int] = {}
+        self.inbox = inbox if inbox is not None else FakeInbox()
         self._last = 0
 
     def next_number(self, count: int = 1) -> int:
         self._last += count
         return self._last
 
-    def add(self, ticket: Ticket, event: Event) -> None:
-        self.save(ticket, Change(event))
+    def add(
+        self, ticket: Ticket, event: Event, *, receipt: Inbound | None = None, thread: str = ""
+    ) -> None:
+        self.save(ticket, Change(event), receipt=receipt, thread=thread)
 
     def _check(self, ticket: Ticket, change: Change, wip: dict[str, int]) -> None:
         stored = self.tickets.get(ticket.number)
@@ -59,8 +69,25 @@ class FakeTicketRepository:
         if change.event is not None:
             events.append(change.event)
 
-    def save(self, ticket: Ticket, change: Change | Event) -> None:
-        self.save_split(ticket, change if isinstance(change, Change) else Change(change), [])
+    def save(
+        self,
+        ticket: Ticket,
+        change: Change | Event,
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+    ) -> None:
+        change = change if isinstance(change, Change) else Change(change)
+        self._check(ticket, change, dict(self.wip))
+        if receipt is not None and receipt.key in self.inbox.applied:
+            raise AlreadyDone(f"delivery {receipt.key} was applied already")
+        if thread and thread in self.inbox.links:
+            raise StaleVersion(f"{thread} was linked meanwhile")
+        self.save_split(ticket, change, [])
+        if receipt is not None:
+            self.inbox.applied[receipt.key] = f"applied to #{ticket.number}"
+        if thread:
+            self.inbox.links[thread] = ticket.number
 
     def save_split(self, parent: Ticket, change: Change, children) -> None:
         wip = dict(self.wip)
@@ -150,3 +177,27 @@ class FakePublisher:
         if self.fail:
             raise RuntimeError("queue unavailable")
         self.published.extend(messages)
+
+
+class FakeInbox:
+    """Deliveries recorded once, applied once; the links from tools' threads to tickets."""
+
+    def __init__(self):
+        self.recorded: dict[str, Inbound] = {}
+        self.applied: dict[str, str] = {}  # delivery key -> outcome
+        self.links: dict[str, int] = {}
+
+    def record(self, message: Inbound) -> bool:
+        if message.key in self.recorded:
+            return False
+        self.recorded[message.key] = message
+        return True
+
+    def settle(self, message: Inbound, outcome: str) -> bool:
+        if message.key in self.applied:
+            return False
+        self.applied[message.key] = outcome
+        return True
+
+    def linked(self, thread: str) -> int | None:
+        return self.links.get(thread)

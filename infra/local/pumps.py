@@ -138,9 +138,20 @@ def _sqs_record(message: dict, queue_arn: str, region: str) -> dict:
 class QueuePump(_Pump):
     RETRY_AFTER_SECONDS = 2
 
-    def __init__(self, sqs_client, queue_url: str, handler: Handler, region: str, name: str):
+    def __init__(
+        self,
+        sqs_client,
+        queue_url: str,
+        handler: Handler,
+        region: str,
+        name: str,
+        retry_after: float | None = RETRY_AFTER_SECONDS,
+    ):
         super().__init__(f"{name}-pump")
         self.client, self.url, self.handler, self.region = sqs_client, queue_url, handler, region
+        # A failed message comes back after this many seconds (AWS: the visibility timeout,
+        # minutes; a laptop should not wait that long). None: as the handler left it.
+        self.retry_after = retry_after
         self.arn = self.client.get_queue_attributes(
             QueueUrl=queue_url, AttributeNames=["QueueArn"]
         )["Attributes"]["QueueArn"]
@@ -171,11 +182,11 @@ class QueuePump(_Pump):
                 ],
             )
         for m in messages:
-            if m["MessageId"] in failed:
+            if m["MessageId"] in failed and self.retry_after is not None:
                 self.client.change_message_visibility(
                     QueueUrl=self.url,
                     ReceiptHandle=m["ReceiptHandle"],
-                    VisibilityTimeout=self.RETRY_AFTER_SECONDS,
+                    VisibilityTimeout=int(self.retry_after),
                 )
         return True
 

@@ -34,6 +34,30 @@ class Container:
             config=Config(**config) if config else None,
         )
 
+    def hook_secret(self, name: str) -> str | None:
+        """The secret of hook source `name`: from the environment variable its config names,
+        else derived from the app's secret key. None for a source the flow config lacks."""
+        import os
+
+        from services.domain.tokens import derived_secret
+
+        source = self.flow.hooks.get(name)
+        if source is None:
+            return None
+        if source.secret_env:
+            return os.environ.get(source.secret_env) or None
+        return derived_secret(self.settings.secret_key, f"hook:{name}")
+
+    def subscription_secret(self, name: str) -> str:
+        import os
+
+        from services.domain.tokens import derived_secret
+
+        sub = next((s for s in self.flow.subscriptions if s.name == name), None)
+        if sub is not None and sub.secret_env:
+            return os.environ.get(sub.secret_env, "")
+        return derived_secret(self.settings.secret_key, f"subscription:{name}")
+
     @cached_property
     def flow(self) -> FlowConfig:
         from .flow_file import load_flow
@@ -58,6 +82,12 @@ class Container:
         from .dynamo import DynamoStaffTokens
 
         return DynamoStaffTokens(self.models, self.clock)
+
+    @cached_property
+    def inbox(self):
+        from .dynamo import DynamoInbox
+
+        return DynamoInbox(self.models, self.clock)
 
     @cached_property
     def mail_ledger(self):
@@ -94,6 +124,20 @@ class Container:
         from .queues import SqsEventPublisher
 
         return SqsEventPublisher(self.sqs, self.settings.triage_queue_url)
+
+    @cached_property
+    def inbound_publisher(self):
+        from .queues import SqsEventPublisher
+
+        url = self.settings.inbound_queue_url
+        return SqsEventPublisher(self.sqs, url) if url else None
+
+    @cached_property
+    def webhooks_publisher(self):
+        from .queues import SqsEventPublisher
+
+        url = self.settings.webhooks_queue_url
+        return SqsEventPublisher(self.sqs, url) if url else None
 
     @cached_property
     def sqs(self):

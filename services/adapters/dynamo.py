@@ -10,6 +10,10 @@ Items, one partition per ticket:
   pk=COUNTER     sk=TICKET                     the ticket-number counter
   pk=MEMBER#<id> sk=WIP                        a member's open owned tickets (WIP limits)
   pk=STAFF#<id>  sk=TOKEN#<sha256>             a staff API token, by digest only
+  pk=INBOX#<source>#<delivery>  sk=META        a webhook delivery or mail, recorded once (the
+                                               stream carries it to the inbound queue), marked
+                                               when applied; expires after INBOX_DAYS
+  pk=LINK#<thread>  sk=META                    the ticket filed for a tool's issue or alert group
 
 GSI keys live only on the ticket item. status_key is one partition per status: fine for a
 team's queue (thousands of open tickets); shard it as status#0..N when one status nears
@@ -42,8 +46,15 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from services.domain.errors import NotDone, StaleVersion, TicketNotFound, WipLimitReached
+from services.domain.errors import (
+    AlreadyDone,
+    NotDone,
+    StaleVersion,
+    TicketNotFound,
+    WipLimitReached,
+)
 from services.domain.events import Event
+from services.domain.inbound import Inbound
 from services.domain.intake import Requester
 from services.domain.lifecycle import Status
 from services.domain.ticket import FINISHED, Change, Escalation, Ticket, WipChange
@@ -52,6 +63,9 @@ from services.domain.triage_rules import Complexity
 
 META = "META"
 EVENT_PREFIX = "EVENT#"
+INBOX_PREFIX = "INBOX#"
+# Deliveries are remembered this long: a tool redelivering later than that files again.
+INBOX_DAYS = 90
 
 
 def ticket_pk(number: int) -> str:
@@ -202,6 +216,20 @@ class StaffTokenItemBase(_Item):
     created_at = UTCDateTimeAttribute()
 
 
+class InboxItemBase(_Item):
+    message = UnicodeAttribute()  # the Inbound, JSON
+    received_at = UTCDateTimeAttribute()
+    applied_at = UTCDateTimeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    ticket = NumberAttribute(null=True)
+    expires_at = NumberAttribute()  # epoch seconds: the table's TTL attribute
+
+
+class LinkItemBase(_Item):
+    ticket = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
 class TableModels:
     """The item classes bound to one table and endpoint."""
 
@@ -222,6 +250,8 @@ class TableModels:
         self.Counter = bind(CounterItemBase)
         self.Wip = bind(WipItemBase)
         self.StaffToken = bind(StaffTokenItemBase)
+        self.Inbox = bind(InboxItemBase)
+        self.Link = bind(LinkItemBase)
 
     @cached_property
     def connection(self) -> Connection:
@@ -431,6 +461,29 @@ class _Transaction:
             "update", meaning, item, actions=[Wip.open_count.add(change.delta)], condition=condition
         )
 
+    def receipt(self, message: Inbound, ticket: int, now: datetime) -> None:
+        """Mark the delivery applied, once: a redelivered message cancels the change."""
+        Inbox = self.models.Inbox
+        item = Inbox(inbox_pk(message), META)
+        self._add(
+            "update",
+            AlreadyDone(f"delivery {message.key} was applied already"),
+            item,
+            actions=[
+                Inbox.applied_at.set(now),
+                Inbox.outcome.set("applied"),
+                Inbox.ticket.set(ticket),
+            ],
+            condition=Inbox.pk.exists() & Inbox.applied_at.does_not_exist(),
+        )
+
+    def link(self, thread: str, ticket: int, now: datetime) -> None:
+        """One ticket per thread: a second filing for it races and loses, then comments."""
+        Link = self.models.Link
+        item = Link(link_pk(thread), META, ticket=ticket, created_at=now)
+        meaning = StaleVersion(f"{thread} was linked to a ticket meanwhile; retry")
+        self._add("save", meaning, item, condition=Link.pk.does_not_exist())
+
     def require_finished(self, number: int) -> None:
         T = self.models.Ticket
         finished = T.status.is_in(*(s.value for s in FINISHED))
@@ -481,14 +534,34 @@ class DynamoTicketRepository:
         counter.update(actions=[self.models.Counter.value.add(count)])
         return int(counter.value)
 
-    def add(self, ticket: Ticket, event: Event) -> None:
-        self.save(ticket, Change(event))
+    def add(
+        self,
+        ticket: Ticket,
+        event: Event,
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+    ) -> None:
+        """A new ticket; filed for a delivery (`receipt`), in the same transaction the
+        delivery is marked applied and the tool's thread linked to it."""
+        self.save(ticket, Change(event), receipt=receipt, thread=thread)
 
-    def save(self, ticket: Ticket, change: Change | Event) -> None:
+    def save(
+        self,
+        ticket: Ticket,
+        change: Change | Event,
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+    ) -> None:
         if isinstance(change, Event):
             change = Change(change)
         tx = _Transaction(self.models)
         item = tx.change(ticket, change)
+        if receipt is not None:
+            tx.receipt(receipt, ticket.number, ticket.updated_at)
+        if thread:
+            tx.link(thread, ticket.number, ticket.updated_at)
         tx.commit()
         ticket.version = item.version
 
@@ -636,6 +709,75 @@ class DynamoMailLedger:
             actions=[self.models.MailLedger.message_id.set(message_id)],
             condition=self.models.MailLedger.pk.exists(),
         )
+
+
+def inbox_pk(message: Inbound) -> str:
+    return f"{INBOX_PREFIX}{message.key}"
+
+
+def link_pk(thread: str) -> str:
+    return f"LINK#{thread}"
+
+
+class DynamoInbox:
+    """Inbox on the table: a conditional put per delivery; the stream does the enqueueing."""
+
+    def __init__(self, models: TableModels, clock):
+        self.models = models
+        self.clock = clock
+
+    def record(self, message: Inbound) -> bool:
+        now = self.clock.now()
+        item = self.models.Inbox(
+            inbox_pk(message),
+            META,
+            message=message.model_dump_json(),
+            received_at=now,
+            expires_at=int(now.timestamp()) + INBOX_DAYS * 86400,
+        )
+        try:
+            item.save(condition=self.models.Inbox.pk.does_not_exist())
+        except PutError as e:
+            if _is_condition_failure(e):
+                return False
+            raise
+        return True
+
+    def settle(self, message: Inbound, outcome: str) -> bool:
+        from pynamodb.exceptions import UpdateError
+
+        Inbox = self.models.Inbox
+        try:
+            Inbox(inbox_pk(message), META).update(
+                actions=[Inbox.applied_at.set(self.clock.now()), Inbox.outcome.set(outcome[:500])],
+                condition=Inbox.pk.exists() & Inbox.applied_at.does_not_exist(),
+            )
+        except UpdateError as e:
+            if _is_condition_failure(e):
+                return False
+            raise
+        return True
+
+    def linked(self, thread: str) -> int | None:
+        try:
+            return int(self.models.Link.get(link_pk(thread), META, consistent_read=True).ticket)
+        except DoesNotExist:
+            return None
+
+    def outcome(self, message: Inbound) -> str | None:
+        """What became of a delivery (None while it waits); for tests and the CLI."""
+        try:
+            item = self.models.Inbox.get(inbox_pk(message), META, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return item.outcome
+
+
+def inbound_from_stream_image(image: dict) -> Inbound | None:
+    """The Inbound in a new inbox item's stream image, or None for any other item."""
+    if not str(image.get("pk", "")).startswith(INBOX_PREFIX):
+        return None
+    return Inbound.model_validate_json(image["message"])
 
 
 def event_from_stream_image(image: dict) -> Event | None:

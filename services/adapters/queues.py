@@ -1,4 +1,4 @@
-"""SQS: the relay publishes event messages; one batch call per ten messages."""
+"""SQS: the relay publishes event and inbound messages; one batch call per ten messages."""
 
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ class SqsEventPublisher:
                         "Id": str(i),
                         "MessageBody": json.dumps(m, sort_keys=True),
                         "MessageAttributes": {
-                            "kind": {"DataType": "String", "StringValue": m["kind"]}
+                            "kind": {"DataType": "String", "StringValue": str(kind)}
                         },
                     }
+                    if (kind := m.get("kind") or m.get("action"))
+                    else {"Id": str(i), "MessageBody": json.dumps(m, sort_keys=True)}
                     for i, m in enumerate(batch)
                 ],
             )

@@ -21,6 +21,15 @@ class Settings(BaseSettings):
     table_name: str = "rtflow-local-tickets"
     notify_queue_url: str = ""
     triage_queue_url: str = ""
+    # Webhook deliveries and mail from other tools, recorded then applied on this queue.
+    inbound_queue_url: str = ""
+    # Webhooks out; unset: events are not offered to subscriptions.
+    webhooks_queue_url: str = ""
+    # A failed webhook delivery waits base * 2**(tries-1) seconds (at most 900) before the next.
+    webhook_backoff_seconds: int = Field(30, ge=1, le=900)
+    # Mail in on AWS: where SES's receipt rule stores incoming mail.
+    mail_bucket: str = ""
+    mail_prefix: str = "inbound/"
     aws_region: str = Field("us-east-1", validation_alias="AWS_REGION")
     # Set for moto, LocalStack or any DynamoDB/SQS-compatible endpoint; unset on AWS.
     aws_endpoint_url: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL")

@@ -10,8 +10,8 @@ from .flow import Member
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str  # "staff" | "requester" | "system"
-    id: str  # member id, requester email, or system component
+    kind: str  # "staff" | "requester" | "system" | "source"
+    id: str  # member id, requester email, system component, or the tool (hook source)
     name: str = ""
     roles: frozenset[str] = frozenset()
     wip_limit: int = 0
@@ -27,6 +27,11 @@ class Actor:
     @classmethod
     def system(cls, component: str) -> Actor:
         return cls("system", component, component)
+
+    @classmethod
+    def source(cls, name: str, who: str = "") -> Actor:
+        """Another tool (GitHub, Alertmanager, ...), and who in it, when it says."""
+        return cls("source", name, who or name)
 
     @property
     def ref(self) -> str:

@@ -36,6 +36,9 @@ NUDGED = "ticket.nudged"
 SLA_WARNED = "sla.warned"
 SLA_BREACHED = "sla.breached"
 DROP_DEAD_NEAR = "ticket.drop-dead-near"
+COMMENTED = "ticket.commented"
+WITHDRAWN = "ticket.withdrawn"
+MAIL_REFUSED = "ticket.mail-refused"
 
 # What people read in a history, by event kind.
 SUMMARIES = {
@@ -64,6 +67,9 @@ SUMMARIES = {
     SLA_WARNED: "SLA warning",
     SLA_BREACHED: "SLA breached",
     DROP_DEAD_NEAR: "Drop-dead date near",
+    COMMENTED: "Comment",
+    WITHDRAWN: "Closed where it came from",
+    MAIL_REFUSED: "A mail from someone else was refused",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from .calendar import Calendar, parse_duration
+from .integrations import HOOK_SOURCES, EmailIntake, HookSource, Subscription
 
 # The intake fields a ticket type may require, on top of the ones every ticket has.
 OPTIONAL_FIELDS = (
@@ -164,6 +165,13 @@ class FlowConfig(_Strict):
     # Skill -> words in a ticket's title or requirements that call for it.
     skills: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     triage: TriageRules = TriageRules()
+    # Tools that may post to /hooks/<name> (github, alertmanager, gitlab, sentry, grafana,
+    # generic); a name not listed here answers 404.
+    hooks: dict[str, HookSource] = Field(default_factory=dict)
+    # The mail gateway (mail in); without it, incoming mail is refused.
+    email: EmailIntake | None = None
+    # Webhooks out: who hears of which events.
+    subscriptions: tuple[Subscription, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> FlowConfig:
@@ -171,6 +179,22 @@ class FlowConfig(_Strict):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"duplicate ticket type(s): {', '.join(duplicates)}")
+        unknown_hooks = sorted(set(self.hooks) - set(HOOK_SOURCES))
+        if unknown_hooks:
+            raise ValueError(
+                f"unknown hook source(s) {', '.join(unknown_hooks)}; "
+                f"choose from {', '.join(HOOK_SOURCES)}"
+            )
+        filers = [(f"hooks.{n}", h.ticket_type) for n, h in self.hooks.items()]
+        if self.email is not None:
+            filers.append(("email", self.email.ticket_type))
+        for where, type_name in filers:
+            if type_name not in names:
+                raise ValueError(f"{where}: unknown ticket type {type_name!r}")
+        subscription_names = [s.name for s in self.subscriptions]
+        repeated = sorted({n for n in subscription_names if subscription_names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"duplicate subscription name(s): {', '.join(repeated)}")
         used = {s for t in self.ticket_types for s in t.skills} | {
             s for m in self.team.members for s in m.skills
         }

@@ -46,6 +46,8 @@ class Action(StrEnum):
     CLOSE = "close"
     REMIND = "remind"
     REPLY = "reply"
+    COMMENT = "comment"
+    WITHDRAW = "withdraw"
 
 
 OPEN = frozenset(
@@ -94,6 +96,10 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.REMIND: (OPEN, SAME),
     # The requester writes to an open ticket (a postponed one wakes: see Ticket.reply).
     Action.REPLY: (OPEN - {Status.POSTPONED}, SAME),
+    # A comment from another tool or a staff member's mail: history only, on any ticket.
+    Action.COMMENT: (frozenset(Status), SAME),
+    # The tool the ticket came from closed it (its issue closed): the request is gone.
+    Action.WITHDRAW: (OPEN | {Status.RESOLVED}, Status.CLOSED),
 }
 
 

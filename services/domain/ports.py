@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from .events import Event
+from .inbound import Inbound
 from .lifecycle import Status
 from .mail import Mail
 from .ticket import Change, Ticket
@@ -17,12 +18,19 @@ class TicketRepository(Protocol):
     def next_number(self, count: int = 1) -> int:
         """The last of `count` new ticket numbers from an atomic counter; never reused."""
 
-    def add(self, ticket: Ticket, event: Event) -> None:
-        """Store a new ticket and its first event in one transaction."""
+    def add(
+        self, ticket: Ticket, event: Event, *, receipt: Inbound | None = None, thread: str = ""
+    ) -> None:
+        """Store a new ticket and its first event in one transaction; filed for an inbound
+        delivery, mark it applied (AlreadyDone if it was) and link the tool's `thread` to it
+        (StaleVersion if another ticket got the thread first)."""
 
-    def save(self, ticket: Ticket, change: Change) -> None:
+    def save(
+        self, ticket: Ticket, change: Change, *, receipt: Inbound | None = None, thread: str = ""
+    ) -> None:
         """Store a change, its event, its WIP moves and checks in one transaction: Conflict if
-        the ticket changed since it was read, WipLimitReached, NotDone."""
+        the ticket changed since it was read, WipLimitReached, NotDone; AlreadyDone when the
+        inbound delivery `receipt` was applied already."""
 
     def save_split(
         self, parent: Ticket, change: Change, children: Sequence[tuple[Ticket, Change]]
@@ -90,3 +98,16 @@ class EventPublisher(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class Inbox(Protocol):
+    """Messages from other tools and mail, recorded once before anything is done with them."""
+
+    def record(self, message: Inbound) -> bool:
+        """Store it for the inbound queue; False when this delivery was recorded before."""
+
+    def settle(self, message: Inbound, outcome: str) -> bool:
+        """Mark it applied without changing a ticket (nothing to do); False if it was already."""
+
+    def linked(self, thread: str) -> int | None:
+        """The ticket filed for a tool's thread (an issue, an alert group), if any."""

@@ -108,6 +108,8 @@ class Ticket:
         token_digest: str,
         source: str,
         parent: int | None = None,
+        actor: Actor | None = None,
+        details: dict[str, Any] | None = None,
     ) -> tuple[Ticket, Event]:
         fields = draft.model_dump(exclude={"requester", "private"})
         ticket = cls(
@@ -123,14 +125,14 @@ class Ticket:
             timers={timers.REVIEW: now},  # its SLA clocks start now: the scheduler plans them
             **fields,
         )
-        data: dict[str, Any] = {"source": source, "type": draft.type}
+        data: dict[str, Any] = {**(details or {}), "source": source, "type": draft.type}
         if parent is not None:
             data["parent"] = parent
         event = Event(
             ticket=number,
             kind=ev.TICKET_FILED,
             at=now,
-            actor=f"requester:{draft.requester.email}",
+            actor=actor.ref if actor else f"requester:{draft.requester.email}",
             public=True,
             data=data,
         )
@@ -485,7 +487,11 @@ class Ticket:
         )
 
     def reopen(self, *, now: datetime, actor: Actor, reason: str) -> Change:
-        if not (actor.is_staff or (actor.kind == "requester" and actor.id == self.requester.email)):
+        if not (
+            actor.is_staff
+            or actor.kind == "source"  # reopened where it came from (a GitHub issue)
+            or (actor.kind == "requester" and actor.id == self.requester.email)
+        ):
             raise Forbidden(f"only the requester or staff may reopen ticket #{self.number}")
         self._check(Action.REOPEN)
         self.owner = None
@@ -494,6 +500,61 @@ class Ticket:
         to = Status.NEEDS_INFO if self.missing else Status.TRIAGED
         return self._change(
             Action.REOPEN, actor, now, ev.REOPENED, public=True, data={"reason": reason}, to=to
+        )
+
+    def withdraw(
+        self, *, now: datetime, actor: Actor, reason: str, data: dict | None = None
+    ) -> Change:
+        """Closed where it came from (its issue was closed, its alert resolved): open work
+        stops and the owner's WIP drops; a resolved ticket is confirmed closed."""
+        if actor.kind != "source":
+            raise Forbidden(f"only the tool ticket #{self.number} came from may withdraw it")
+        self._check(Action.WITHDRAW)
+        wip = self._release_wip() if self.is_open else ()
+        return self._change(
+            Action.WITHDRAW,
+            actor,
+            now,
+            ev.WITHDRAWN,
+            public=True,
+            data={"reason": reason, **(data or {})},
+            wip=wip,
+        )
+
+    def comment(
+        self,
+        *,
+        now: datetime,
+        actor: Actor,
+        message: str,
+        public: bool,
+        data: dict | None = None,
+    ) -> Change:
+        """A comment from another tool (an issue comment, an alert firing again), or a staff
+        member's mail: recorded in the history, the status unchanged."""
+        if actor.kind not in ("source", "staff"):
+            raise Forbidden(f"only staff or a connected tool may comment on ticket #{self.number}")
+        self._check(Action.COMMENT)
+        return self._change(
+            Action.COMMENT,
+            actor,
+            now,
+            ev.COMMENTED,
+            public=public,
+            data={"message": message, **(data or {})},
+        )
+
+    def refuse_mail(self, *, now: datetime, sender: str, reason: str) -> Change:
+        """Someone who is neither the requester nor staff wrote to the ticket: nothing of
+        theirs is added; the team sees the attempt and the sender hears why."""
+        self._check(Action.COMMENT)
+        return self._change(
+            Action.COMMENT,
+            Actor.system("mail"),
+            now,
+            ev.MAIL_REFUSED,
+            public=False,
+            data={"from": sender, "reason": reason},
         )
 
     def close(self, *, now: datetime, actor: Actor) -> Change:
@@ -604,10 +665,18 @@ class Ticket:
         return change
 
     def reply(self, *, now: datetime, actor: Actor, message: str) -> Change:
-        """The requester writes to the team; a postponed ticket wakes early for it."""
+        """The requester writes to the team; a postponed ticket wakes early for it, and a
+        ticket waiting for information goes back to triage, which checks it again."""
         if not (actor.kind == "requester" and actor.id == self.requester.email):
             raise Forbidden(f"only the requester may reply to ticket #{self.number}")
         data = {"message": message}
+        if not self.is_open:  # kept in the history; reopening is the requester's choice
+            return self._change(Action.COMMENT, actor, now, ev.REPLIED, public=True, data=data)
+        if self.status is Status.NEEDS_INFO:
+            self.missing = []
+            return self._change(
+                Action.ADD_INFO, actor, now, ev.REPLIED, public=True, data=data | {"woke": True}
+            )
         if self.status is not Status.POSTPONED:
             return self._change(Action.REPLY, actor, now, ev.REPLIED, public=True, data=data)
         change = self._change(

@@ -36,3 +36,10 @@ def token_matches(token: str | None, digest: str) -> bool:
 def status_link(base_url: str, number: int, token: str) -> str:
     """The requester's private status page; the token is URL-safe base64 already."""
     return f"{base_url.rstrip('/')}/tickets/{number}?token={token}"
+
+
+def derived_secret(secret: str, purpose: str) -> str:
+    """A secret for one purpose ("hook:github", "subscription:chat"), derived from the app's
+    secret key: zero configuration, and nothing more to store or rotate separately."""
+    mac = hmac.new(secret.encode(), f"derived:{purpose}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()

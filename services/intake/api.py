@@ -9,7 +9,7 @@ from services.domain.errors import Forbidden, Unauthorized
 
 from . import actions
 from .auth import bearer_staff, requester_for
-from .filing import file_ticket
+from services.domain.filing import file_ticket
 from .openapi import openapi_document
 from .status import requester_view, staff_view, status_url, ticket_for_token
 from .views import (

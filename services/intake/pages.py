@@ -13,7 +13,7 @@ from services.domain.flow import OPTIONAL_FIELDS
 
 from . import actions
 from .auth import requester_for
-from .filing import file_ticket
+from services.domain.filing import file_ticket
 from .status import requester_view, status_url, ticket_for_token
 
 bp = Blueprint("pages", __name__)

@@ -1,4 +1,4 @@
-"""Lambda entry for the table's stream (NEW_IMAGE).
+"""Lambda entry for the table's stream (NEW_IMAGE): new event items and new inbox items.
 
 Records are handled in order; if publishing fails, the first record not yet published is
 reported as the batch item failure, so Lambda checkpoints before it and retries from there.
@@ -13,10 +13,11 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 
-from services.adapters.dynamo import event_from_stream_image
+from services.adapters.dynamo import event_from_stream_image, inbound_from_stream_image
 from services.domain.events import Event
+from services.domain.inbound import Inbound
 
-from .logic import relay
+from .logic import Outlets, relay
 
 _CHUNK = 10  # one SQS SendMessageBatch
 log = logging.getLogger(__name__)
@@ -26,14 +27,21 @@ def handler(event, context):
     from services.adapters.bootstrap import container
 
     c = container()
-    pending: list[tuple[str, Event]] = []
+    outlets = Outlets(
+        notify=c.publisher,
+        triage=c.triage_publisher,
+        inbound=c.inbound_publisher,
+        webhooks=c.webhooks_publisher,
+    )
+    pending: list[tuple[str, Event | Inbound]] = []
     poisoned: str | None = None
     for record in DynamoDBStreamEvent(event).records:
         if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
             continue
         sequence = record.dynamodb.sequence_number
+        image = record.dynamodb.new_image or {}
         try:
-            found = event_from_stream_image(record.dynamodb.new_image or {})
+            found = event_from_stream_image(image) or inbound_from_stream_image(image)
         except Exception:
             # Publish what came before it; Lambda retries from this record, and after its
             # retries parks it in the relay's failure queue.
@@ -45,7 +53,7 @@ def handler(event, context):
     for start in range(0, len(pending), _CHUNK):
         chunk = pending[start : start + _CHUNK]
         try:
-            relay([e for _, e in chunk], notify=c.publisher, triage=c.triage_publisher)
+            relay([e for _, e in chunk], outlets)
         except Exception:
             log.exception("relay: publishing failed; the stream retries from %s", chunk[0][0])
             return {"batchItemFailures": [{"itemIdentifier": chunk[0][0]}]}

@@ -6,7 +6,7 @@ from collections import Counter
 
 import botocore.client
 
-from services.intake.filing import file_ticket
+from services.domain.filing import file_ticket
 from tests.conftest import valid_ticket
 
 

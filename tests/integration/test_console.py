@@ -12,7 +12,7 @@ import pytest
 from services.domain.actors import Actor
 from services.intake import actions
 from services.intake.app import create_app
-from services.intake.filing import file_ticket
+from services.domain.filing import file_ticket
 from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket
 

@@ -11,7 +11,7 @@ import pytest
 from services.adapters.dynamo import event_key
 from services.domain.errors import Conflict, TicketNotFound
 from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
-from services.intake.filing import file_ticket
+from services.domain.filing import file_ticket
 from tests.conftest import valid_ticket
 
 

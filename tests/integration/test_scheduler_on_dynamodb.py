@@ -10,7 +10,7 @@ import pytest
 
 from services.domain import events as ev
 from services.domain.actors import Actor
-from services.intake.filing import file_ticket
+from services.domain.filing import file_ticket
 from services.scheduler.logic import SchedulerDeps, run_due
 from tests.conftest import valid_ticket
 

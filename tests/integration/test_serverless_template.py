@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"
 REGION = "us-east-1"
 STACK = f"rtflow-{STAGE}"
-FUNCTIONS = {"web", "relay", "triage", "notify", "scheduler"}
+FUNCTIONS = {"web", "relay", "triage", "notify", "scheduler", "inbound", "webhooks"}
 INDEXES = {"by-status", "by-owner", "by-requester", "by-escalation", "by-next-timer"}
 # Resource types moto's CloudFormation skips (with a warning); the template tests below check
 # them instead.

@@ -56,6 +56,12 @@ LEGAL: dict[tuple[Action, Status], Status] = {
     **{(Action.REPLY, s): s for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS)},
     (Action.CLOSE, S.RESOLVED): S.CLOSED,
     (Action.CLOSE, S.NEEDS_INFO): S.CLOSED,
+    **{(Action.COMMENT, s): s for s in Status},
+    **{
+        (Action.WITHDRAW, s): S.CLOSED
+        for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
+    },
+    (Action.WITHDRAW, S.RESOLVED): S.CLOSED,
 }
 
 ALL_PAIRS = [(a, s) for a in Action if a is not Action.WAKE for s in Status]
@@ -88,7 +94,9 @@ def test_waking_without_knowing_the_previous_state_is_refused():
         next_status(S.POSTPONED, Action.WAKE, previous=None)
 
 
-def test_final_states_only_reopen_or_record_a_late_acknowledgement():
+def test_final_states_only_reopen_or_record_a_late_acknowledgement_or_comment():
     for status in (S.CLOSED, S.REJECTED):
         legal = {a for (a, s) in LEGAL if s == status}
-        assert legal == {Action.REOPEN, Action.ACKNOWLEDGE}
+        assert legal == {Action.REOPEN, Action.ACKNOWLEDGE, Action.COMMENT}
+        for action in legal - {Action.REOPEN}:
+            assert next_status(status, action) == status  # history only, never a way out

@@ -11,6 +11,7 @@ from services.adapters import bootstrap
 from services.adapters.dynamo import TableModels, event_to_item, ticket_pk
 from services.adapters.settings import Settings
 from services.domain.events import Event
+from services.domain.inbound import Inbound
 from services.relay import handler as relay_handler
 from tests.fakes import FakePublisher
 
@@ -113,3 +114,48 @@ def test_an_unreadable_event_item_is_reported_after_what_came_before_is_publishe
         "batchItemFailures": [{"itemIdentifier": "402"}]
     }
     assert publisher.published == [good.to_message()]
+
+
+def inbox_image(delivery: str) -> tuple[Inbound, dict]:
+    message = Inbound(
+        source="github",
+        delivery=delivery,
+        action="comment",
+        thread="github:octo/repo#1",
+        author="octocat",
+        message="Any news?",
+    )
+    item = MODELS.Inbox(
+        f"INBOX#{message.key}",
+        "META",
+        message=message.model_dump_json(),
+        received_at=datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
+        expires_at=1,
+    )
+    return message, item.serialize()
+
+
+def test_inbox_items_go_to_the_inbound_queue_and_events_to_webhooks_out(monkeypatch):
+    notify, triage, inbound, webhooks = (FakePublisher() for _ in range(4))
+    container = bootstrap.build(
+        Settings(secret_key="k" * 40),
+        publisher=notify,
+        triage_publisher=triage,
+        inbound_publisher=inbound,
+        webhooks_publisher=webhooks,
+    )
+    monkeypatch.setattr(bootstrap, "container", lambda: container)
+    message, image = inbox_image("d-1")
+    event, event_img = event_image(5, "ticket.updated")
+    records = [stream_record(image, "500"), stream_record(event_img, "501")]
+    assert relay_handler.handler({"Records": records}, None) == {"batchItemFailures": []}
+    assert [Inbound.model_validate(m) for m in inbound.published] == [message]
+    assert webhooks.published == notify.published == [event.to_message()]
+    assert triage.published == []  # an update is not triage's business
+
+
+def test_an_inbox_item_without_an_inbound_queue_is_not_dropped_silently(publisher):
+    _, image = inbox_image("d-2")
+    assert relay_handler.handler({"Records": [stream_record(image, "600")]}, None) == {
+        "batchItemFailures": [{"itemIdentifier": "600"}]
+    }

@@ -1,0 +1,64 @@
+"""Filing a ticket: validate, number it, store it with its first event. Nothing else: the
+acknowledgement mails follow from the event, through the stream, the relay and notify.
+
+The form, the JSON API, webhooks and mail all file through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .actors import Actor
+from .flow import FlowConfig
+from .inbound import Inbound
+from .intake import validate_draft
+from .ports import Clock, TicketRepository
+from .ticket import Ticket
+from .tokens import new_salt, status_token, token_digest
+
+
+@dataclass(frozen=True)
+class Filed:
+    ticket: Ticket
+    token: str
+
+
+def file_ticket(
+    data: Any,
+    *,
+    tickets: TicketRepository,
+    flow: FlowConfig,
+    clock: Clock,
+    secret_key: str,
+    source: str,
+    require_complete: bool = True,
+    actor: Actor | None = None,
+    details: dict[str, Any] | None = None,
+    receipt: Inbound | None = None,
+) -> Filed:
+    """File `data`. People filing by form or API must complete it; tools and mail may not
+    (`require_complete=False`): triage asks the requester for what is missing. A ticket filed
+    for an inbound delivery (`receipt`) marks it applied and links its thread, atomically."""
+    now = clock.now()
+    draft = validate_draft(data, flow=flow, today=now.date(), require_complete=require_complete)
+    ticket_type = flow.ticket_type(draft.type)
+    assert ticket_type is not None  # validate_draft checked it
+    number = tickets.next_number()
+    salt = new_salt()
+    token = status_token(secret_key, number, salt)
+    ticket, event = Ticket.file(
+        number=number,
+        draft=draft,
+        ticket_type=ticket_type,
+        now=now,
+        token_salt=salt,
+        token_digest=token_digest(token),
+        source=source,
+        actor=actor,
+        details=details,
+    )
+    if receipt is None:
+        tickets.add(ticket, event)
+    else:
+        tickets.add(ticket, event, receipt=receipt, thread=receipt.thread)
+    return Filed(ticket, token)

@@ -1,0 +1,59 @@
+"""What other tools and mail ask of the queue, in one shape.
+
+A webhook (GitHub, Alertmanager, ...) or an incoming mail becomes an Inbound: it is recorded
+once, deduplicated on the tool's delivery id (or the mail's Message-ID), answered at once, and
+applied later, once, by services/inbound (file a ticket, add a comment, close, reopen).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+
+from .intake import TEXT_MAX
+from .integrations import SOURCES
+
+_Key = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class InboundAction(StrEnum):
+    OPEN = "open"  # file a ticket, or tell the linked one it was reported again
+    COMMENT = "comment"  # a comment, an update, a reply by mail
+    CLOSE = "close"  # the tool closed its issue
+    REOPEN = "reopen"
+    RESOLVED = "resolved"  # an alert stopped firing
+
+
+class Inbound(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: Literal[*SOURCES]  # type: ignore[valid-type]
+    # Unique per delivery within the source: a redelivery carries the same one.
+    delivery: _Key
+    action: InboundAction
+    # The tool's object ("github:octo/repo#12", an alert group key): one ticket per thread.
+    thread: Annotated[str, StringConstraints(max_length=500)] = ""
+    # A mail reply names its ticket (subject tag or the Message-ID it answers).
+    ticket: int | None = Field(None, ge=1)
+    # Who, in the tool's words ("octocat", "Alertmanager", "Ada <ada@example.org>").
+    author: Annotated[str, StringConstraints(max_length=200)] = ""
+    # Mail only: the sender, checked against the ticket's requester and the team.
+    author_email: EmailStr | None = None
+    # OPEN: the fields of a TicketDraft (validated again by the intake schema when applied).
+    draft: dict[str, Any] | None = None
+    message: Annotated[str, StringConstraints(max_length=TEXT_MAX)] = ""
+    url: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+    @model_validator(mode="after")
+    def _addressed(self) -> Inbound:
+        if not self.thread and self.ticket is None and self.action is not InboundAction.OPEN:
+            raise ValueError("a comment, close or reopen needs a thread or a ticket")
+        if self.action is InboundAction.OPEN and self.draft is None and self.ticket is None:
+            raise ValueError("opening a ticket needs a draft")
+        return self
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}#{self.delivery}"

@@ -1,0 +1,1 @@
+"""Inbound: applies what other tools (webhooks) and mail sent, once per delivery."""

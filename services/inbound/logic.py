@@ -1,0 +1,159 @@
+"""Apply one recorded delivery (a webhook or a mail) to the queue, exactly once.
+
+Every change carries the delivery's receipt in its transaction, so a redelivered message
+finds it applied and changes nothing; a delivery that changes no ticket is settled with the
+reason. One ticket per tool thread (an issue, an alert group): the link is written with the
+filing, and a second filing for the same thread loses the race and comments instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.domain.actors import Actor
+from services.domain.errors import AlreadyDone, StaleVersion, TicketNotFound, ValidationFailed
+from services.domain.filing import file_ticket
+from services.domain.flow import FlowConfig
+from services.domain.inbound import Inbound, InboundAction
+from services.domain.integrations import SOURCE_LABELS
+from services.domain.ports import Clock, Inbox, TicketRepository
+from services.domain.ticket import Change, Ticket
+
+ATTEMPTS = 3
+A = InboundAction
+
+
+@dataclass(frozen=True)
+class InboundDeps:
+    tickets: TicketRepository
+    inbox: Inbox
+    flow: FlowConfig
+    clock: Clock
+    secret_key: str
+
+
+def apply(message: Inbound, deps: InboundDeps) -> str:
+    """What became of the delivery, in words ("filed #12", "applied to #12", "ignored: ...")."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return _apply(message, deps)
+        except AlreadyDone:
+            return "duplicate: applied before"
+        except StaleVersion:
+            # Someone changed the ticket, or filed for the thread, meanwhile: decide again.
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _apply(m: Inbound, deps: InboundDeps) -> str:
+    number = m.ticket or (deps.inbox.linked(m.thread) if m.thread else None)
+    if number is None:
+        if m.action is A.OPEN:
+            return _file(m, deps)
+        return _settle(m, deps, f"ignored: no ticket was filed for {m.thread}")
+    try:
+        ticket = deps.tickets.get(number)
+    except TicketNotFound:
+        return _settle(m, deps, f"ignored: there is no ticket #{number}")
+    change = _decide(ticket, m, deps)
+    if isinstance(change, str):
+        return _settle(m, deps, f"ignored: {change}")
+    deps.tickets.save(ticket, change, receipt=m)
+    return f"applied to #{number}"
+
+
+def _settle(m: Inbound, deps: InboundDeps, outcome: str) -> str:
+    return outcome if deps.inbox.settle(m, outcome) else "duplicate: applied before"
+
+
+def _file(m: Inbound, deps: InboundDeps) -> str:
+    if m.source == "email":
+        config = deps.flow.email
+        if config is None:
+            return _settle(m, deps, "ignored: mail intake is not configured")
+        actor = None  # the sender is the requester
+    else:
+        if m.source not in deps.flow.hooks:
+            return _settle(m, deps, f"ignored: {m.source} is no longer configured")
+        actor = Actor.source(m.source, m.author)
+    details = {k: v for k, v in (("url", m.url), ("author", m.author)) if v}
+    try:
+        filed = file_ticket(
+            m.draft,
+            tickets=deps.tickets,
+            flow=deps.flow,
+            clock=deps.clock,
+            secret_key=deps.secret_key,
+            source=m.source,
+            require_complete=False,  # triage asks the requester for what is missing
+            actor=actor,
+            details=details,
+            receipt=m,
+        )
+    except ValidationFailed as e:
+        # Checked when it was received; the flow config may have changed since.
+        return _settle(m, deps, f"ignored: the ticket is not valid now ({e})")
+    return f"filed #{filed.ticket.number}"
+
+
+def _decide(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
+    """The change a delivery makes to its ticket, or why it makes none."""
+    now = deps.clock.now()
+    if m.source == "email":
+        return _mail_reply(ticket, m, deps)
+    label = SOURCE_LABELS.get(m.source, m.source)
+    actor = Actor.source(m.source, m.author)
+    where = {k: v for k, v in (("url", m.url), ("author", m.author)) if v}
+    by = f" by {m.author}" if m.author else ""
+    if m.action is A.COMMENT:
+        return ticket.comment(now=now, actor=actor, message=m.message, public=True, data=where)
+    if m.action is A.OPEN:
+        if not ticket.is_open:
+            return ticket.reopen(now=now, actor=actor, reason=f"reported again in {label}")
+        message = m.message or f"Reported again in {label}."
+        return ticket.comment(now=now, actor=actor, message=message, public=True, data=where)
+    if m.action is A.REOPEN:
+        if ticket.is_open:
+            return f"ticket #{ticket.number} is open already"
+        return ticket.reopen(now=now, actor=actor, reason=f"reopened in {label}{by}")
+    if m.action is A.CLOSE:
+        if not (ticket.is_open or ticket.status.value == "resolved"):
+            return f"ticket #{ticket.number} is {ticket.status} already"
+        return ticket.withdraw(now=now, actor=actor, reason=f"closed in {label}{by}", data=where)
+    # RESOLVED: the alert stopped firing.
+    hook = deps.flow.hooks.get(m.source)
+    if hook is not None and hook.on_resolved == "close" and ticket.is_open:
+        return ticket.withdraw(
+            now=now, actor=actor, reason=f"resolved in {label}", data=where | {"resolved": True}
+        )
+    message = m.message or f"Resolved in {label}."
+    return ticket.comment(
+        now=now, actor=actor, message=message, public=True, data=where | {"resolved": True}
+    )
+
+
+def _mail_reply(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
+    """The requester's reply lands on the ticket; a team member's becomes an internal note;
+    anyone else's is refused (recorded for the team, and the sender hears why)."""
+    now = deps.clock.now()
+    sender = (m.author_email or "").lower()
+    if not sender:
+        return "a reply without a sender"
+    if sender == ticket.requester.email:
+        actor = Actor.requester(sender, m.author)
+        return ticket.reply(now=now, actor=actor, message=m.message)
+    member = next((x for x in deps.flow.team.members if x.email.lower() == sender), None)
+    if member is not None:
+        return ticket.comment(
+            now=now,
+            actor=Actor.staff(member),
+            message=m.message,
+            public=False,
+            data={"via": "mail"},
+        )
+    return ticket.refuse_mail(
+        now=now,
+        sender=sender,
+        reason="only the requester and the team may write to a ticket",
+    )
