@@ -11,11 +11,17 @@ from services.domain.mail import Mail, MailNotSent
 
 def to_mime(mail: Mail, sender: str) -> EmailMessage:
     msg = EmailMessage()
+    domain = sender.rpartition("@")[2].strip("> ") or None
     msg["From"] = sender
     msg["To"] = ", ".join(mail.to)
     msg["Subject"] = " ".join(mail.subject.split())  # a header is one line
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
+    ticket = mail.headers.get("X-RTFlow-Ticket")
+    # A reply's In-Reply-To names this id: ".rtflow-t<n>@" tells the mail gateway its ticket.
+    msg["Message-ID"] = make_msgid(idstring=f"rtflow-t{ticket}" if ticket else None, domain=domain)
+    if ticket and domain:
+        # One thread per ticket in the requester's mail client.
+        msg["References"] = f"<thread.rtflow-t{ticket}@{domain}>"
     for name, value in mail.headers.items():
         msg[name] = value
     msg.set_content(mail.text)

@@ -11,6 +11,7 @@ from services.domain import events as ev
 from services.domain.errors import AlreadyDone, StaleVersion
 from services.domain.events import TICKET_FILED, Event
 from services.domain.flow import FlowConfig
+from services.domain.integrations import SOURCE_LABELS
 from services.domain.mail import Mail, MailNotSent
 from services.domain.ports import Clock, Mailer, MailLedger, TicketRepository
 from services.domain.ticket import Ticket
@@ -37,10 +38,6 @@ def handle_event(event: Event, deps: NotifyDeps) -> None:
     ticket = deps.tickets.get(event.ticket)
     for mail in follow_up_mails(event, ticket, deps):
         send_once(event, mail, deps)
-    return
-    ticket = deps.tickets.get(event.ticket)
-    for mail in follow_up_mails(event, ticket, deps):
-        send_once(event, mail, deps)
 
 
 def _when(iso: str | None) -> str:
@@ -52,6 +49,11 @@ def _when(iso: str | None) -> str:
 def _member_id(actor_ref: str) -> str | None:
     kind, _, ident = actor_ref.partition(":")
     return ident if kind == "staff" else None
+
+
+def _source_id(actor_ref: str) -> str | None:
+    kind, _, ident = actor_ref.partition(":")
+    return ident if kind == "source" else None
 
 
 def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail]:
@@ -176,6 +178,50 @@ def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail
                 ],
             )
         ]
+    if kind == ev.COMMENTED:
+        where = SOURCE_LABELS.get(_source_id(event.actor) or "", "")
+        who = d.get("author") or by
+        return staff(
+            owner_or_triagers,
+            f"New comment: {ticket.title}",
+            f"{who} commented" + (f" in {where}:" if where else ":"),
+            lines=[d.get("message", ""), d.get("url", "")],
+        )
+    if kind == ev.WITHDRAWN:
+        return staff(
+            owner_or_triagers,
+            f"Closed where it came from: {ticket.title}",
+            f"The ticket was closed: {d.get('reason', '')}.",
+            lines=[d.get("url", "")],
+        )
+    if kind == ev.MAIL_REFUSED:
+        sender = str(d.get("from", ""))
+        return [
+            messages.notice(
+                ticket,
+                team,
+                (sender,),
+                subject=f"Not added: your mail about ticket #{ticket.number}",
+                greeting="Hello,",
+                headline=(
+                    f"Your mail was not added to ticket #{ticket.number}: only its requester "
+                    f"and the {team.name} team may write to it."
+                ),
+                about_ticket=False,
+                lines=[
+                    "To ask the team for something new, "
+                    + (
+                        f"write to {flow.email.address}."
+                        if flow.email
+                        else f"file a ticket at {deps.base_url.rstrip('/')}/tickets/new."
+                    )
+                ],
+            )
+        ] + staff(
+            triagers,
+            f"A mail was refused: {ticket.title}",
+            f"{sender} wrote to this ticket and was refused (not the requester, not staff).",
+        )
     if kind == ev.DROP_DEAD_NEAR:
         return staff(
             owner_or_triagers,

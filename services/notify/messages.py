@@ -76,8 +76,10 @@ def notice(
     items: list[str] | None = None,
     link: str | None = None,
     link_label: str = "The ticket",
+    about_ticket: bool = True,
 ) -> Mail:
-    """Every mail after the acknowledgement: one shape, worded by the caller."""
+    """Every mail after the acknowledgement: one shape, worded by the caller. Without
+    `about_ticket`, nothing of the ticket but its number (a mail to a stranger)."""
     tag = subject_tag(team, ticket.number)
     return _render(
         "notice",
@@ -92,4 +94,5 @@ def notice(
         items=items or [],
         link=link,
         link_label=link_label,
+        about_ticket=about_ticket,
     )

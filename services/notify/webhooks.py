@@ -1,0 +1,367 @@
+"""Webhooks out: each event is POSTed to the subscriptions of the flow config that want it.
+
+For one event and each subscription that wants it:
+
+- the delivery id is stable: uuid5 of (event id, subscription name), so a redelivered event
+  carries the same X-RTFlow-Delivery, and receivers can deduplicate on it;
+- a delivery the log holds as delivered (or refused for good) is skipped: a redelivered event
+  POSTs nothing twice to a subscription that already took it;
+- the body is signed as GitHub signs: X-RTFlow-Signature-256: sha256=<HMAC-SHA256(secret, body)>;
+- 2xx is delivered; 4xx other than 408/429 (and a redirect, never followed) is a permanent
+  failure, logged and not retried; anything else (5xx, 408, 429, timeouts, connection errors)
+  is retried: after every subscription was tried, DeliveryFailed makes the queue redeliver
+  the event (with backoff, see webhook_handler), and the delivered ones are skipped then.
+
+Nothing here touches AWS or HTTP: it gets ports (TicketRepository, DeliveryLog, HttpPoster).
+Payloads carry no secrets: not the requester's email, not the status token, not the URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from services.domain import events as ev
+from services.domain.events import Event
+from services.domain.flow import FlowConfig
+from services.domain.integrations import Subscription
+from services.domain.ports import Clock, TicketRepository
+from services.domain.ticket import Ticket
+
+log = logging.getLogger("rtflow.webhooks")
+
+USER_AGENT = "RTFlow-Hookshot/1"
+TIMEOUT_SECONDS = 5.0
+
+# A delivery's state in the log.
+DELIVERED = "delivered"
+RETRYING = "retrying"  # failed; the queue tries again
+FAILED_PERMANENTLY = "failed-permanently"  # the receiver refused it (4xx): never retried
+DEAD_LETTERED = "dead-lettered"  # failed on the queue's last try: the event is parked
+# Redeliveries skip these; a dead-lettered delivery is tried again if the DLQ is redriven.
+SETTLED = frozenset({DELIVERED, FAILED_PERMANENTLY})
+
+# uuid5 namespace of delivery ids (any fixed UUID; never change it: ids must stay stable).
+DELIVERY_NAMESPACE = uuid.UUID("6f1c1c52-8a53-5b9e-9d1e-7d0f0b5c2a41")
+
+# Event data keys that may hold addresses or secrets: never sent out.
+_PRIVATE_KEYS = frozenset({"recipients", "from", "email", "author_email", "token", "secret"})
+_DETAIL_MAX = 300
+
+
+class DeliveryFailed(Exception):
+    """Some subscriptions failed and should be retried: the queue redelivers the event."""
+
+    def __init__(self, event_id: str, failed: Iterable[str]):
+        self.event_id = event_id
+        self.failed = tuple(failed)
+        super().__init__(f"event {event_id}: delivery to {', '.join(self.failed)} failed")
+
+
+# -- ports ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try of one delivery, as the log records it."""
+
+    delivery_id: str
+    subscription: str
+    ticket: int
+    event_id: str
+    event_kind: str
+    at: datetime
+    state: str  # DELIVERED | RETRYING | FAILED_PERMANENTLY | DEAD_LETTERED
+    status: int | None = None  # the HTTP status, None when no answer came
+    error: str = ""
+
+
+class DeliveryRow(Protocol):
+    """A delivery as the log shows it: every attempt of it summed up."""
+
+    id: str
+    subscription: str
+    ticket: int
+    event_id: str
+    event_kind: str
+    state: str
+    attempts: int
+    last_status: int | None
+    last_error: str
+    first_at: datetime
+    updated_at: datetime
+    delivered_at: datetime | None
+
+
+class DeliveryLog(Protocol):
+    def record(self, attempt: Attempt) -> None:
+        """Add an attempt to its delivery (created at the first one): attempts + 1, the last
+        status and error, the state; a delivered delivery stays delivered."""
+
+    def state(self, ticket: int, delivery_id: str) -> str | None:
+        """The delivery's state, None if it was never tried."""
+
+    def was_delivered(self, ticket: int, delivery_id: str) -> bool: ...
+
+    def recent(self, limit: int = 50) -> list[DeliveryRow]:
+        """The latest deliveries (by first attempt), newest first."""
+
+    def for_ticket(self, ticket: int) -> list[DeliveryRow]:
+        """A ticket's deliveries, newest first."""
+
+
+class HttpPoster(Protocol):
+    def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+        """POST without following redirects; the status code. Raises when no answer came
+        (connection refused, timeout, TLS error)."""
+
+
+@dataclass(frozen=True)
+class WebhookDeps:
+    tickets: TicketRepository
+    log: DeliveryLog
+    poster: HttpPoster
+    flow: FlowConfig
+    clock: Clock
+    base_url: str
+    secret: Callable[[str], str]  # subscription name -> its signing secret
+    timeout: float = TIMEOUT_SECONDS
+
+
+# -- what is sent --------------------------------------------------------------------------
+
+
+def delivery_id(event_id: str, subscription: str) -> str:
+    """Stable: the same event to the same subscription always has the same id."""
+    return str(uuid.uuid5(DELIVERY_NAMESPACE, f"{event_id}\n{subscription}"))
+
+
+def signature(secret: str, body: bytes) -> str:
+    """The X-RTFlow-Signature-256 value, as GitHub's X-Hub-Signature-256."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def staff_url(base_url: str, number: int) -> str:
+    return f"{base_url.rstrip('/')}/staff/tickets/{number}"
+
+
+def _public_actor(actor: str) -> str:
+    """Who did it, without the requester's address: "requester:ana@..." is "requester"."""
+    kind, _, ident = actor.partition(":")
+    return kind if kind == "requester" or "@" in ident else actor
+
+
+def _scrub(value: Any, email: str) -> Any:
+    """Event data without addresses or secrets: private keys dropped, the requester's address
+    replaced wherever it appears in text."""
+    if isinstance(value, dict):
+        return {
+            k: _scrub(v, email)
+            for k, v in value.items()
+            if str(k).lower() not in _PRIVATE_KEYS and "token" not in str(k).lower()
+        }
+    if isinstance(value, list | tuple):
+        return [_scrub(v, email) for v in value]
+    if isinstance(value, str) and email and email.lower() in value.lower():
+        start, lowered, out = 0, value.lower(), []
+        while (i := lowered.find(email.lower(), start)) >= 0:
+            out += [value[start:i], "[requester]"]
+            start = i + len(email)
+        return "".join([*out, value[start:]])
+    return value
+
+
+def detail(event: Event) -> str:
+    """The short second line of the chat form: what an update or a comment said."""
+    d = event.data
+    parts: list[str] = []
+    if event.kind == ev.UPDATED:
+        parts = [str(d.get("message") or "")]
+        if d.get("eta"):
+            parts.append(f"ETA {d['eta']}")
+        if d.get("reason"):
+            parts.append(f"Reason: {d['reason']}")
+    elif event.kind in (ev.REPLIED, ev.COMMENTED):
+        parts = [str(d.get("message") or "")]
+    text = " · ".join(p.strip() for p in parts if p and p.strip())
+    text = " ".join(text.split())  # one line
+    return text if len(text) <= _DETAIL_MAX else text[: _DETAIL_MAX - 1].rstrip() + "…"
+
+
+def _slack_escape(text: str) -> str:
+    """Slack's three control characters: user text can neither mention @channel nor forge a
+    link (<!channel>, <https://...|click>)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def json_body(event: Event, ticket: Ticket, delivery: str, base_url: str) -> dict:
+    email = ticket.requester.email
+    return {
+        "delivery": delivery,
+        "event": {
+            "id": event.id,
+            "kind": event.kind,
+            "at": event.at.isoformat(),
+            "actor": _public_actor(event.actor),
+            "public": event.public,
+            "summary": event.summary,
+            "data": _scrub(event.data, email),
+        },
+        "ticket": {
+            "number": ticket.number,
+            "title": _scrub(ticket.title, email),
+            "type": ticket.type,
+            "status": ticket.status.value,
+            "owner": ticket.owner,
+            "requester": ticket.requester.name,
+            "private": ticket.private,
+            "url": staff_url(base_url, ticket.number),
+        },
+    }
+
+
+def slack_body(event: Event, ticket: Ticket, team: str, base_url: str) -> dict:
+    email = ticket.requester.email
+    title = _slack_escape(_scrub(ticket.title, email))
+    text = (
+        f"[{_slack_escape(team)} #{ticket.number}] {_slack_escape(event.summary)}: {title}"
+        f" — {staff_url(base_url, ticket.number)}"
+    )
+    line = _scrub(detail(event), email)
+    if line:
+        who = ticket.requester.name if event.actor.startswith("requester:") else ""
+        text += "\n> " + _slack_escape(f"{who}: {line}" if who else line)
+    return {"text": text}
+
+
+def encode(body: dict) -> bytes:
+    """The exact bytes that are signed and sent."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def headers(kind: str, delivery: str, secret: str, body: bytes) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-RTFlow-Event": kind,
+        "X-RTFlow-Delivery": delivery,
+        "X-RTFlow-Signature-256": signature(secret, body),
+    }
+
+
+# -- delivering ----------------------------------------------------------------------------
+
+
+def classify(status: int) -> str:
+    if 200 <= status < 300:
+        return DELIVERED
+    if 300 <= status < 400:  # redirects are never followed: the URL needs fixing
+        return FAILED_PERMANENTLY
+    if 400 <= status < 500 and status not in (408, 429):
+        return FAILED_PERMANENTLY
+    return RETRYING
+
+
+def _error_text(error: Exception, url: str) -> str:
+    """What went wrong, without the URL's path or query (a chat room's URL is its secret)."""
+    text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    parts = urlsplit(url)
+    for secret_part in (url, parts.path, parts.query):
+        if secret_part and secret_part != "/":
+            text = text.replace(secret_part, "…")
+    return text[:300]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    subscription: str
+    delivery_id: str
+    state: str  # a log state, or "skipped" (settled before)
+    status: int | None = None
+    error: str = ""
+
+
+def interested(event: Event, flow: FlowConfig, private_ticket: bool) -> list[Subscription]:
+    return [s for s in flow.subscriptions if s.wants(event.kind, event.public, private_ticket)]
+
+
+def deliver_event(event: Event, deps: WebhookDeps, *, last_try: bool = False) -> list[Outcome]:
+    """Offer one event to every subscription that wants it. Raises DeliveryFailed after all
+    were tried when any should be retried; `last_try` (the queue's last receive) logs those
+    as dead-lettered instead."""
+    # Private tickets only narrow who wants it: with nobody for a public ticket, no read.
+    if not interested(event, deps.flow, private_ticket=False):
+        return []
+    ticket = deps.tickets.get(event.ticket)
+    subs = interested(event, deps.flow, ticket.private)
+    outcomes = [_deliver_one(event, ticket, sub, deps, last_try=last_try) for sub in subs]
+    failed = [o.subscription for o in outcomes if o.state in (RETRYING, DEAD_LETTERED)]
+    if failed:
+        raise DeliveryFailed(event.id, failed)
+    return outcomes
+
+
+def _deliver_one(
+    event: Event, ticket: Ticket, sub: Subscription, deps: WebhookDeps, *, last_try: bool
+) -> Outcome:
+    did = delivery_id(event.id, sub.name)
+    retry_state = DEAD_LETTERED if last_try else RETRYING
+    try:
+        if deps.log.state(event.ticket, did) in SETTLED:
+            return Outcome(sub.name, did, "skipped")
+        if sub.format == "slack":
+            body = slack_body(event, ticket, deps.flow.team.name, deps.base_url)
+        else:
+            body = json_body(event, ticket, did, deps.base_url)
+        raw = encode(body)
+        secret = deps.secret(sub.name)
+        url = str(sub.url)
+    except Exception as e:  # the log unreadable, a bad secret: this one retries, others go on
+        log.exception("webhook %s: event %s not offered", sub.name, event.id)
+        return Outcome(sub.name, did, retry_state, error=type(e).__name__)
+
+    status: int | None = None
+    if not secret:
+        state, error = retry_state, f"no secret: set {sub.secret_env or 'RTFLOW_SECRET_KEY'}"
+    else:
+        try:
+            status = deps.poster.post(url, raw, headers(event.kind, did, secret, raw), deps.timeout)
+        except Exception as e:
+            state, error = retry_state, _error_text(e, url)
+        else:
+            state = classify(status)
+            if state == RETRYING:
+                state = retry_state
+            error = "" if state == DELIVERED else f"HTTP {status}"
+            if 300 <= status < 400:
+                error += ": redirects are not followed; correct the subscription's URL"
+
+    attempt = Attempt(
+        delivery_id=did,
+        subscription=sub.name,
+        ticket=event.ticket,
+        event_id=event.id,
+        event_kind=event.kind,
+        at=deps.clock.now(),
+        state=state,
+        status=status,
+        error=error,
+    )
+    try:
+        deps.log.record(attempt)
+    except Exception:
+        # Delivered but not logged: retry, so the log learns it (the receiver sees the same
+        # delivery id again and can tell it is a redelivery).
+        log.exception("webhook %s: delivery %s not logged", sub.name, did)
+        return Outcome(sub.name, did, retry_state, status, error or "not logged")
+    if state != DELIVERED:
+        log.warning("webhook %s: event %s %s (%s)", sub.name, event.id, state, error)
+    return Outcome(sub.name, did, state, status, error)
