@@ -421,6 +421,9 @@ def _is_condition_failure(error: TransactWriteError | PutError) -> bool:
     return error.cause_response_code == "ConditionalCheckFailedException"
 
 
+_SENT = {"condition_check": 0, "delete": 1, "save": 2, "update": 3}
+
+
 class _Transaction:
     """Builds one TransactWriteItems and remembers what each item stands for, so a cancelled
     transaction becomes the right domain error."""
@@ -508,13 +511,16 @@ class _Transaction:
             delta = sum(w.delta for w in changes)
             if delta:
                 self.move_wip(WipChange(member, delta, min(limits) if limits else None))
+        # pynamodb sends condition checks, deletes, puts, then updates, whatever the order
+        # they were added in; DynamoDB's cancellation reasons follow the request's order.
+        ordered = sorted(zip(self.ops, self.meanings, strict=True), key=lambda x: _SENT[x[0][0]])
         try:
             with TransactWrite(connection=self.models.connection) as tx:
-                for op, args, kwargs in self.ops:
+                for (op, args, kwargs), _ in ordered:
                     getattr(tx, op)(*args, **kwargs)
         except TransactWriteError as e:
             reasons = getattr(e, "cancellation_reasons", None) or []
-            for meaning, reason in zip(self.meanings, reasons, strict=False):
+            for (_, meaning), reason in zip(ordered, reasons, strict=False):
                 if reason is not None and reason.code == "ConditionalCheckFailed":
                     raise meaning from None
             if any(r is not None and r.code == "TransactionConflict" for r in reasons):

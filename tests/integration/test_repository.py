@@ -107,3 +107,21 @@ def test_the_mail_ledger_claims_once_until_released(container):
     assert ledger.claim(1, "ev1", "ana@example.org")
     ledger.mark_sent(1, "ev1", "ana@example.org", "m-1")
     assert not ledger.claim(1, "ev1", "ana@example.org")
+
+
+def test_a_failed_check_is_reported_as_itself_whatever_order_the_items_are_sent_in(container):
+    """pynamodb sends condition checks first and updates last; the error must still name the
+    item that failed: an unfinished sub-ticket, not a stale version."""
+    from services.domain.actors import Actor
+    from services.domain.errors import NotDone
+
+    parent = file(container).ticket
+    child = file(container).ticket
+    priya = Actor.staff(container.flow.member("priya"))
+    now = container.clock.now()
+    container.tickets.save(parent, parent.take(now=now, actor=priya))
+    parent.children.append(child.number)  # the child is open
+    change = parent.resolve(now=now, actor=priya, checked=[0, 1], summary="done", unfinished=[])
+    assert change.require_finished == (child.number,) and change.wip  # a check and an update
+    with pytest.raises(NotDone, match=f"#{child.number} is not finished"):
+        container.tickets.save(parent, change)

@@ -13,7 +13,7 @@ from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
 from services.domain.lifecycle import Status
 from services.domain.mail import MailNotSent
 from services.domain.tokens import token_digest
-from services.intake.filing import file_ticket
+from services.domain.filing import file_ticket
 from services.notify.logic import NotifyDeps, handle_event
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer, FakeMailLedger, FakeTicketRepository

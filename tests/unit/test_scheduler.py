@@ -16,7 +16,7 @@ from services.domain import events as ev
 from services.domain import timers
 from services.domain.actors import Actor
 from services.domain.lifecycle import Status
-from services.intake.filing import file_ticket
+from services.domain.filing import file_ticket
 from services.scheduler.logic import SchedulerDeps, run_due
 from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket

@@ -23,7 +23,7 @@ from services.domain.intake import Requester
 from services.domain.lifecycle import Status
 from services.domain.ticket import Ticket, WipChange
 from services.domain.triage_rules import Complexity
-from services.intake.filing import file_ticket
+from services.domain.filing import file_ticket
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository, FixedClock
 

@@ -12,7 +12,7 @@ from services.domain.actors import Actor
 from services.domain.intake import validate_draft
 from services.domain.lifecycle import Status
 from services.domain.ticket import Ticket
-from services.intake.filing import file_ticket
+from services.domain.filing import file_ticket
 from services.triage.logic import TriageDeps, handle_event
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository
