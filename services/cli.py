@@ -44,6 +44,9 @@ def run(port: int, flow_config: Path | None) -> None:
         stack.stop()
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {e.strerror}") from None
     url = stack.base_url
+    from services.adapters.bootstrap import container
+
+    hooks = "\n".join(hook_lines(container())) or "  (none configured)"
     tokens = "\n".join(
         f"  {member:<10} {token}" for member, token in stack.issue_staff_tokens().items()
     )
@@ -57,10 +60,14 @@ RT Flow is running (embedded stack; stop with Ctrl-C)
   Health            {url}/healthz
   Staff console     {url}/staff/   (sign in with a token below)
   Test clock        {url}/dev/clock   (POST {{"advance_seconds": 259200}} to jump 3 days)
+  Mail in (SMTP)    {stack.host}:{stack.smtp_port}   (new mail files a ticket; replies thread)
   AWS emulator      {stack.endpoint}   (region us-east-1, any credentials)
 
 Staff tokens for the example team (Authorization: Bearer <token>):
 {tokens}
+
+Webhooks in (point each tool at its URL; `rtflow hooks` prints these again):
+{hooks}
 """,
     )
     sys.stdout.flush()
@@ -111,6 +118,30 @@ def token_revoke(member: str) -> None:
     """Revoke every token of MEMBER (their console sessions end too)."""
     count = _container_for_cli().staff_tokens.revoke_all(member)
     click.echo(f"revoked {count} token(s) of {member}")
+
+
+def hook_lines(container) -> list[str]:
+    """Each configured hook source: where the tool posts, how it authenticates, the secret."""
+    from services.domain.integrations import HOOK_AUTH
+
+    base = container.settings.base_url.rstrip("/")
+    lines = []
+    for name in container.flow.hooks:
+        secret = container.hook_secret(name)
+        env = container.flow.hooks[name].secret_env
+        shown = secret or f"(unset: export {env})"
+        lines.append(f"  {name:<13}{base}/hooks/{name}\n{'':<15}{HOOK_AUTH[name]}: {shown}")
+    return lines
+
+
+@main.command("hooks")
+def hooks() -> None:
+    """Print each webhook source of the flow config: its URL, how it signs, and its secret."""
+    container = _container_for_cli()
+    lines = hook_lines(container)
+    if not lines:
+        raise click.ClickException("no hook sources in the flow config (see `hooks:`)")
+    click.echo("\n".join(lines))
 
 
 @main.command("check-config")

@@ -56,6 +56,10 @@ class EmbeddedStack:
         self._emulator = None
         self._pumps: list = []
         self._server = None
+        self._smtp = None
+        self.smtp_port: int | None = None
+        # What /dev/stack.json shows: endpoints, resource names, hook secrets, the SMTP port.
+        self.info: dict = {}
         self.clock = AdjustableClock()
         self._scheduler_lock = threading.Lock()
 
@@ -91,6 +95,8 @@ class EmbeddedStack:
                 "RTFLOW_TABLE_NAME": self.outputs["TicketsTableName"],
                 "RTFLOW_NOTIFY_QUEUE_URL": self.outputs["NotifyQueueUrl"],
                 "RTFLOW_TRIAGE_QUEUE_URL": self.outputs["TriageQueueUrl"],
+                "RTFLOW_INBOUND_QUEUE_URL": self.outputs["InboundQueueUrl"],
+                "RTFLOW_WEBHOOKS_QUEUE_URL": self.outputs["WebhooksQueueUrl"],
                 "RTFLOW_BASE_URL": os.environ.get("RTFLOW_BASE_URL", self.base_url),
             }
         )
@@ -107,7 +113,9 @@ class EmbeddedStack:
     def start_pumps(self) -> None:
         import boto3
 
+        from services.inbound import handler as inbound
         from services.notify import handler as notify
+        from services.notify import webhook_handler as webhooks
         from services.relay import handler as relay
         from services.triage import handler as triage
 
@@ -118,6 +126,16 @@ class EmbeddedStack:
             StreamPump(streams, self.outputs["TicketsTableStreamArn"], relay.handler, REGION),
             QueuePump(sqs, self.outputs["TriageQueueUrl"], triage.handler, REGION, "triage"),
             QueuePump(sqs, self.outputs["NotifyQueueUrl"], notify.handler, REGION, "notify"),
+            QueuePump(sqs, self.outputs["InboundQueueUrl"], inbound.handler, REGION, "inbound"),
+            # The webhooks function sets its own backoff on a failed delivery: keep it.
+            QueuePump(
+                sqs,
+                self.outputs["WebhooksQueueUrl"],
+                webhooks.handler,
+                REGION,
+                "webhooks",
+                retry_after=None,
+            ),
         ]
         for pump in self._pumps:
             pump.start()
@@ -133,13 +151,18 @@ class EmbeddedStack:
         c.clock = self.clock  # before any adapter is built: they all read this clock
         c.flow  # noqa: B018 - load and validate the flow config now: a bad file stops the start
         app = create_app(c)
+        self.info.update(
+            endpoint_url=self.endpoint,
+            region=REGION,
+            outputs=self.outputs,
+            hooks={
+                name: {"url": f"{self.base_url}/hooks/{name}", "secret": c.hook_secret(name)}
+                for name in c.flow.hooks
+            },
+        )
         dev = dev_blueprint(
             SesMailbox(REGION),
-            {
-                "endpoint_url": self.endpoint,
-                "region": REGION,
-                "outputs": self.outputs,
-            },
+            self.info,
             clock=self.clock,
             settle=self.settle,
         )
@@ -147,6 +170,27 @@ class EmbeddedStack:
         app.extensions["csrf"].exempt(dev)
         app.register_blueprint(dev)
         return app
+
+    def start_smtp(self) -> None:
+        """Mail in: an SMTP listener on loopback feeding the mail gateway's own function.
+        RTFLOW_SMTP_IN_PORT (default 2525; 0 for any free port)."""
+        from services.adapters.bootstrap import container
+        from services.inbound.mail_in import receive
+
+        from .smtp_in import DEFAULT_PORT, SmtpIntake
+
+        c = container()
+        requested = os.environ.get("RTFLOW_SMTP_IN_PORT")
+        port = int(requested) if requested else DEFAULT_PORT
+        deliver = lambda raw: receive(raw, c.flow, c.inbox)  # noqa: E731
+        try:
+            self._smtp = SmtpIntake(self.host, port, deliver).start()
+        except OSError:
+            if requested:
+                raise
+            log.warning("port %d is taken: mail in listens on a free port instead", port)
+            self._smtp = SmtpIntake(self.host, 0, deliver).start()
+        self.smtp_port = self.info["smtp_port"] = self._smtp.port
 
     def run_scheduler(self):
         from services.scheduler import handler as scheduler
@@ -178,6 +222,7 @@ class EmbeddedStack:
         self.create_resources()
         app = self.app()
         self.start_pumps()
+        self.start_smtp()
         from werkzeug.serving import make_server
 
         self._server = make_server(self.host, self.port, app, threaded=True)
@@ -196,6 +241,9 @@ class EmbeddedStack:
     def stop(self) -> None:
         for pump in self._pumps:
             pump.stop()
+        if self._smtp is not None:
+            self._smtp.stop()
+            self._smtp = None
         if self._server is not None:
             self._server.server_close()
         if self._emulator is not None:

@@ -21,6 +21,16 @@ SOURCE_LABELS = {
     "email": "mail",
 }
 
+# How each tool proves it is itself, with the secret `rtflow hooks` prints.
+HOOK_AUTH = {
+    "github": "webhook secret (X-Hub-Signature-256)",
+    "alertmanager": "http_config authorization bearer token, or basic_auth password",
+    "gitlab": "secret token (X-Gitlab-Token)",
+    "sentry": "integration client secret (Sentry-Hook-Signature)",
+    "grafana": "contact point Authorization bearer token, or basic auth password",
+    "generic": "HMAC-SHA256 of the body in X-RTFlow-Signature-256 (sha256=<hex>)",
+}
+
 _EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")]
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from services.domain import events as ev
 from services.domain.events import Event
 from services.domain.flow import TicketType
+from services.domain.integrations import SOURCE_LABELS
 from services.domain.sla import SlaState
 from services.domain.ticket import Ticket
 
@@ -57,6 +58,14 @@ def detail(e: Event) -> str:
         ]
     elif e.kind == ev.REPLIED:
         parts.append(d.get("message") or "")
+    elif e.kind == ev.COMMENTED:
+        parts += [f"{d['author']}:" if d.get("author") else "", d.get("message") or ""]
+        parts.append(d.get("url") or "")
+    elif e.kind == ev.TICKET_FILED and d.get("source") not in (None, "api", "web", "split"):
+        where = SOURCE_LABELS.get(d["source"], d["source"])
+        parts.append(f"From {where}" + (f": {d['url']}" if d.get("url") else ""))
+    elif e.kind == ev.MAIL_REFUSED:
+        parts.append(f"From {d.get('from')}: {d.get('reason')}")
     elif e.kind == ev.SPLIT:
         parts.append("Sub-tickets: " + ", ".join(f"#{n}" for n in d.get("children", [])))
     elif e.kind == ev.RESOLVED:

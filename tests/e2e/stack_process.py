@@ -43,6 +43,7 @@ def clean_env(**extra: str) -> dict[str, str]:
         if not k.startswith(("RTFLOW_", "AWS_")) and k not in ("PORT",)
     }
     env["PYTHONUNBUFFERED"] = "1"
+    env["RTFLOW_SMTP_IN_PORT"] = "0"  # mail in on a free port: stacks may run side by side
     env.update(extra)
     return env
 
