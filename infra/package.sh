@@ -54,8 +54,13 @@ else
   echo "==> building layer ($LAYER)"
   rm -rf "$LAYER.tmp" "$STAMP"
   # --no-compile: .pyc files made by this Python would not match the runtime's 3.12.
+  # quotequail is published as a source distribution only: build its (pure Python) wheel
+  # here, so the layer install can stay wheels-only for the runtime's platform.
+  rm -rf build/wheels
+  "$PYTHON" -m pip wheel --quiet --disable-pip-version-check --no-deps \
+    "${constraints[@]}" quotequail -w build/wheels
   "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-compile \
-    --target "$LAYER.tmp/python" "${PIP_TARGET_FLAGS[@]}" \
+    --target "$LAYER.tmp/python" "${PIP_TARGET_FLAGS[@]}" --find-links build/wheels \
     "${constraints[@]}" -r build/layer-requirements.txt
   # Console scripts point at this machine's interpreter; nothing runs them on Lambda.
   rm -rf "$LAYER.tmp/python/bin"

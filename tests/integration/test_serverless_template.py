@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"
 REGION = "us-east-1"
 STACK = f"rtflow-{STAGE}"
-FUNCTIONS = {"web", "relay", "triage", "notify", "scheduler", "inbound", "webhooks"}
+FUNCTIONS = {"web", "relay", "triage", "notify", "scheduler", "inbound", "webhooks", "mail"}
 INDEXES = {"by-status", "by-owner", "by-requester", "by-escalation", "by-next-timer"}
 # Resource types moto's CloudFormation skips (with a warning); the template tests below check
 # them instead.
@@ -225,16 +225,17 @@ def test_functions_and_triggers(stack, functions):
     assert relay["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert relay["BisectBatchOnFunctionError"] is True
     assert relay["MaximumRetryAttempts"] == 10
-    [pattern] = relay["FilterCriteria"]["Filters"]
-    assert json.loads(pattern["Pattern"]) == {
-        "eventName": ["INSERT"],
-        "dynamodb": {"Keys": {"sk": {"S": [{"prefix": "EVENT#"}]}}},
-    }
+    patterns = [json.loads(f["Pattern"]) for f in relay["FilterCriteria"]["Filters"]]
+    assert patterns == [
+        {"eventName": ["INSERT"], "dynamodb": {"Keys": {"sk": {"S": [{"prefix": "EVENT#"}]}}}},
+        {"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "INBOX#"}]}}}},
+    ]
     assert relay["DestinationConfig"]["OnFailure"]["Destination"].endswith(
         f":{STACK}-relay-failures"
     )
 
-    for name in ("triage", "notify"):
+    assert arns["mail"] not in mappings  # SES invokes it
+    for name in ("triage", "notify", "inbound", "webhooks"):
         (mapping,) = mappings[arns[name]]
         assert mapping["EventSourceArn"].endswith(f":{STACK}-{name}")
         assert mapping["BatchSize"] == 10
