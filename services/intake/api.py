@@ -6,10 +6,10 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
 from services.domain.errors import Forbidden, Unauthorized
+from services.domain.filing import file_ticket
 
 from . import actions
 from .auth import bearer_staff, requester_for
-from services.domain.filing import file_ticket
 from .openapi import openapi_document
 from .status import requester_view, staff_view, status_url, ticket_for_token
 from .views import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, console, errors, pages
+from . import api, console, errors, hooks, pages
 
 
 def create_app(container) -> Flask:
@@ -25,11 +25,14 @@ def create_app(container) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(hooks.bp)
     errors.register(app)
     csrf = CSRFProtect(app)
     # No cookie authorises them: the API takes bearer tokens, the public pages act on no session.
     csrf.exempt(pages.bp)
     csrf.exempt(api.bp)
+    # Tools authenticate each delivery by its signature or token; no cookie is involved.
+    csrf.exempt(hooks.bp)
 
     @app.context_processor
     def team():

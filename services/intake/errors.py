@@ -21,6 +21,8 @@ from services.domain.errors import (
     ValidationFailed,
 )
 
+from .hooks.errors import BadPayload, HookUnavailable, UnknownSource
+
 log = logging.getLogger(__name__)
 
 STATUS_FOR = {
@@ -31,6 +33,9 @@ STATUS_FOR = {
     Conflict: 409,
     IllegalTransition: 409,
     AlreadyDone: 409,
+    BadPayload: 400,
+    UnknownSource: 404,
+    HookUnavailable: 503,
 }
 
 
@@ -60,8 +65,10 @@ def register(app: Flask) -> None:
         if isinstance(e, TicketNotFound):
             # Same answer for "no such ticket" and "wrong token": reveal nothing.
             return _respond(404, "ticket not found")
-        errors = e.errors if isinstance(e, ValidationFailed) else None
-        response = _respond(status, "invalid input" if errors else str(e), errors)
+        errors = e.errors if isinstance(e, ValidationFailed | BadPayload) else None
+        # A hook's refusal keeps its message: a tool's delivery log is all its owner sees.
+        message = "invalid input" if errors and not isinstance(e, BadPayload) else str(e)
+        response = _respond(status, message, errors)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="rtflow"'
         return response

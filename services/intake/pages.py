@@ -9,11 +9,11 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.datastructures import MultiDict
 
 from services.domain.errors import ValidationFailed
+from services.domain.filing import file_ticket
 from services.domain.flow import OPTIONAL_FIELDS
 
 from . import actions
 from .auth import requester_for
-from services.domain.filing import file_ticket
 from .status import requester_view, status_url, ticket_for_token
 
 bp = Blueprint("pages", __name__)

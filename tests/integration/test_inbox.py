@@ -9,7 +9,6 @@ import boto3
 import pytest
 
 from infra.local.cfn import load_template
-
 from services.domain.flow import FlowConfig
 from services.domain.inbound import Inbound
 from services.inbound.logic import InboundDeps, apply

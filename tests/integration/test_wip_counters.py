@@ -7,9 +7,9 @@ import pytest
 
 from services.domain.actors import Actor
 from services.domain.errors import WipLimitReached
+from services.domain.filing import file_ticket
 from services.domain.lifecycle import Status
 from services.intake import actions
-from services.domain.filing import file_ticket
 from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket
 

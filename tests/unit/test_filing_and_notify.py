@@ -10,10 +10,10 @@ import pytest
 from services.domain.actors import Actor
 from services.domain.errors import ValidationFailed
 from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
+from services.domain.filing import file_ticket
 from services.domain.lifecycle import Status
 from services.domain.mail import MailNotSent
 from services.domain.tokens import token_digest
-from services.domain.filing import file_ticket
 from services.notify.logic import NotifyDeps, handle_event
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer, FakeMailLedger, FakeTicketRepository

@@ -15,8 +15,8 @@ import pytest
 from services.domain import events as ev
 from services.domain import timers
 from services.domain.actors import Actor
-from services.domain.lifecycle import Status
 from services.domain.filing import file_ticket
+from services.domain.lifecycle import Status
 from services.scheduler.logic import SchedulerDeps, run_due
 from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket

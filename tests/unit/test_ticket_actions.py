@@ -18,12 +18,12 @@ from services.domain.errors import (
     ValidationFailed,
     WipLimitReached,
 )
+from services.domain.filing import file_ticket
 from services.domain.flow import Member
 from services.domain.intake import Requester
 from services.domain.lifecycle import Status
 from services.domain.ticket import Ticket, WipChange
 from services.domain.triage_rules import Complexity
-from services.domain.filing import file_ticket
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository, FixedClock
 

@@ -9,10 +9,10 @@ import pytest
 
 from services.domain import events as ev
 from services.domain.actors import Actor
+from services.domain.filing import file_ticket
 from services.domain.intake import validate_draft
 from services.domain.lifecycle import Status
 from services.domain.ticket import Ticket
-from services.domain.filing import file_ticket
 from services.triage.logic import TriageDeps, handle_event
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository
