@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 # The browser tests drive Debian's chromium (playwright's own browser download cannot run here).
 CHROMIUM := /usr/bin/chromium
+# The Alertmanager end-to-end test runs Debian's Alertmanager against the embedded stack.
+ALERTMANAGER := /usr/bin/prometheus-alertmanager
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
 
@@ -27,13 +29,16 @@ $(VENV)/.test: pyproject.toml constraints.txt | $(BIN)/python
 $(CHROMIUM):
 	$(APT) chromium || ($(SUDO) apt-get update -q && $(APT) chromium)
 
+$(ALERTMANAGER):
+	$(APT) prometheus-alertmanager || ($(SUDO) apt-get update -q && $(APT) prometheus-alertmanager)
+
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 run: $(VENV)/.local            ## the whole product on 127.0.0.1:$${PORT:-8000}
 	$(BIN)/rtflow run
 
-test: $(VENV)/.test node_modules/.package-lock.json $(CHROMIUM)   ## the whole suite
+test: $(VENV)/.test node_modules/.package-lock.json $(CHROMIUM) $(ALERTMANAGER)   ## the whole suite
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test
