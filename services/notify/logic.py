@@ -329,7 +329,9 @@ def acknowledge_filing(event: Event, deps: NotifyDeps) -> None:
     ]
     for mail in mails:
         send_once(event, mail, deps)
-    recipients = [r for m in mails for r in m.to]
+    recipients = list(
+        dict.fromkeys(r for m in mails for r in m.to)
+    )  # a hook's requester may be the team
     for attempt in range(3):
         try:
             acknowledged = ticket.acknowledge(now=deps.clock.now(), recipients=recipients)
