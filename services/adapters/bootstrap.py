@@ -90,6 +90,12 @@ class Container:
         return DynamoInbox(self.models, self.clock)
 
     @cached_property
+    def deliveries(self):
+        from .deliveries import DynamoDeliveryLog
+
+        return DynamoDeliveryLog(self.models, self.clock)
+
+    @cached_property
     def mail_ledger(self):
         from .dynamo import DynamoMailLedger
 

@@ -1,5 +1,5 @@
-"""The staff console under /staff: the queue, "my tickets", the staff-meeting agenda and a
-ticket page with a form per action.
+"""The staff console under /staff: the queue, "my tickets", the staff-meeting agenda, the
+log of webhooks out, and a ticket page with a form per action.
 
 Server-rendered HTML forms, no JavaScript. Staff sign in with their token (auth.sign_in keeps
 the member and the token's digest in the signed session cookie, never the token); every form
@@ -67,6 +67,8 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "reopen": ("Reopen", "Reopened"),
 }
 SPLIT_ROWS = 3
+# The recent webhook deliveries page shows at most this many.
+DELIVERIES_SHOWN = 100
 
 _Check = Callable[[Ticket, Actor], bool]
 
@@ -240,6 +242,18 @@ def agenda():
     return render_template("staff/agenda.html", unowned=unowned, escalated=escalated)
 
 
+@bp.get("/deliveries")
+def deliveries():
+    """Webhooks out: the latest deliveries (today's and yesterday's), newest first."""
+    c = _container()
+    return render_template(
+        "staff/deliveries.html",
+        deliveries=c.deliveries.recent(DELIVERIES_SHOWN),
+        subscriptions=c.flow.subscriptions,
+        shown=DELIVERIES_SHOWN,
+    )
+
+
 # -- one ticket ----------------------------------------------------------------------------
 
 
@@ -273,6 +287,7 @@ def _render_ticket(
         "staff/ticket.html",
         ticket=view,
         related=related,
+        deliveries=c.deliveries.for_ticket(number),
         available=_available(ticket, g.staff),
         labels=ACTION_LABELS,
         timezone=c.flow.calendar.timezone,

@@ -81,6 +81,8 @@ def _delay(record: SQSRecord, seconds: int) -> None:
 
 
 def record_handler(record: SQSRecord) -> None:
+    if not _container().flow.subscriptions:
+        return  # nobody subscribed: nothing to read, build or send
     receives = _receive_count(record)
     event = Event.from_message(json.loads(record.body))
     try:

@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -170,12 +171,8 @@ def _scrub(value: Any, email: str) -> Any:
         }
     if isinstance(value, list | tuple):
         return [_scrub(v, email) for v in value]
-    if isinstance(value, str) and email and email.lower() in value.lower():
-        start, lowered, out = 0, value.lower(), []
-        while (i := lowered.find(email.lower(), start)) >= 0:
-            out += [value[start:i], "[requester]"]
-            start = i + len(email)
-        return "".join([*out, value[start:]])
+    if isinstance(value, str) and email:
+        return re.sub(re.escape(email), "[requester]", value, flags=re.IGNORECASE)
     return value
 
 
@@ -274,9 +271,9 @@ def _error_text(error: Exception, url: str) -> str:
     """What went wrong, without the URL's path or query (a chat room's URL is its secret)."""
     text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     parts = urlsplit(url)
-    for secret_part in (url, parts.path, parts.query):
-        if secret_part and secret_part != "/":
-            text = text.replace(secret_part, "…")
+    for piece in (url, parts.path, parts.query):
+        if piece and piece != "/":
+            text = text.replace(piece, "…")
     return text[:300]
 
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 
 from services.domain.actors import Actor
+from services.domain.filing import file_ticket
 from services.intake import actions
 from services.intake.app import create_app
-from services.domain.filing import file_ticket
 from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket
 
