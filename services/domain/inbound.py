@@ -45,6 +45,8 @@ class Inbound(BaseModel):
     draft: dict[str, Any] | None = None
     message: Annotated[str, StringConstraints(max_length=TEXT_MAX)] = ""
     url: Annotated[str, StringConstraints(max_length=2000)] = ""
+    # Said in private in the tool (a GitLab internal note): an internal note here too.
+    internal: bool = False
 
     @model_validator(mode="after")
     def _addressed(self) -> Inbound:

@@ -665,17 +665,24 @@ class Ticket:
         return change
 
     def reply(self, *, now: datetime, actor: Actor, message: str) -> Change:
-        """The requester writes to the team; a postponed ticket wakes early for it, and a
-        ticket waiting for information goes back to triage, which checks it again."""
+        """The requester writes to the team; a postponed ticket wakes early for it. A ticket
+        waiting for information goes to the triagers: a person reads the answer (the text
+        fills no field, so an automatic check would only ask the same again)."""
         if not (actor.kind == "requester" and actor.id == self.requester.email):
             raise Forbidden(f"only the requester may reply to ticket #{self.number}")
         data = {"message": message}
         if not self.is_open:  # kept in the history; reopening is the requester's choice
             return self._change(Action.COMMENT, actor, now, ev.REPLIED, public=True, data=data)
         if self.status is Status.NEEDS_INFO:
-            self.missing = []
+            self._check(Action.REPLY)
             return self._change(
-                Action.ADD_INFO, actor, now, ev.REPLIED, public=True, data=data | {"woke": True}
+                Action.REPLY,
+                actor,
+                now,
+                ev.REPLIED,
+                public=True,
+                data=data | {"woke": True, "missing": list(self.missing)},
+                to=Status.TRIAGED,
             )
         if self.status is not Status.POSTPONED:
             return self._change(Action.REPLY, actor, now, ev.REPLIED, public=True, data=data)

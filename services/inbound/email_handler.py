@@ -23,7 +23,9 @@ from .mail_in import receive
 
 log = logging.getLogger(__name__)
 
-_REJECTED_VERDICTS = ("spamVerdict", "virusVerdict")
+# DMARC FAIL: the From address is forged by its own domain's word, and the mail gateway
+# trusts From to tell the requester and the team from strangers.
+_REJECTED_VERDICTS = ("spamVerdict", "virusVerdict", "dmarcVerdict")
 
 
 def _objects(event: dict[str, Any], bucket: str, prefix: str) -> list[tuple[str, str] | str]:

@@ -18,6 +18,9 @@ from .logic import InboundDeps, apply
 
 _processor = BatchProcessor(event_type=EventType.SQS)
 log = logging.getLogger(__name__)
+# The inbound queue dead-letters after 5 receives (infra/resources/queues.yml): a delivery
+# that is still waiting for its thread's ticket is settled as ignored on the 4th.
+LAST_TRY = 4
 
 
 def _deps() -> InboundDeps:
@@ -35,7 +38,8 @@ def _deps() -> InboundDeps:
 
 def record_handler(record: SQSRecord) -> str:
     message = Inbound.model_validate_json(record.body)
-    outcome = apply(message, _deps())
+    last_try = int(record.attributes.approximate_receive_count) >= LAST_TRY
+    outcome = apply(message, _deps(), last_try=last_try)
     log.info("inbound %s: %s", message.key, outcome)
     return outcome
 

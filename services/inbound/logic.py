@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.domain import events as ev
 from services.domain.actors import Actor
 from services.domain.errors import AlreadyDone, StaleVersion, TicketNotFound, ValidationFailed
 from services.domain.filing import file_ticket
@@ -23,6 +24,11 @@ ATTEMPTS = 3
 A = InboundAction
 
 
+class NotYet(Exception):
+    """A comment, close or resolve for a thread whose opening has not been applied yet: the
+    queue keeps no order, so it waits for its turn (the queue tries it again later)."""
+
+
 @dataclass(frozen=True)
 class InboundDeps:
     tickets: TicketRepository
@@ -32,11 +38,12 @@ class InboundDeps:
     secret_key: str
 
 
-def apply(message: Inbound, deps: InboundDeps) -> str:
-    """What became of the delivery, in words ("filed #12", "applied to #12", "ignored: ...")."""
+def apply(message: Inbound, deps: InboundDeps, *, last_try: bool = True) -> str:
+    """What became of the delivery, in words ("filed #12", "applied to #12", "ignored: ...").
+    Before its `last_try`, a delivery for a thread with no ticket yet raises NotYet."""
     for attempt in range(ATTEMPTS):
         try:
-            return _apply(message, deps)
+            return _apply(message, deps, last_try)
         except AlreadyDone:
             return "duplicate: applied before"
         except StaleVersion:
@@ -46,11 +53,13 @@ def apply(message: Inbound, deps: InboundDeps) -> str:
     raise AssertionError("unreachable")
 
 
-def _apply(m: Inbound, deps: InboundDeps) -> str:
+def _apply(m: Inbound, deps: InboundDeps, last_try: bool) -> str:
     number = m.ticket or (deps.inbox.linked(m.thread) if m.thread else None)
     if number is None:
         if m.action is A.OPEN:
             return _file(m, deps)
+        if not last_try:
+            raise NotYet(f"{m.key}: no ticket for {m.thread} yet")
         return _settle(m, deps, f"ignored: no ticket was filed for {m.thread}")
     try:
         ticket = deps.tickets.get(number)
@@ -107,7 +116,8 @@ def _decide(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
     where = {k: v for k, v in (("url", m.url), ("author", m.author)) if v}
     by = f" by {m.author}" if m.author else ""
     if m.action is A.COMMENT:
-        return ticket.comment(now=now, actor=actor, message=m.message, public=True, data=where)
+        public = not m.internal
+        return ticket.comment(now=now, actor=actor, message=m.message, public=public, data=where)
     if m.action is A.OPEN:
         if not ticket.is_open:
             return ticket.reopen(now=now, actor=actor, reason=f"reported again in {label}")
@@ -152,6 +162,10 @@ def _mail_reply(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
             public=False,
             data={"via": "mail"},
         )
+    # Once per sender and ticket: a forged From must not make us mail someone again and again.
+    refused = (e for e in deps.tickets.history(ticket.number) if e.kind == ev.MAIL_REFUSED)
+    if any(e.data.get("from") == sender for e in refused):
+        return f"{sender} was refused on ticket #{ticket.number} before"
     return ticket.refuse_mail(
         now=now,
         sender=sender,

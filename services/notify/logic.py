@@ -125,7 +125,14 @@ def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail
             lines=[f"Why: {d.get('reason', '')}"],
         )
     if kind == ev.REPLIED:
-        woke = " The ticket was postponed; it is back now." if d.get("woke") else ""
+        woke = ""
+        if d.get("woke"):
+            woke = (
+                " The ticket waited for information; it is back with the triagers (still"
+                f" missing: {', '.join(d['missing']).replace('_', ' ')})."
+                if d.get("missing")
+                else " The ticket was postponed; it is back now."
+            )
         return staff(
             owner_or_triagers,
             f"The requester wrote: {ticket.title}",

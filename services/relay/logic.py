@@ -16,7 +16,7 @@ from services.domain.events import Event
 from services.domain.inbound import Inbound
 from services.domain.ports import EventPublisher
 
-TRIAGE_KINDS = frozenset({ev.TICKET_FILED, ev.INFO_ADDED, ev.REPLIED})
+TRIAGE_KINDS = frozenset({ev.TICKET_FILED, ev.INFO_ADDED})
 
 
 @dataclass(frozen=True)

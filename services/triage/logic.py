@@ -31,9 +31,7 @@ class TriageDeps:
 def handle_event(event: Event, deps: TriageDeps) -> None:
     if event.kind == ev.TICKET_FILED and event.data.get("source") == "split":
         return  # sub-tickets are created triaged by the person who split the parent
-    # A reply triages again only when it brought a ticket back from needs-info (then it is
-    # new); any other reply finds a ticket that is not new, and nothing to do.
-    if event.kind in (ev.TICKET_FILED, ev.INFO_ADDED, ev.REPLIED):
+    if event.kind in (ev.TICKET_FILED, ev.INFO_ADDED):
         triage(event.ticket, deps)
 
 

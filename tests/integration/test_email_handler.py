@@ -80,7 +80,9 @@ def raw_mail(message_id: str, subject: str = "Disk full on db1001", **headers: s
     return msg.as_bytes(policy=policy.SMTP)
 
 
-def ses_event(ses_message_id: str, spam: str = "PASS", virus: str = "PASS") -> dict:
+def ses_event(
+    ses_message_id: str, spam: str = "PASS", virus: str = "PASS", dmarc: str = "PASS"
+) -> dict:
     """A receipt rule's Lambda action event, shaped as SES documents it."""
     return {
         "Records": [
@@ -105,7 +107,7 @@ def ses_event(ses_message_id: str, spam: str = "PASS", virus: str = "PASS") -> d
                         "virusVerdict": {"status": virus},
                         "spfVerdict": {"status": "PASS"},
                         "dkimVerdict": {"status": "PASS"},
-                        "dmarcVerdict": {"status": "PASS"},
+                        "dmarcVerdict": {"status": dmarc},
                         "action": {
                             "type": "Lambda",
                             "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:mail",
@@ -177,6 +179,9 @@ def test_spam_and_viruses_are_ignored_unread(lambda_container, inbox):
     assert answer["results"] == [{"outcome": "ignored: SES spamVerdict FAIL"}]
     answer = email_handler.handler(ses_event("ses-virus", virus="FAIL"), None)
     assert answer["results"] == [{"outcome": "ignored: SES virusVerdict FAIL"}]
+    # A forged From (by its domain's DMARC policy) could pose as the requester or the team.
+    answer = email_handler.handler(ses_event("ses-forged", dmarc="FAIL"), None)
+    assert answer["results"] == [{"outcome": "ignored: SES dmarcVerdict FAIL"}]
     assert inbox.recorded == {}
 
 

@@ -39,6 +39,7 @@ MOTO_UNSUPPORTED = {
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Route",
     "AWS::ApiGatewayV2::Stage",
+    "AWS::Lambda::EventInvokeConfig",  # test_mail_that_cannot_be_recorded_is_parked_not_lost
     "AWS::S3::BucketPolicy",
     "AWS::SecretsManager::Secret",
 }
@@ -376,3 +377,23 @@ def test_the_scheduler_runs_every_minute(resources):
     assert [r["Properties"]["ScheduleExpression"] for r in rules] == ["rate(1 minute)"]
     [target] = rules[0]["Properties"]["Targets"]
     assert "SchedulerLambdaFunction" in str(target["Arn"])
+
+
+def test_mail_that_cannot_be_recorded_is_parked_not_lost(resources):
+    """SES invokes the mail function asynchronously: after Lambda's retries the event goes to
+    a failure queue the function may write to."""
+    config = resources["MailLambdaEvConf"]["Properties"]
+    assert config["FunctionName"] == {"Ref": "MailLambdaFunction"}
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["MailInFailureQueue", "Arn"]
+    }
+    statements = [
+        st
+        for policy in resources["IamRoleLambdaExecution"]["Properties"]["Policies"]
+        for st in policy["PolicyDocument"]["Statement"]
+    ]
+    assert any(
+        "sqs:SendMessage" in st["Action"]
+        and st["Resource"] == {"Fn::GetAtt": ["MailInFailureQueue", "Arn"]}
+        for st in statements
+    )

@@ -183,3 +183,10 @@ def test_a_payload_of_the_wrong_shape_names_what_is_wrong(hook_flow, change, nam
     body = json.dumps(load("issues.opened.json") | change).encode()
     with pytest.raises(BadPayload, match=named):
         deliver(hook_flow, body, "issues")
+
+
+def test_an_issue_of_a_private_repository_files_a_private_ticket(hook_flow):
+    data = load("issues.opened.json")
+    data["repository"]["private"] = True
+    m = deliver(hook_flow, body_of(data), "issues")
+    assert m.draft["private"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
@@ -119,3 +120,13 @@ def test_an_issue_without_its_project_is_refused_naming_it(hook_flow):
     del data["project"]
     with pytest.raises(BadPayload, match="project.path_with_namespace"):
         deliver(hook_flow, body_of(data))
+
+
+def test_an_internal_note_stays_internal(hook_flow):
+    """GitLab's internal notes, and notes on confidential issues, must not reach the
+    requester's status page or public webhooks: they become internal notes here too."""
+    data = json.loads(note())
+    data["object_attributes"]["internal"] = True
+    assert deliver(hook_flow, body_of(data), "Note Hook").internal is True
+    assert deliver(hook_flow, note(), "Confidential Note Hook").internal is True
+    assert deliver(hook_flow, note(), "Note Hook").internal is False

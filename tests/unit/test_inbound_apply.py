@@ -250,12 +250,20 @@ def test_the_requesters_reply_wakes_a_ticket_waiting_for_information(deps, clock
     )
     assert apply(reply("ana@example.org", "r1"), deps) == "applied to #1"
     ticket = deps.tickets.get(1)
-    assert ticket.status is Status.NEW  # triage checks it again
+    # A person reads the answer: its text fills no field, so triage would only ask again.
+    assert ticket.status is Status.TRIAGED
+    assert ticket.missing == ["requirements"]
     event = deps.tickets.events[1][-1]
     assert (event.kind, event.public, event.data) == (
         ev.REPLIED,
         True,
-        {"message": "Here it is", "woke": True, "from": "needs-info", "to": "new"},
+        {
+            "message": "Here it is",
+            "woke": True,
+            "missing": ["requirements"],
+            "from": "needs-info",
+            "to": "triaged",
+        },
     )
     assert apply(reply("ana@example.org", "r1"), deps) == "duplicate: applied before"
 
@@ -283,3 +291,30 @@ def test_a_reply_to_a_ticket_that_does_not_exist_is_settled(deps):
     assert apply(reply("ana@example.org", "r4", number=42), deps) == (
         "ignored: there is no ticket #42"
     )
+
+
+def test_a_comment_that_overtakes_its_opening_waits_for_it(deps):
+    """The inbound queue keeps no order: the close comes back later, after the filing."""
+    from services.inbound.logic import NotYet
+
+    with pytest.raises(NotYet):
+        apply(said("close", "d-early"), deps, last_try=False)
+    assert deps.inbox.applied == {}  # not settled: it will be tried again
+    apply(opened(), deps)
+    assert apply(said("close", "d-early"), deps, last_try=False) == "applied to #1"
+    assert deps.tickets.get(1).status is Status.CLOSED
+
+
+def test_an_internal_note_from_a_tool_is_not_public(deps):
+    apply(opened(), deps)
+    apply(said("comment", "d-int", "root pw is in vault path X", internal=True), deps)
+    event = deps.tickets.events[1][-1]
+    assert (event.kind, event.public) == (ev.COMMENTED, False)
+
+
+def test_a_stranger_is_refused_once_per_ticket(deps):
+    apply(new_mail(), deps)
+    apply(reply("eve@example.net", "r5"), deps)
+    outcome = apply(reply("eve@example.net", "r6"), deps)
+    assert outcome == "ignored: eve@example.net was refused on ticket #1 before"
+    assert kinds(deps).count(ev.MAIL_REFUSED) == 1

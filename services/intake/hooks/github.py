@@ -62,6 +62,14 @@ def parse(req: HookRequest) -> Inbound | Reply:
             url=url,
         )
     body = get(data, "issue.body", str, required=False, default="")
+    draft = ticket_draft(
+        req,
+        title=get(data, "issue.title", str),
+        requirements=body.strip() or f"Opened on GitHub without a description: {url}",
+        end_state="",
+    )
+    if get(data, "repository.private", bool, required=False, default=False):
+        draft["private"] = True  # a private repository's issue is not for the public queue
     return inbound(
         req,
         delivery=delivery,
@@ -69,10 +77,5 @@ def parse(req: HookRequest) -> Inbound | Reply:
         thread=thread,
         author=get(data, "issue.user.login", str, required=False, default=actor),
         url=url,
-        draft=ticket_draft(
-            req,
-            title=get(data, "issue.title", str),
-            requirements=body.strip() or f"Opened on GitHub without a description: {url}",
-            end_state="",
-        ),
+        draft=draft,
     )

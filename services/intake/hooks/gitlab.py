@@ -50,6 +50,9 @@ def parse(req: HookRequest) -> Inbound | Reply:
             author=author,
             message=get(data, "object_attributes.note", str, required=False, default=""),
             url=url,
+            # An internal note (or one on a confidential issue) stays an internal note.
+            internal=confidential
+            or bool(get(data, "object_attributes.internal", bool, required=False, default=False)),
         )
     action = get(data, "object_attributes.action", str, required=False, default="")
     if action not in _ISSUE_ACTIONS:  # update, and whatever GitLab adds

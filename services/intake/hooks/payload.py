@@ -220,6 +220,7 @@ def inbound(
     message: str = "",
     url: str = "",
     draft: dict | None = None,
+    internal: bool = False,
 ) -> Inbound:
     """The Inbound to record, its text cut to Inbound's limits (a URL too long to keep whole
     is dropped: half a link leads nowhere)."""
@@ -233,6 +234,7 @@ def inbound(
             message=multiline(message),
             url=url.strip() if len(url.strip()) <= URL_MAX else "",
             draft=draft,
+            internal=internal,
         )
     except ValidationError as e:
         # What is left is the tool's fault: no thread for a comment, an empty delivery id.
