@@ -127,6 +127,29 @@ class FakeTicketRepository:
     def open_counts(self, members) -> dict[str, int]:
         return {m: self.wip.get(m, 0) for m in members}
 
+    def public(self, status, *, limit: int = 100, newest_first: bool = False, after: str = ""):
+        def key(t: Ticket) -> str:
+            return f"{t.created_at.isoformat()}#{t.number:010d}"
+
+        found = sorted(
+            (t for t in self.tickets.values() if not t.private and t.status == status),
+            key=key,
+            reverse=newest_first,
+        )
+        if after:
+            found = [t for t in found if (key(t) < after if newest_first else key(t) > after)]
+        page = [copy.deepcopy(t) for t in found[:limit]]
+        return page, (key(page[-1]) if len(found) > limit else "")
+
+    def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
+        found = [t for t in self.tickets.values() if t.requester.email == email.lower()]
+        found.sort(key=lambda t: (t.created_at, t.number), reverse=True)
+        return [copy.deepcopy(t) for t in found[:limit]]
+
+    def events_on(self, day) -> list[Event]:
+        found = [e for es in self.events.values() for e in es if e.at.astimezone(UTC).date() == day]
+        return sorted(found, key=lambda e: e.at)
+
 
 class FakeMailLedger:
     def __init__(self):
@@ -201,3 +224,23 @@ class FakeInbox:
 
     def linked(self, thread: str) -> int | None:
         return self.links.get(thread)
+
+
+class FakeRequesterLinks:
+    """One-time sign-in links in memory; `expire()` makes every issued link too old."""
+
+    def __init__(self):
+        self.links: dict[str, str] = {}
+        self.sent: list[tuple[str, str]] = []
+
+    def issue(self, email: str) -> str:
+        token = f"link-{len(self.sent) + 1}-{email}"
+        self.links[token] = email.lower()
+        self.sent.append((email.lower(), token))
+        return token
+
+    def redeem(self, token: str) -> str | None:
+        return self.links.pop(token, None)
+
+    def expire(self) -> None:
+        self.links.clear()

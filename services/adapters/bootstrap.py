@@ -90,6 +90,12 @@ class Container:
         return DynamoInbox(self.models, self.clock)
 
     @cached_property
+    def requester_links(self):
+        from .dynamo import DynamoRequesterLinks
+
+        return DynamoRequesterLinks(self.models, self.clock)
+
+    @cached_property
     def deliveries(self):
         from .deliveries import DynamoDeliveryLog
 

@@ -14,6 +14,7 @@ Items, one partition per ticket:
                                                stream carries it to the inbound queue), marked
                                                when applied; expires after INBOX_DAYS
   pk=LINK#<thread>  sk=META                    the ticket filed for a tool's issue or alert group
+  pk=LOGIN#<sha256>  sk=META                   a requester's one-time sign-in link (TTL)
 
 GSI keys live only on the ticket item. status_key is one partition per status: fine for a
 team's queue (thousands of open tickets); shard it as status#0..N when one status nears
@@ -121,6 +122,24 @@ class _TimerIndex(GlobalSecondaryIndex):
     timer_at = UnicodeAttribute(range_key=True)
 
 
+class _PublicIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by-public"
+        projection = AllProjection()
+
+    public_key = UnicodeAttribute(hash_key=True)
+    sort_at = UnicodeAttribute(range_key=True)
+
+
+class _DayIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by-day"
+        projection = AllProjection()
+
+    day_key = UnicodeAttribute(hash_key=True)
+    at = UTCDateTimeAttribute(range_key=True)
+
+
 class RequesterMap(MapAttribute):
     name = UnicodeAttribute()
     email = UnicodeAttribute()
@@ -166,6 +185,8 @@ class TicketItemBase(_Item):
     timers = UnicodeAttribute(null=True)  # JSON: name -> ISO time
     fired = ListAttribute(of=UnicodeAttribute, null=True)
     sla_breached = ListAttribute(of=UnicodeAttribute, null=True)
+    last_update_at = UTCDateTimeAttribute(null=True)
+    last_update = UnicodeAttribute(null=True)
     token_salt = UnicodeAttribute()
     token_digest = UnicodeAttribute()
     version = VersionAttribute()
@@ -178,8 +199,10 @@ class TicketItemBase(_Item):
     sort_at = UnicodeAttribute(null=True)
     timer_key = UnicodeAttribute(null=True)
     timer_at = UnicodeAttribute(null=True)
+    public_key = UnicodeAttribute(null=True)
 
     by_status = _StatusIndex()
+    by_public = _PublicIndex()
     by_owner = _OwnerIndex()
     by_requester = _RequesterIndex()
     by_escalation = _EscalationIndex()
@@ -195,6 +218,9 @@ class EventItemBase(_Item):
     public = BooleanAttribute()
     # JSON text: the event's payload is small, schemaless and read whole.
     data = UnicodeAttribute()
+    day_key = UnicodeAttribute(null=True)  # DAY#<yyyy-mm-dd> (UTC): the by-day index
+
+    by_day = _DayIndex()
 
 
 class MailLedgerItemBase(_Item):
@@ -252,6 +278,7 @@ class TableModels:
         self.StaffToken = bind(StaffTokenItemBase)
         self.Inbox = bind(InboxItemBase)
         self.Link = bind(LinkItemBase)
+        self.LoginLink = bind(LoginLinkItemBase)
 
     @cached_property
     def connection(self) -> Connection:
@@ -310,6 +337,10 @@ def ticket_to_item(models: TableModels, t: Ticket) -> Model:
         # ~1,000 timer writes a second.
         timer_key="TIMER" if t.timers else None,
         timer_at=_utc_iso(min(t.timers.values())) if t.timers else None,
+        # Sparse: a private ticket has no key, so the public queue cannot read it.
+        public_key=None if t.private else f"PUBLIC#{t.status.value}",
+        last_update_at=t.last_update_at,
+        last_update=t.last_update or None,
     )
     if t.version is not None:
         item.version = t.version
@@ -378,6 +409,8 @@ def item_to_ticket(item: Model) -> Ticket:
         timers={k: datetime.fromisoformat(v) for k, v in json.loads(item.timers or "{}").items()},
         fired=list(item.fired or []),
         sla_breached=list(item.sla_breached or []),
+        last_update_at=item.last_update_at,
+        last_update=item.last_update or "",
         token_salt=item.token_salt,
         token_digest=item.token_digest,
         version=item.version,
@@ -399,7 +432,12 @@ def event_to_item(models: TableModels, e: Event, seq: int) -> Model:
         actor=e.actor,
         public=e.public,
         data=json.dumps(e.data, sort_keys=True),
+        day_key=day_key(e.at.date() if e.at.utcoffset() is None else e.at.astimezone(UTC).date()),
     )
+
+
+def day_key(day: date) -> str:
+    return f"DAY#{day.isoformat()}"
 
 
 def item_to_event(item: Model) -> Event:
@@ -621,6 +659,31 @@ class DynamoTicketRepository:
         items = index.query("TIMER", self.models.Ticket.timer_at <= _utc_iso(now), limit=limit)
         return [int(i.pk.removeprefix("TICKET#")) for i in items]
 
+    def public(
+        self, status: Status, *, limit: int = 100, newest_first: bool = False, after: str = ""
+    ) -> tuple[list[Ticket], str]:
+        """One page of the sparse public index; the cursor is the last item's sort key."""
+        T = self.models.Ticket
+        key = f"PUBLIC#{status.value}"
+        start = {"public_key": {"S": key}, "sort_at": {"S": after}} if after else None
+        if start:
+            number = int(after.rpartition("#")[2])
+            start |= {"pk": {"S": ticket_pk(number)}, "sk": {"S": META}}
+        results = T.by_public.query(
+            key, limit=limit, scan_index_forward=not newest_first, last_evaluated_key=start
+        )
+        tickets = [item_to_ticket(i) for i in results]
+        last = results.last_evaluated_key
+        return tickets, (last["sort_at"]["S"] if last and len(tickets) == limit else "")
+
+    def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
+        index = self.models.Ticket.by_requester
+        items = index.query(f"REQUESTER#{email.lower()}", limit=limit, scan_index_forward=False)
+        return [item_to_ticket(i) for i in items]
+
+    def events_on(self, day: date) -> list[Event]:
+        return [item_to_event(i) for i in self.models.Event.by_day.query(day_key(day))]
+
     def open_counts(self, members: Iterable[str]) -> dict[str, int]:
         """Each member's open owned tickets, from the WIP counters (one BatchGetItem)."""
         keys = [(f"MEMBER#{m}", "WIP") for m in dict.fromkeys(members)]
@@ -715,6 +778,51 @@ class DynamoMailLedger:
             actions=[self.models.MailLedger.message_id.set(message_id)],
             condition=self.models.MailLedger.pk.exists(),
         )
+
+
+class LoginLinkItemBase(_Item):
+    email = UnicodeAttribute()
+    expires_at = NumberAttribute()  # epoch seconds: the table's TTL attribute
+
+
+class DynamoRequesterLinks:
+    """One-time sign-in links: pk LOGIN#<sha256 of the token>; redeemed by a conditional
+    delete, so a link signs in once, however many tabs race for it."""
+
+    LIFETIME_SECONDS = 30 * 60
+
+    def __init__(self, models: TableModels, clock):
+        self.models = models
+        self.clock = clock
+
+    def issue(self, email: str) -> str:
+        import secrets
+
+        token = secrets.token_urlsafe(32)
+        expires = int(self.clock.now().timestamp()) + self.LIFETIME_SECONDS
+        self.models.LoginLink(
+            f"LOGIN#{token_digest(token)}", META, email=email.lower(), expires_at=expires
+        ).save()
+        return token
+
+    def redeem(self, token: str) -> str | None:
+        from pynamodb.exceptions import DeleteError
+
+        if not token or len(token) > 128:
+            return None
+        Link = self.models.LoginLink
+        try:
+            item = Link.get(f"LOGIN#{token_digest(token)}", META, consistent_read=True)
+        except DoesNotExist:
+            return None
+        now = int(self.clock.now().timestamp())
+        try:
+            item.delete(condition=Link.pk.exists() & (Link.expires_at > now))
+        except DeleteError as e:
+            if _is_condition_failure(e):
+                return None  # used by another request meanwhile, or expired
+            raise
+        return item.email
 
 
 def inbox_pk(message: Inbound) -> str:

@@ -39,6 +39,7 @@ DROP_DEAD_NEAR = "ticket.drop-dead-near"
 COMMENTED = "ticket.commented"
 WITHDRAWN = "ticket.withdrawn"
 MAIL_REFUSED = "ticket.mail-refused"
+CONFIRMED = "ticket.confirmed"
 
 # What people read in a history, by event kind.
 SUMMARIES = {
@@ -70,6 +71,7 @@ SUMMARIES = {
     COMMENTED: "Comment",
     WITHDRAWN: "Closed where it came from",
     MAIL_REFUSED: "A mail from someone else was refused",
+    CONFIRMED: "The requester confirmed the resolution",
 }
 
 

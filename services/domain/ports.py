@@ -4,7 +4,7 @@ tests use the fakes in tests/fakes.py."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from .events import Event
@@ -58,6 +58,28 @@ class TicketRepository(Protocol):
 
     def due(self, now: datetime, limit: int = 500) -> list[int]:
         """Tickets with a timer due at `now`, from the timer index only."""
+
+    def public(
+        self, status: Status, *, limit: int = 100, newest_first: bool = False, after: str = ""
+    ) -> tuple[list[Ticket], str]:
+        """Non-private tickets in `status`, by filing time, a page at a time: the tickets and
+        the cursor of the next page ("" at the end). Private tickets are not in the index."""
+
+    def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
+        """A requester's tickets, newest first."""
+
+    def events_on(self, day: date) -> list[Event]:
+        """Every event of a UTC day, in time order, from the by-day index (reports)."""
+
+
+class RequesterLinks(Protocol):
+    """One-time sign-in links for requesters: mailed, used once, short-lived."""
+
+    def issue(self, email: str) -> str:
+        """A new link token for `email`; only its digest is stored."""
+
+    def redeem(self, token: str) -> str | None:
+        """The email the token was issued to, once; None if unknown, used or expired."""
 
 
 class StaffTokens(Protocol):

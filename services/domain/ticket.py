@@ -17,7 +17,7 @@ from typing import Any
 from . import events as ev
 from . import timers
 from .actors import Actor
-from .errors import AlreadyDone, Conflict, Forbidden, NotDone, ValidationFailed
+from .errors import AlreadyDone, Conflict, Forbidden, IllegalTransition, NotDone, ValidationFailed
 from .events import Event
 from .flow import Member, TicketType
 from .intake import Requester, TicketDraft
@@ -91,6 +91,9 @@ class Ticket:
     timers: dict[str, datetime] = field(default_factory=dict)
     fired: list[str] = field(default_factory=list)
     sla_breached: list[str] = field(default_factory=list)
+    # The last step the requester may see: what the public queue shows as "last update".
+    last_update_at: datetime | None = None
+    last_update: str = ""
     # The storage's optimistic-lock counter; the domain carries it and never reads it.
     version: int | None = None
 
@@ -123,6 +126,8 @@ class Ticket:
             token_digest=token_digest,
             parent=parent,
             timers={timers.REVIEW: now},  # its SLA clocks start now: the scheduler plans them
+            last_update_at=now,
+            last_update=ev.SUMMARIES[ev.TICKET_FILED],
             **fields,
         )
         data: dict[str, Any] = {**(details or {}), "source": source, "type": draft.type}
@@ -204,6 +209,8 @@ class Ticket:
             self.timers[timers.REVIEW] = now
         self.updated_at = now
         event = Event(self.number, kind, now, actor.ref, public, payload)
+        if public:
+            self.last_update_at, self.last_update = now, event.summary
         return Change(event, wip, require_finished)
 
     def _check(self, action: Action) -> None:
@@ -555,6 +562,17 @@ class Ticket:
             ev.MAIL_REFUSED,
             public=False,
             data={"from": sender, "reason": reason},
+        )
+
+    def confirm(self, *, now: datetime, actor: Actor) -> Change:
+        """The requester confirms the resolution meets the acceptance criteria: closed."""
+        if not (actor.kind == "requester" and actor.id == self.requester.email):
+            raise Forbidden(f"only the requester may confirm ticket #{self.number}")
+        self._check(Action.CLOSE)
+        if self.status is not Status.RESOLVED:
+            raise IllegalTransition(Action.CLOSE.value, self.status.value)
+        return self._change(
+            Action.CLOSE, actor, now, ev.CONFIRMED, public=True, data={"confirmed": True}
         )
 
     def close(self, *, now: datetime, actor: Actor) -> Change:

@@ -31,7 +31,15 @@ STAGE = "dev"
 REGION = "us-east-1"
 STACK = f"rtflow-{STAGE}"
 FUNCTIONS = {"web", "relay", "triage", "notify", "scheduler", "inbound", "webhooks", "mail"}
-INDEXES = {"by-status", "by-owner", "by-requester", "by-escalation", "by-next-timer"}
+INDEXES = {
+    "by-status",
+    "by-owner",
+    "by-requester",
+    "by-escalation",
+    "by-next-timer",
+    "by-public",
+    "by-day",
+}
 # Resource types moto's CloudFormation skips (with a warning); the template tests below check
 # them instead.
 MOTO_UNSUPPORTED = {
