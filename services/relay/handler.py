@@ -31,7 +31,8 @@ def handler(event, context):
         notify=c.publisher,
         triage=c.triage_publisher,
         inbound=c.inbound_publisher,
-        webhooks=c.webhooks_publisher,
+        # Without subscriptions nobody hears webhooks out: queue nothing for them.
+        webhooks=c.webhooks_publisher if c.flow.subscriptions else None,
     )
     pending: list[tuple[str, Event | Inbound]] = []
     poisoned: str | None = None

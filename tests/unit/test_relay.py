@@ -11,6 +11,7 @@ from services.adapters import bootstrap
 from services.adapters.dynamo import TableModels, event_to_item, ticket_pk
 from services.adapters.settings import Settings
 from services.domain.events import Event
+from services.domain.flow import FlowConfig
 from services.domain.inbound import Inbound
 from services.relay import handler as relay_handler
 from tests.fakes import FakePublisher
@@ -135,10 +136,20 @@ def inbox_image(delivery: str) -> tuple[Inbound, dict]:
     return message, item.serialize()
 
 
-def test_inbox_items_go_to_the_inbound_queue_and_events_to_webhooks_out(monkeypatch):
+def with_subscription(flow):
+    data = flow.model_dump(mode="json")
+    data["subscriptions"] = [{"name": "tools", "url": "https://tools.example.org/hook"}]
+    return FlowConfig.model_validate(data)
+
+
+@pytest.mark.parametrize("subscribed", [True, False])
+def test_inbox_items_go_to_the_inbound_queue_and_events_to_webhooks_out(
+    monkeypatch, flow, subscribed
+):
     notify, triage, inbound, webhooks = (FakePublisher() for _ in range(4))
     container = bootstrap.build(
         Settings(secret_key="k" * 40),
+        flow=with_subscription(flow) if subscribed else flow,
         publisher=notify,
         triage_publisher=triage,
         inbound_publisher=inbound,
@@ -150,7 +161,9 @@ def test_inbox_items_go_to_the_inbound_queue_and_events_to_webhooks_out(monkeypa
     records = [stream_record(image, "500"), stream_record(event_img, "501")]
     assert relay_handler.handler({"Records": records}, None) == {"batchItemFailures": []}
     assert [Inbound.model_validate(m) for m in inbound.published] == [message]
-    assert webhooks.published == notify.published == [event.to_message()]
+    assert notify.published == [event.to_message()]
+    # Without subscriptions, nothing is queued for webhooks out (no requests, no invocations).
+    assert webhooks.published == (notify.published if subscribed else [])
     assert triage.published == []  # an update is not triage's business
 
 
