@@ -10,9 +10,18 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from services.domain.intake import TicketDraft
+from services.domain.lifecycle import Status
 
-from . import actions
-from .views import ErrorBody, Health, StaffTicketView, TicketCreated, TicketTypeList, TicketView
+from . import actions, queue
+from .views import (
+    ErrorBody,
+    Health,
+    QueuePage,
+    StaffTicketView,
+    TicketCreated,
+    TicketTypeList,
+    TicketView,
+)
 
 _BODIES: dict[str, type[BaseModel]] = {
     **{name: schema for name, (schema, _) in actions.ACTIONS.items()},
@@ -28,6 +37,7 @@ _MODELS: list[type[BaseModel]] = [
     TicketTypeList,
     ErrorBody,
     Health,
+    QueuePage,
 ]
 
 
@@ -41,6 +51,66 @@ def _json(model: type[BaseModel], description: str) -> dict[str, Any]:
 
 def _error(description: str) -> dict[str, Any]:
     return _json(ErrorBody, description)
+
+
+def _queue_path() -> dict[str, Any]:
+    """GET /api/v1/queue: the public queue (services/intake/queue.py)."""
+
+    def query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": description,
+            "schema": schema,
+        }
+
+    return {
+        "get": {
+            "summary": "The public queue: every non-private ticket (private ones never appear). "
+            "Open tickets page by number (`page`, `total`, `pages`); resolved, closed and "
+            "rejected ones by the `next` link. Cacheable: `Cache-Control: public, "
+            f"max-age={queue.MAX_AGE}` and an ETag.",
+            "parameters": [
+                query(
+                    "status",
+                    "`open` (the default: every open status) or one status",
+                    {"type": "string", "enum": ["open", *(s.value for s in Status)]},
+                ),
+                query(
+                    "type", "a ticket type's name (see /api/v1/ticket-types)", {"type": "string"}
+                ),
+                query("owner", "a team member's id", {"type": "string"}),
+                query(
+                    "sort",
+                    "default: `oldest` for open tickets, `newest` for finished ones (which "
+                    "sort by filing date only)",
+                    {"type": "string", "enum": list(queue.SORTS)},
+                ),
+                query("page", "open tickets: the page, from 1", {"type": "integer", "minimum": 1}),
+                query(
+                    "per_page",
+                    f"tickets per page (default {queue.PER_PAGE})",
+                    {"type": "integer", "minimum": 1, "maximum": queue.PER_PAGE_MAX},
+                ),
+                query(
+                    "after", "finished tickets: the cursor from the `next` link", {"type": "string"}
+                ),
+                query(
+                    "ticket",
+                    "only this ticket, if it is public, whatever its status",
+                    {"type": "integer", "minimum": 1},
+                ),
+            ],
+            "responses": {
+                "200": _json(QueuePage, "one page of public tickets"),
+                "304": {"description": "not modified since the ETag in `If-None-Match`"},
+                "400": _error(
+                    "an unknown status, type, owner or sort, or a bad page; each named in `errors`"
+                ),
+            },
+        }
+    }
 
 
 @functools.cache
@@ -72,6 +142,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json(TicketTypeList, "the flow config's types")},
                 }
             },
+            "/api/v1/queue": _queue_path(),
             "/api/v1/tickets": {
                 "post": {
                     "summary": "File a ticket",

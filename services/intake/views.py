@@ -244,3 +244,76 @@ class ErrorBody(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+# -- the public queue (services/intake/queue.py) -------------------------------------------
+# What anyone may see of a non-private ticket: no requester (not even the name), no text but
+# the title, the owner by name only. The JSON API, the page and the Atom feed show the same.
+
+
+class QueueTicketView(BaseModel):
+    number: int
+    title: str
+    type: str
+    type_label: str
+    status: str
+    owner: str | None  # the member's name from the flow config; None: nobody owns it yet
+    owner_id: str | None  # the member id, to filter by (`owner=`)
+    filed_at: datetime
+    age_days: int
+    eta: date | None
+    last_update: str  # what the last public step was ("Update", "Resolved", ...)
+    last_update_at: datetime | None
+    url: str  # the ticket's row on the public queue (the status page needs the requester's token)
+
+    @classmethod
+    def of(
+        cls,
+        ticket: Ticket,
+        *,
+        names: dict[str, str],
+        labels: dict[str, str],
+        now: datetime,
+        url: str,
+    ) -> QueueTicketView:
+        return cls(
+            number=ticket.number,
+            title=ticket.title,
+            type=ticket.type,
+            type_label=labels.get(ticket.type, ticket.type),
+            status=ticket.status.value,
+            owner=(names.get(ticket.owner) or "a former team member") if ticket.owner else None,
+            owner_id=ticket.owner if ticket.owner in names else None,
+            filed_at=ticket.created_at,
+            age_days=max((now - ticket.created_at).days, 0),
+            eta=ticket.eta,
+            last_update=ticket.last_update,
+            last_update_at=ticket.last_update_at,
+            url=url,
+        )
+
+
+class QueueFilters(BaseModel):
+    status: str | None  # "open": every open status; None: any status (only with `ticket`)
+    type: str | None
+    owner: str | None
+    sort: str  # the order applied: oldest | newest | updated | status
+    ticket: int | None
+
+
+class QueuePage(BaseModel):
+    """One page of the public queue. Open tickets come with `page`, `pages` and `total`;
+    resolved, closed and rejected tickets (which grow forever) page with `next` only, and
+    `total` and `pages` are null."""
+
+    tickets: list[QueueTicketView]
+    filters: QueueFilters
+    page: int | None
+    per_page: int
+    total: int | None
+    pages: int | None
+    # Statuses with more open tickets than the queue reads (the oldest are shown).
+    truncated: list[str]
+    first: str
+    previous: str | None
+    next: str | None
