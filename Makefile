@@ -10,6 +10,9 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c co
 CHROMIUM := /usr/bin/chromium
 # The Alertmanager end-to-end test runs Debian's Alertmanager against the embedded stack.
 ALERTMANAGER := /usr/bin/prometheus-alertmanager
+# The LDAP sign-in tests start Debian's slapd on loopback from a generated config (the
+# package's own instance is never used).
+SLAPD := /usr/sbin/slapd
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
 
@@ -32,13 +35,16 @@ $(CHROMIUM):
 $(ALERTMANAGER):
 	$(APT) prometheus-alertmanager || ($(SUDO) apt-get update -q && $(APT) prometheus-alertmanager)
 
+$(SLAPD):
+	$(APT) slapd || ($(SUDO) apt-get update -q && $(APT) slapd)
+
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 run: $(VENV)/.local            ## the whole product on 127.0.0.1:$${PORT:-8000}
 	$(BIN)/rtflow run
 
-test: $(VENV)/.test node_modules/.package-lock.json $(CHROMIUM) $(ALERTMANAGER)   ## the whole suite
+test: $(VENV)/.test node_modules/.package-lock.json $(CHROMIUM) $(ALERTMANAGER) $(SLAPD)   ## the whole suite
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test

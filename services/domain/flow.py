@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from .calendar import Calendar, parse_duration
+from .directory import LdapConfig
 from .integrations import HOOK_SOURCES, EmailIntake, HookSource, Subscription
 
 # The intake fields a ticket type may require, on top of the ones every ticket has.
@@ -172,6 +173,8 @@ class FlowConfig(_Strict):
     email: EmailIntake | None = None
     # Webhooks out: who hears of which events.
     subscriptions: tuple[Subscription, ...] = ()
+    # Sign-in with directory (LDAP) accounts: requesters, and staff by group (directory.py).
+    ldap: LdapConfig | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> FlowConfig:

@@ -176,6 +176,8 @@ ACTIONS: dict[str, tuple[type[_Body], Decide]] = {
         lambda t, b, a, d: t.reopen(now=d.clock.now(), actor=a, reason=b.reason),
     ),
     "close": (Empty, lambda t, b, a, d: t.close(now=d.clock.now(), actor=a)),
+    # The requester confirms the resolution meets the acceptance criteria: closed.
+    "confirm": (Empty, lambda t, b, a, d: t.confirm(now=d.clock.now(), actor=a)),
     "postpone": (
         Postpone,
         lambda t, b, a, d: t.postpone(
@@ -295,4 +297,4 @@ def _split(parent: Ticket, body: Split, actor: Actor, deps: ActionDeps) -> None:
 
 KNOWN = frozenset({*ACTIONS, "split", "add-info"})
 # What the holder of a status link may do (the domain checks it is the requester).
-REQUESTER_ACTIONS = frozenset({"add-info", "reply", "reopen"})
+REQUESTER_ACTIONS = frozenset({"add-info", "reply", "reopen", "confirm"})
