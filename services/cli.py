@@ -161,5 +161,58 @@ def check_config(path: Path) -> None:
     )
 
 
+@main.command("report")
+@click.option(
+    "--kind",
+    type=click.Choice(["daily", "weekly"]),
+    default="daily",
+    show_default=True,
+    help="Which report: its period and its default window.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 366),
+    default=None,
+    help="Days of events to read, today included (default: 28 daily, 56 weekly).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "csv", "json"]),
+    default="html",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to FILE (default: standard output).",
+)
+def report(kind: str, days: int | None, fmt: str, out: Path | None) -> None:
+    """Make a report now, from the open tickets and the events of the window (the table
+    RTFLOW_TABLE_NAME names; nothing is stored or mailed)."""
+    from pynamodb.exceptions import PynamoDBException
+
+    from services.domain.reports import DEFAULT_DAYS
+    from services.scheduler.reports import ReportDeps, generate, render, steps
+
+    container = _container_for_cli()
+    days = days or DEFAULT_DAYS[kind]
+    deps = ReportDeps(tickets=container.tickets, flow=container.flow, clock=container.clock)
+    # The bar goes to stderr: stdout may be the report itself.
+    bar = click.progressbar(length=steps(days), label="Reading tickets and events", file=sys.stderr)
+    try:
+        with bar:
+            made = generate(deps, kind, days=days, progress=bar.update)
+    except PynamoDBException as e:
+        raise click.ClickException(f"reading the table failed: {e.msg}") from None
+    text = render(made, fmt, container.settings.base_url)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote the {kind} report {made.period} ({fmt}) to {out}", err=True)
+
+
 if __name__ == "__main__":
     main()

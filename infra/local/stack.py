@@ -97,6 +97,7 @@ class EmbeddedStack:
                 "RTFLOW_TRIAGE_QUEUE_URL": self.outputs["TriageQueueUrl"],
                 "RTFLOW_INBOUND_QUEUE_URL": self.outputs["InboundQueueUrl"],
                 "RTFLOW_WEBHOOKS_QUEUE_URL": self.outputs["WebhooksQueueUrl"],
+                "RTFLOW_REPORTS_BUCKET": self.outputs["ReportsBucketName"],
                 "RTFLOW_BASE_URL": os.environ.get("RTFLOW_BASE_URL", self.base_url),
             }
         )
@@ -123,6 +124,9 @@ class EmbeddedStack:
         sqs = boto3.client("sqs", endpoint_url=self.endpoint, region_name=REGION)
         self._pumps = [
             Ticker(self.run_scheduler),
+            # AWS runs the reports daily and weekly; here every five minutes, so a person
+            # sees current ones (the digest still goes out once per day and per week).
+            Ticker(self.run_reports, every=300.0),
             StreamPump(streams, self.outputs["TicketsTableStreamArn"], relay.handler, REGION),
             QueuePump(sqs, self.outputs["TriageQueueUrl"], triage.handler, REGION, "triage"),
             QueuePump(sqs, self.outputs["NotifyQueueUrl"], notify.handler, REGION, "notify"),
@@ -197,6 +201,12 @@ class EmbeddedStack:
 
         with self._scheduler_lock:  # the ticker and /dev/clock take turns, as one schedule
             return scheduler.handler({"source": "embedded-stack"}, None)
+
+    def run_reports(self) -> None:
+        from services.scheduler import report_handler
+
+        for kind in ("daily", "weekly"):
+            report_handler.handler({"kind": kind}, None)
 
     def settle(self, rounds: int = 10, timeout: float = 20.0) -> None:
         """Run what is due and wait until its consequences (queues, mails, re-planned timers)

@@ -96,6 +96,28 @@ class Container:
         return DynamoRequesterLinks(self.models, self.clock)
 
     @cached_property
+    def directory(self):
+        """LDAP sign-in (services/adapters/ldap_auth.py), or None when RTFLOW_LDAP_URL is
+        unset. With a URL, the flow config must say where people are (`ldap:`)."""
+        s = self.settings
+        if not s.ldap_url:
+            return None
+        if self.flow.ldap is None:
+            from services.domain.errors import ConfigError
+
+            raise ConfigError("RTFLOW_LDAP_URL is set but the flow config has no `ldap:` section")
+        from .ldap_auth import LdapDirectory
+
+        return LdapDirectory(
+            s.ldap_url,
+            s.ldap_bind_dn,
+            s.ldap_bind_password,
+            self.flow.ldap,
+            starttls=s.ldap_starttls,
+            ca_file=s.ldap_ca_file,
+        )
+
+    @cached_property
     def deliveries(self):
         from .deliveries import DynamoDeliveryLog
 
@@ -124,6 +146,14 @@ class Container:
         # No automatic retries: a timed-out send may have gone out, and a retry would send it
         # twice. The queue retries what certainly failed.
         return SesMailer(self.client("sesv2", retries={"total_max_attempts": 1}), s.mail_from)
+
+    @cached_property
+    def report_store(self):
+        """The reports bucket, or None when RTFLOW_REPORTS_BUCKET is unset."""
+        from .report_store import S3ReportStore
+
+        bucket = self.settings.reports_bucket
+        return S3ReportStore(self.client("s3"), bucket) if bucket else None
 
     @cached_property
     def publisher(self):

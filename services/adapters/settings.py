@@ -49,3 +49,16 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
 
     max_request_bytes: int = 256 * 1024
+
+    # Sign-in with directory accounts (LDAP); unset: no directory. The flow config's `ldap:`
+    # says where people and groups are. ldaps:// URLs, or STARTTLS, are checked against the
+    # system's CAs (or RTFLOW_LDAP_CA_FILE).
+    ldap_url: str = ""
+    ldap_bind_dn: str = ""
+    ldap_bind_password: str = ""
+    ldap_starttls: bool = False
+    ldap_ca_file: str = ""
+
+    # Reports (services/scheduler/reports.py): the bucket the daily and weekly reports are
+    # written to (ReportsBucket); unset: the scheduled job has nowhere to write and says so.
+    reports_bucket: str = ""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, console, errors, hooks, pages
+from . import api, console, errors, hooks, pages, reports_pages
+from .queue import bp as public_queue
+from .selfservice import bp as self_service
 
 
 def create_app(container) -> Flask:
@@ -26,6 +28,9 @@ def create_app(container) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(hooks.bp)
+    app.register_blueprint(self_service)  # /me: requesters' own pages (CSRF-protected)
+    app.register_blueprint(public_queue)  # /queue, /api/v1/queue, /queue.atom: GET only
+    app.register_blueprint(reports_pages.bp)  # /staff/reports: the console's sign-in
     errors.register(app)
     csrf = CSRFProtect(app)
     # No cookie authorises them: the API takes bearer tokens, the public pages act on no session.

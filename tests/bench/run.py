@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from tests.bench import bench_scheduler
+from tests.bench import bench_reports, bench_scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / ".bench" / "results.json"
@@ -49,22 +49,38 @@ def main(argv: list[str] | None = None) -> int:
         "~0.5 s a transaction at 1,000 tickets, about a minute at 100,000)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON results file")
+    parser.add_argument(
+        "--only", choices=["scheduler", "reports"], help="run one benchmark (default: all)"
+    )
+    parser.add_argument(
+        "--report-sizes",
+        type=bench_reports.parse_sizes,
+        default=bench_reports.SIZES,
+        help="open/total ticket pairs for the reports benchmark (default: 1000/10000,10000/100000)",
+    )
     args = parser.parse_args(argv)
 
-    result = bench_scheduler.run(
-        args.sizes,
-        runs=args.runs,
-        budget_s=args.budget,
-        load_method=args.load,
-        stock_moto=args.stock_moto,
-    )
+    results = []
+    if args.only in (None, "scheduler"):
+        results.append(
+            bench_scheduler.run(
+                args.sizes,
+                runs=args.runs,
+                budget_s=args.budget,
+                load_method=args.load,
+                stock_moto=args.stock_moto,
+            )
+        )
+    if args.only in (None, "reports"):
+        results.append(bench_reports.run(args.report_sizes, runs=min(args.runs, 3)))
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
         everything = json.loads(args.out.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         everything = {}
-    everything[result["name"]] = result
+    for result in results:
+        everything[result["name"]] = result
     args.out.write_text(json.dumps(everything, indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {args.out}")
     return 0

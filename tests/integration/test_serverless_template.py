@@ -30,7 +30,17 @@ ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"
 REGION = "us-east-1"
 STACK = f"rtflow-{STAGE}"
-FUNCTIONS = {"web", "relay", "triage", "notify", "scheduler", "inbound", "webhooks", "mail"}
+FUNCTIONS = {
+    "web",
+    "relay",
+    "triage",
+    "notify",
+    "scheduler",
+    "inbound",
+    "webhooks",
+    "mail",
+    "reports",
+}
 INDEXES = {
     "by-status",
     "by-owner",
@@ -380,11 +390,27 @@ def test_handler_resolves(function, functions):
     assert callable(getattr(module, attr))
 
 
-def test_the_scheduler_runs_every_minute(resources):
-    rules = [r for r in resources.values() if r["Type"] == "AWS::Events::Rule"]
-    assert [r["Properties"]["ScheduleExpression"] for r in rules] == ["rate(1 minute)"]
-    [target] = rules[0]["Properties"]["Targets"]
-    assert "SchedulerLambdaFunction" in str(target["Arn"])
+def _schedules(resources) -> dict[str, list[tuple[str, str | None]]]:
+    """function logical id -> its (schedule expression, input) pairs."""
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for r in resources.values():
+        if r["Type"] != "AWS::Events::Rule":
+            continue
+        [target] = r["Properties"]["Targets"]
+        function = target["Arn"]["Fn::GetAtt"][0]
+        found.setdefault(function, []).append(
+            (r["Properties"]["ScheduleExpression"], target.get("Input"))
+        )
+    return found
+
+
+def test_the_scheduler_runs_every_minute_and_the_reports_daily_and_weekly(resources):
+    schedules = _schedules(resources)
+    assert schedules["SchedulerLambdaFunction"] == [("rate(1 minute)", None)]
+    assert sorted(schedules["ReportsLambdaFunction"]) == [
+        ("cron(0 5 * * ? *)", '{"kind":"daily"}'),
+        ("cron(0 5 ? * MON *)", '{"kind":"weekly"}'),
+    ]
 
 
 def test_mail_that_cannot_be_recorded_is_parked_not_lost(resources):
