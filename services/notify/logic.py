@@ -31,9 +31,18 @@ class NotifyDeps:
     secret_key: str
 
 
+# What nobody hears of (follow_up_mails has no branch for them): no need to read the ticket.
+# tests/unit/test_notify_integrations.py keeps this list true.
+SILENT_KINDS = frozenset(
+    {ev.TICKET_ACKNOWLEDGED, ev.INFO_ADDED, ev.STARTED, ev.SPLIT, ev.LINKED, ev.CONFIRMED}
+)
+
+
 def handle_event(event: Event, deps: NotifyDeps) -> None:
     if event.kind == TICKET_FILED and event.data.get("source") != "split":
         acknowledge_filing(event, deps)  # sub-tickets are the team's own: no acknowledgement
+        return
+    if event.kind in SILENT_KINDS:
         return
     ticket = deps.tickets.get(event.ticket)
     for mail in follow_up_mails(event, ticket, deps):

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from email import message_from_bytes, policy
 
+import pytest
+
 from services.adapters.mail import to_mime
 from services.domain.actors import Actor
+from services.domain.events import Event
 from services.domain.filing import file_ticket
 from services.domain.mail import Mail
-from services.notify.logic import NotifyDeps, handle_event
+from services.notify.logic import SILENT_KINDS, NotifyDeps, follow_up_mails, handle_event
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer, FakeMailLedger, FakeTicketRepository
 
@@ -76,3 +79,13 @@ def test_outgoing_mail_carries_its_ticket_in_the_message_id_and_one_thread_per_t
     parsed = message_from_bytes(raw, policy=policy.default)
     assert re.fullmatch(r"<[^>]+\.rtflow-t42@example\.org>", parsed["Message-ID"])
     assert parsed["References"] == "<thread.rtflow-t42@example.org>"
+
+
+@pytest.mark.parametrize("kind", sorted(SILENT_KINDS))
+def test_kinds_notify_skips_without_reading_the_ticket_would_mail_nobody(flow, clock, kind):
+    """handle_event returns early for these; follow_up_mails agrees they mail nobody, for an
+    owned ticket and with the data those events carry."""
+    tickets, mailer, deps, ticket = setup(flow, clock)
+    tickets.save(ticket, ticket.take(now=clock.now(), actor=Actor.staff(flow.member("priya"))))
+    event = Event(ticket.number, kind, clock.now(), "staff:priya", True, {"how": "assigned"})
+    assert follow_up_mails(event, tickets.get(ticket.number), deps) == []
