@@ -4,10 +4,11 @@ Two things moto gets wrong for this product are mended here:
 - Its backends are not thread-safe: a DynamoDB transaction copies the table while other
   requests change it ("dictionary changed size during iteration"). Real AWS serves concurrent
   clients; the emulator serialises them, which keeps clients concurrent and the data whole.
-- A cancelled transaction restores a deep copy of the table, stream shard included: readers of
-  the stream keep the old shard, which holds records of the rolled-back writes and never sees
-  another record. DynamoDB streams only committed writes, so the rollback keeps the shard and
-  drops the records the cancelled transaction added to it.
+- A transaction deep-copies the whole table (stream included) for each of its items, and a
+  cancelled one restores that copy, stream shard included: readers of the stream keep the
+  old shard, which holds records of the rolled-back writes and never sees another record.
+  Here a transaction backs up only the partitions it touches, and a rollback restores them
+  and drops the stream records it added (DynamoDB streams only committed writes).
 """
 
 from __future__ import annotations
@@ -22,31 +23,54 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 
-def _stream_safe_transactions() -> None:
+def _scoped_transactions() -> None:
+    """moto backs up a whole table (with its stream) by deep copy once for each item of a
+    TransactWriteItems, so a transaction costs O(items x table) and the embedded stack slows
+    down as tickets pile up. This backs up only the partitions the transaction touches and,
+    when it is cancelled, restores them and drops the stream records it added: the same
+    all-or-nothing result, the shard readers hold is kept, at the cost of what is touched."""
+    import copy
+
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
 
     original = DynamoDBBackend.transact_write_items
-    if getattr(original, "keeps_stream_shards", False):
+    if getattr(original, "scoped", False):
         return
 
     def transact_write_items(self, transact_items):
-        shards = {
-            name: (table.stream_shard, len(table.stream_shard.items))
-            for name, table in self.tables.items()
-            if table.stream_shard is not None
-        }
+        saved, shards = {}, {}
+        for entry in transact_items:
+            op = next(iter(entry.values()))
+            table = self.tables.get(op.get("TableName"))
+            attrs = op.get("Key") or op.get("Item") or {}
+            if table is None or table.hash_key_attr not in attrs:
+                continue  # moto raises the validation error itself
+            key = DynamoType(attrs[table.hash_key_attr])
+            if (table.name, key) not in saved:
+                saved[table.name, key] = (table, key, copy.deepcopy(table.items.get(key)))
+            if table.stream_shard is not None and table.name not in shards:
+                shards[table.name] = (table.stream_shard, len(table.stream_shard.items))
+        # moto's own whole-table backup becomes a no-op; requests are serialised (below), so
+        # nothing else deep-copies a table meanwhile.
+        Table.__deepcopy__ = lambda table, memo: table
         try:
             return original(self, transact_items)
         except Exception:
-            for name, (shard, committed) in shards.items():
-                table = self.tables.get(name)
-                if table is not None and table.stream_shard is not shard:
-                    del shard.items[committed:]
-                    shard.table = table
-                    table.stream_shard = shard
+            for table, key, part in saved.values():
+                if part is None:
+                    table.items.pop(key, None)
+                else:
+                    table.items[key] = part
+            for shard, committed in shards.values():
+                del shard.items[committed:]
             raise
+        finally:
+            del Table.__deepcopy__
 
-    transact_write_items.keeps_stream_shards = True
+    transact_write_items.scoped = True
+    transact_write_items.__wrapped__ = original
     DynamoDBBackend.transact_write_items = transact_write_items
 
 
@@ -63,7 +87,7 @@ class _OneAtATime:
 
 class Emulator:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
-        _stream_safe_transactions()
+        _scoped_transactions()
         app = _OneAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler

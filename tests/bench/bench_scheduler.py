@@ -24,7 +24,6 @@ finished tickets with no timer.
 from __future__ import annotations
 
 import contextlib
-import copy
 import gc
 import json
 import math
@@ -491,53 +490,20 @@ def _moto_table(name: str):
 def partition_backups(enabled: bool = True) -> Iterator[None]:
     """moto backs up every table a TransactWriteItems touches with copy.deepcopy(table), so on
     moto a transaction costs O(table + its stream) (~0.5 s at 1,000 tickets, minutes at
-    100,000), where DynamoDB's cost follows the transaction's own items. While active, the
-    backup copies only the partitions the transaction touches and restores them (and drops
-    the stream records it added) when it is cancelled: the same rollback, at the cost of
-    what is touched. Disable (--stock-moto) to time moto as it is."""
-    if not enabled:
+    100,000), where DynamoDB's cost follows the transaction's own items. The embedded stack's
+    emulator backs up only the partitions a transaction touches (infra/local/emulator.py);
+    disabled (--stock-moto), moto's own whole-table backup is put back to time moto as it is."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    scoped = DynamoDBBackend.transact_write_items
+    if enabled or not hasattr(scoped, "__wrapped__"):
         yield
         return
-    from moto.dynamodb.models import DynamoDBBackend
-    from moto.dynamodb.models.dynamo_type import DynamoType
-    from moto.dynamodb.models.table import Table
-
-    stock = DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self, transact_items):
-        saved, shards = {}, {}
-        for entry in transact_items:
-            op = next(iter(entry.values()))
-            table = self.tables.get(op.get("TableName"))
-            attrs = op.get("Key") or op.get("Item") or {}
-            if table is None or table.hash_key_attr not in attrs:
-                continue  # moto raises the validation error itself
-            key = DynamoType(attrs[table.hash_key_attr])
-            if (table.name, key) not in saved:
-                part = table.items.get(key)
-                saved[table.name, key] = (table, key, copy.deepcopy(part))
-            if table.stream_shard is not None and table.name not in shards:
-                shards[table.name] = (table.stream_shard, len(table.stream_shard.items))
-        Table.__deepcopy__ = lambda table, memo: table  # moto's whole-table backup: a no-op
-        try:
-            return stock(self, transact_items)
-        except Exception:
-            for table, key, part in saved.values():
-                if part is None:
-                    table.items.pop(key, None)
-                else:
-                    table.items[key] = part
-            for shard, committed in shards.values():
-                del shard.items[committed:]
-            raise
-        finally:
-            del Table.__deepcopy__
-
-    DynamoDBBackend.transact_write_items = transact_write_items
+    DynamoDBBackend.transact_write_items = scoped.__wrapped__
     try:
         yield
     finally:
-        DynamoDBBackend.transact_write_items = stock
+        DynamoDBBackend.transact_write_items = scoped
 
 
 # -- the benchmark ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The embedded stack's emulator streams only committed writes, and a cancelled transaction
-does not cut the stream's readers off (moto alone does both wrong)."""
+"""The embedded stack's emulator streams only committed writes, a cancelled transaction leaves
+nothing behind and does not cut the stream's readers off (moto alone gets the stream wrong),
+and a transaction costs what it touches, not the whole table (moto copies the table)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def test_a_cancelled_transaction_neither_streams_nor_stops_the_stream(aws):
                         "Item": {"pk": {"S": "X"}, "sk": {"S": "rolled-back"}},
                     }
                 },
+                {"Put": {"TableName": table, "Item": {"pk": {"S": "NEW"}, "sk": {"S": "1"}}}},
                 {
                     "Put": {
                         "TableName": table,
@@ -36,6 +38,9 @@ def test_a_cancelled_transaction_neither_streams_nor_stops_the_stream(aws):
                 },
             ]
         )
+    # Nothing of it stays, in the partition it shared with the failed item or in a new one.
+    for pk, sk in (("X", "rolled-back"), ("NEW", "1")):
+        assert "Item" not in ddb.get_item(TableName=table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
     ddb.put_item(TableName=table, Item={"pk": {"S": "X"}, "sk": {"S": "after"}})
 
     page = streams.get_records(ShardIterator=iterator)
@@ -73,3 +78,37 @@ def test_the_stream_pump_retries_a_failed_record_then_skips_it_like_lambda(aws):
     # failed one is retried, then skipped (on AWS: to the relay's failure queue).
     assert len(attempts) == StreamPump.MAX_RETRIES + 1
     assert seen == ["a", "b"]
+
+
+def test_a_transaction_copies_only_the_partitions_it_touches(aws, monkeypatch):
+    import copy
+
+    from moto.dynamodb.models.table import Table
+
+    table = aws["TicketsTableName"]
+    ddb = boto3.client("dynamodb")
+    for n in range(50):
+        ddb.put_item(TableName=table, Item={"pk": {"S": f"P{n}"}, "sk": {"S": "x"}})
+    copied: list[type] = []  # what was really copied, at the top of each deepcopy
+    deepcopy, depth = copy.deepcopy, [0]
+
+    def counting(obj, memo=None):
+        depth[0] += 1
+        try:
+            result = deepcopy(obj, memo)
+        finally:
+            depth[0] -= 1
+        if depth[0] == 0 and result is not obj:
+            copied.append(type(obj))
+        return result
+
+    monkeypatch.setattr(copy, "deepcopy", counting)
+    ddb.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": table, "Item": {"pk": {"S": "P1"}, "sk": {"S": "y"}}}},
+            {"Put": {"TableName": table, "Item": {"pk": {"S": "P2"}, "sk": {"S": "y"}}}},
+        ]
+    )
+    # Two partitions backed up (a dict of items each); the table itself is never copied.
+    assert Table not in copied
+    assert copied == [dict, dict]
