@@ -7,6 +7,7 @@ moto (or any endpoint) can be set up before the first client exists. Tests pass 
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -17,22 +18,33 @@ from services.domain.ports import Clock
 from .clock import SystemClock
 from .settings import Settings
 
+_CLIENTS_LOCK = threading.Lock()
+
 
 @dataclass
 class Container:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
 
-    def client(self, service: str, **config: Any) -> Any:
+    @cached_property
+    def _session(self):
         import boto3  # deferred: nothing is built at import time
+
+        # One session for every client: a session's first client pays for loading botocore's
+        # data (~60-100 ms of a cold start); the next ones reuse it (~10 ms).
+        return boto3.session.Session()
+
+    def client(self, service: str, **config: Any) -> Any:
         from botocore.config import Config
 
-        return boto3.session.Session().client(
-            service,
-            region_name=self.settings.aws_region,
-            endpoint_url=self.settings.aws_endpoint_url,
-            config=Config(**config) if config else None,
-        )
+        # A boto3 session is not thread-safe; the embedded stack's pumps share this container.
+        with _CLIENTS_LOCK:
+            return self._session.client(
+                service,
+                region_name=self.settings.aws_region,
+                endpoint_url=self.settings.aws_endpoint_url,
+                config=Config(**config) if config else None,
+            )
 
     def hook_secret(self, name: str) -> str | None:
         """The secret of hook source `name`: from the environment variable its config names,
