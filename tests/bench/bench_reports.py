@@ -43,7 +43,7 @@ from tests.bench.bench_scheduler import (
     machine,
 )
 
-SIZES = ((1_000, 10_000), (10_000, 100_000))  # (open, total)
+SIZES = ((100, 1_000), (1_000, 10_000), (10_000, 100_000))  # open / total tickets
 DAYS = 28
 SPAN = timedelta(days=3 * 365)
 # Open tickets by status (shares of the open ones).

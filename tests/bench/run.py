@@ -12,7 +12,13 @@ import json
 import sys
 from pathlib import Path
 
-from tests.bench import bench_reports, bench_scheduler
+from tests.bench import (
+    bench_coldstart,
+    bench_intake,
+    bench_lifecycle,
+    bench_reports,
+    bench_scheduler,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / ".bench" / "results.json"
@@ -50,13 +56,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON results file")
     parser.add_argument(
-        "--only", choices=["scheduler", "reports"], help="run one benchmark (default: all)"
+        "--only",
+        choices=["scheduler", "reports", "coldstart", "lifecycle", "intake"],
+        help="run one benchmark (default: all)",
     )
     parser.add_argument(
         "--report-sizes",
         type=bench_reports.parse_sizes,
         default=bench_reports.SIZES,
-        help="open/total ticket pairs for the reports benchmark (default: 1000/10000,10000/100000)",
+        help="open/total ticket pairs for the reports benchmark (default: 100/1000,1000/10000,10000/100000)",
+    )
+    parser.add_argument(
+        "--intake-n",
+        type=int,
+        default=bench_intake.N,
+        help=f"tickets filed per concurrency by the intake benchmark (default: {bench_intake.N})",
     )
     args = parser.parse_args(argv)
 
@@ -73,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.only in (None, "reports"):
         results.append(bench_reports.run(args.report_sizes, runs=min(args.runs, 3)))
+    if args.only in (None, "coldstart"):
+        results.append(bench_coldstart.run(runs=args.runs))
+    if args.only in (None, "lifecycle"):
+        results.append(bench_lifecycle.run())
+    if args.only in (None, "intake"):
+        results.append(bench_intake.run(args.intake_n))
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
