@@ -229,11 +229,15 @@ class FakeInbox:
 class FakeRequesterLinks:
     """One-time sign-in links in memory; `expire()` makes every issued link too old."""
 
-    def __init__(self):
+    def __init__(self, per_address: int | None = None):
         self.links: dict[str, str] = {}
         self.sent: list[tuple[str, str]] = []
+        self.per_address = per_address  # None: no rate limit
 
-    def issue(self, email: str) -> str:
+    def issue(self, email: str) -> str | None:
+        asked = sum(1 for e, _ in self.sent if e == email.lower())
+        if self.per_address is not None and asked >= self.per_address:
+            return None
         token = f"link-{len(self.sent) + 1}-{email}"
         self.links[token] = email.lower()
         self.sent.append((email.lower(), token))

@@ -15,6 +15,7 @@ Items, one partition per ticket:
                                                when applied; expires after INBOX_DAYS
   pk=LINK#<thread>  sk=META                    the ticket filed for a tool's issue or alert group
   pk=LOGIN#<sha256>  sk=META                   a requester's one-time sign-in link (TTL)
+  pk=LOGINRATE#<sha256 of address>  sk=W#<t>   links asked for in a 15-minute window (TTL)
 
 GSI keys live only on the ticket item. status_key is one partition per status: fine for a
 team's queue (thousands of open tickets); shard it as status#0..N when one status nears
@@ -279,6 +280,7 @@ class TableModels:
         self.Inbox = bind(InboxItemBase)
         self.Link = bind(LinkItemBase)
         self.LoginLink = bind(LoginLinkItemBase)
+        self.LoginRate = bind(LoginRateItemBase)
 
     @cached_property
     def connection(self) -> Connection:
@@ -785,19 +787,49 @@ class LoginLinkItemBase(_Item):
     expires_at = NumberAttribute()  # epoch seconds: the table's TTL attribute
 
 
+class LoginRateItemBase(_Item):
+    count = NumberAttribute(default=0)
+    expires_at = NumberAttribute()
+
+
 class DynamoRequesterLinks:
     """One-time sign-in links: pk LOGIN#<sha256 of the token>; redeemed by a conditional
-    delete, so a link signs in once, however many tabs race for it."""
+    delete, so a link signs in once, however many tabs race for it. At most PER_WINDOW links
+    per address and WINDOW_SECONDS (a conditional counter, pk LOGINRATE#<address digest>), so
+    the public sign-in page cannot be used to mail someone again and again."""
 
     LIFETIME_SECONDS = 30 * 60
+    WINDOW_SECONDS = 15 * 60
+    PER_WINDOW = 3
 
     def __init__(self, models: TableModels, clock):
         self.models = models
         self.clock = clock
 
-    def issue(self, email: str) -> str:
+    def _within_rate(self, email: str) -> bool:
+        from pynamodb.exceptions import UpdateError
+
+        Rate = self.models.LoginRate
+        now = int(self.clock.now().timestamp())
+        window = now - now % self.WINDOW_SECONDS
+        item = Rate(f"LOGINRATE#{token_digest(email)}", f"W#{window}")
+        try:
+            item.update(
+                actions=[Rate.count.add(1), Rate.expires_at.set(window + 2 * self.WINDOW_SECONDS)],
+                condition=Rate.count.does_not_exist() | (Rate.count < self.PER_WINDOW),
+            )
+        except UpdateError as e:
+            if _is_condition_failure(e):
+                return False
+            raise
+        return True
+
+    def issue(self, email: str) -> str | None:
         import secrets
 
+        email = email.lower()
+        if not self._within_rate(email):
+            return None
         token = secrets.token_urlsafe(32)
         expires = int(self.clock.now().timestamp()) + self.LIFETIME_SECONDS
         self.models.LoginLink(

@@ -75,8 +75,9 @@ class TicketRepository(Protocol):
 class RequesterLinks(Protocol):
     """One-time sign-in links for requesters: mailed, used once, short-lived."""
 
-    def issue(self, email: str) -> str:
-        """A new link token for `email`; only its digest is stored."""
+    def issue(self, email: str) -> str | None:
+        """A new link token for `email` (only its digest is stored), or None when the address
+        asked for too many links lately: the sign-in page must not mail anyone on demand."""
 
     def redeem(self, token: str) -> str | None:
         """The email the token was issued to, once; None if unknown, used or expired."""

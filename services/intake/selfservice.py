@@ -178,10 +178,13 @@ def sign_in_submit():
         email = _valid_email(typed)
     except ValidationFailed as e:
         return _sign_in_page(422, values={"email": typed}, errors=e.errors)
-    # Always a mail, whether or not the address filed anything: the page and its timing
-    # are the same either way. (No rate limit per address yet: see README.)
+    # A mail whether or not the address filed anything: the page and its timing are the same
+    # either way. An address that asked too often lately gets no new mail, and the same page.
     has_tickets = bool(c.tickets.by_requester(email, limit=1))
     token = c.requester_links.issue(email)
+    if token is None:
+        log.info("sign-in link refused: too many asked for one address lately")
+        return render_template("me/check_mail.html", email=email, failed=False)
     link = c.settings.base_url.rstrip("/") + url_for("me.link", token=token)
     try:
         c.mailer.send(_link_mail(email, link, has_tickets))

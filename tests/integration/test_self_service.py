@@ -408,3 +408,12 @@ def test_a_session_from_before_the_clock_moved_back_is_refused(client, container
     sign_in(client, container)
     container.clock.current -= timedelta(hours=1)
     assert client.get("/me/").status_code == 303
+
+
+def test_an_address_that_asked_too_often_gets_the_same_page_and_no_mail(client, container):
+    container.__dict__["requester_links"] = FakeRequesterLinks(per_address=1)
+    first = ask_for_link(client, ANA)
+    again = ask_for_link(client, ANA)
+    assert first.status_code == again.status_code == 200
+    assert first.text == again.text  # nothing tells the limit from a sent mail
+    assert len(container.mailer.outbox) == 1

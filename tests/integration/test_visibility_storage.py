@@ -90,3 +90,12 @@ def test_a_sign_in_link_works_once_and_not_after_it_expires(container, clock):
     clock.advance(seconds=links.LIFETIME_SECONDS + 1)
     assert links.redeem(late) is None  # expired
     assert links.redeem("made-up") is None
+
+
+def test_an_address_gets_at_most_three_links_per_quarter_hour(container, clock):
+    links = container.requester_links
+    assert all(links.issue("ana@example.org") for _ in range(links.PER_WINDOW))
+    assert links.issue("Ana@Example.org") is None  # the same address, however it is written
+    assert links.issue("bob@example.org") is not None  # others are not held back
+    clock.advance(seconds=links.WINDOW_SECONDS)
+    assert links.issue("ana@example.org") is not None
