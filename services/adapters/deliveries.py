@@ -1,4 +1,4 @@
-"""The webhook delivery log (services.notify.webhooks.DeliveryLog) on the one table.
+"""The webhook delivery log (the DeliveryLog port, services/domain/ports.py) on the one table.
 
 Items:
   pk=TICKET#<n>              sk=HOOK#<delivery id>            a delivery: every attempt summed
@@ -18,7 +18,6 @@ Like dynamo.py's models, the item class is bound to a table at run time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,30 +25,11 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAt
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.models import Model
 
+from services.domain.deliveries import DELIVERED, Attempt, DeliveryRecord
+
 HOOK_PREFIX = "HOOK#"
 RECENT_PREFIX = "DELIVERIES#"
 RECENT_DAYS = 7
-DELIVERED = "delivered"  # as services.notify.webhooks.DELIVERED
-
-
-@dataclass(frozen=True)
-class DeliveryRecord:
-    id: str
-    subscription: str
-    ticket: int
-    event_id: str
-    event_kind: str
-    state: str
-    attempts: int
-    last_status: int | None
-    last_error: str
-    first_at: datetime
-    updated_at: datetime
-    delivered_at: datetime | None
-
-    @property
-    def delivered(self) -> bool:
-        return self.state == DELIVERED
 
 
 class DeliveryItemBase(Model):
@@ -116,8 +96,7 @@ class DynamoDeliveryLog:
         self.clock = clock
         self.Item = bind_delivery_item(models.table_name, models.region, models.host)
 
-    def record(self, attempt: Any) -> None:
-        """`attempt`: services.notify.webhooks.Attempt."""
+    def record(self, attempt: Attempt) -> None:
         Item = self.Item
         at = _utc(attempt.at)
         actions = [
@@ -202,8 +181,3 @@ class DynamoDeliveryLog:
             )
             rows += [_record(i) for i in items]
         return rows
-
-
-def delivery_log(container: Any) -> DynamoDeliveryLog:
-    """The log of a bootstrap.Container (what Container.deliveries builds)."""
-    return DynamoDeliveryLog(container.models, container.clock)

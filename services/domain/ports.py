@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from .deliveries import Attempt, DeliveryRecord
 from .events import Event
 from .inbound import Inbound
 from .lifecycle import Status
@@ -134,3 +135,26 @@ class Inbox(Protocol):
 
     def linked(self, thread: str) -> int | None:
         """The ticket filed for a tool's thread (an issue, an alert group), if any."""
+
+
+class DeliveryLog(Protocol):
+    """Webhooks out: what was tried, per delivery (services/notify/webhooks.py)."""
+
+    def record(self, attempt: Attempt) -> None:
+        """Add an attempt to its delivery (created at the first one): attempts + 1, the last
+        status and error, the state; a delivered delivery stays delivered."""
+
+    def state(self, ticket: int, delivery_id: str) -> str | None:
+        """The delivery's state, None if it was never tried."""
+
+    def recent(self, limit: int = 50) -> list[DeliveryRecord]:
+        """The latest deliveries (by first attempt), newest first."""
+
+    def for_ticket(self, ticket: int) -> list[DeliveryRecord]:
+        """A ticket's deliveries, newest first."""
+
+
+class HttpPoster(Protocol):
+    def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+        """POST without following redirects; the status code. Raises when no answer came
+        (connection refused, timeout, TLS error)."""

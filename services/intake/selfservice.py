@@ -38,7 +38,7 @@ from services.domain.intake import Requester
 from services.domain.mail import Mail
 from services.domain.ticket import Ticket
 
-from . import actions
+from . import actions, console
 from .errors import STATUS_FOR
 from .views import TicketView
 
@@ -109,12 +109,8 @@ def require_requester():
     return None
 
 
-@bp.after_request
-def same_origin_referrer(response):
-    # Flask-WTF checks the Referer of HTTPS form posts (as on the console); these URLs hold
-    # no secret another site could see: the referrer only ever goes to this site.
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
+# Flask-WTF checks the Referer of HTTPS form posts, as on the console: the same policy.
+bp.after_request(console.same_origin_referrer)
 
 
 @bp.context_processor

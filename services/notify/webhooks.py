@@ -26,29 +26,28 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from services.domain import events as ev
+from services.domain.deliveries import (
+    DEAD_LETTERED,
+    DELIVERED,
+    FAILED_PERMANENTLY,
+    RETRYING,
+    SETTLED,
+    Attempt,
+)
 from services.domain.events import Event
 from services.domain.flow import FlowConfig
 from services.domain.integrations import Subscription
-from services.domain.ports import Clock, TicketRepository
+from services.domain.ports import Clock, DeliveryLog, HttpPoster, TicketRepository
 from services.domain.ticket import Ticket
 
 log = logging.getLogger("rtflow.webhooks")
 
 USER_AGENT = "RTFlow-Hookshot/1"
 TIMEOUT_SECONDS = 5.0
-
-# A delivery's state in the log.
-DELIVERED = "delivered"
-RETRYING = "retrying"  # failed; the queue tries again
-FAILED_PERMANENTLY = "failed-permanently"  # the receiver refused it (4xx): never retried
-DEAD_LETTERED = "dead-lettered"  # failed on the queue's last try: the event is parked
-# Redeliveries skip these; a dead-lettered delivery is tried again if the DLQ is redriven.
-SETTLED = frozenset({DELIVERED, FAILED_PERMANENTLY})
 
 # uuid5 namespace of delivery ids (any fixed UUID; never change it: ids must stay stable).
 DELIVERY_NAMESPACE = uuid.UUID("6f1c1c52-8a53-5b9e-9d1e-7d0f0b5c2a41")
@@ -65,64 +64,6 @@ class DeliveryFailed(Exception):
         self.event_id = event_id
         self.failed = tuple(failed)
         super().__init__(f"event {event_id}: delivery to {', '.join(self.failed)} failed")
-
-
-# -- ports ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One try of one delivery, as the log records it."""
-
-    delivery_id: str
-    subscription: str
-    ticket: int
-    event_id: str
-    event_kind: str
-    at: datetime
-    state: str  # DELIVERED | RETRYING | FAILED_PERMANENTLY | DEAD_LETTERED
-    status: int | None = None  # the HTTP status, None when no answer came
-    error: str = ""
-
-
-class DeliveryRow(Protocol):
-    """A delivery as the log shows it: every attempt of it summed up."""
-
-    id: str
-    subscription: str
-    ticket: int
-    event_id: str
-    event_kind: str
-    state: str
-    attempts: int
-    last_status: int | None
-    last_error: str
-    first_at: datetime
-    updated_at: datetime
-    delivered_at: datetime | None
-
-
-class DeliveryLog(Protocol):
-    def record(self, attempt: Attempt) -> None:
-        """Add an attempt to its delivery (created at the first one): attempts + 1, the last
-        status and error, the state; a delivered delivery stays delivered."""
-
-    def state(self, ticket: int, delivery_id: str) -> str | None:
-        """The delivery's state, None if it was never tried."""
-
-    def was_delivered(self, ticket: int, delivery_id: str) -> bool: ...
-
-    def recent(self, limit: int = 50) -> list[DeliveryRow]:
-        """The latest deliveries (by first attempt), newest first."""
-
-    def for_ticket(self, ticket: int) -> list[DeliveryRow]:
-        """A ticket's deliveries, newest first."""
-
-
-class HttpPoster(Protocol):
-    def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-        """POST without following redirects; the status code. Raises when no answer came
-        (connection refused, timeout, TLS error)."""
 
 
 @dataclass(frozen=True)

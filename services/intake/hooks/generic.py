@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.domain.flow import OPTIONAL_FIELDS
 from services.domain.inbound import Inbound, InboundAction
 
 from .auth import check_signature
@@ -15,17 +16,7 @@ from .errors import HookUnavailable
 from .payload import BadPayload, HookRequest, get, inbound, text_of, thread_key, ticket_draft
 
 # The ticket fields a hook may set; type, requester and private are the config's to say.
-DRAFT_FIELDS = (
-    "title",
-    "requirements",
-    "end_state",
-    "acceptance_criteria",
-    "drop_dead_date",
-    "nice_to_have_date",
-    "capacity_needs",
-    "security_needs",
-    "dependencies",
-)
+DRAFT_FIELDS = ("title", "requirements", *OPTIONAL_FIELDS)
 # What the delivery says beyond the ticket: its thread, what to do, and with what words.
 META_FIELDS = ("key", "action", "message", "author", "url")
 TARGETS = DRAFT_FIELDS + META_FIELDS
