@@ -16,7 +16,7 @@ SLAPD := /usr/sbin/slapd
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
 
-.PHONY: run test lint package bench lock clean
+.PHONY: run test test-fast lint package bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,9 +47,16 @@ run: $(VENV)/.local            ## the whole product on 127.0.0.1:$${PORT:-8000}
 test: $(VENV)/.test node_modules/.package-lock.json $(CHROMIUM) $(ALERTMANAGER) $(SLAPD)   ## the whole suite
 	$(BIN)/python -m pytest
 
+test-fast: $(VENV)/.test   ## unit and integration tests without real servers, in parallel (< 1 min)
+	$(BIN)/python -m pytest -q -n 2 -m "not e2e and not slow" tests/unit tests/integration
+
+# The gates: style and complexity (ruff, at most 10 per function), types (mypy; strict on the
+# domain and application layers), file size (400 lines), and the import contracts.
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python tools/max_lines.py
 	$(BIN)/lint-imports
 
 bench: $(VENV)/.test   ## benchmarks: tables on stdout, JSON in .bench/ (not part of `make test`)
