@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .calendar import Calendar
 from .events import TICKET_FILED, Event
@@ -49,6 +49,39 @@ def _first_response(history: Sequence[Event]) -> datetime | None:
     return next((e.at for e in history if e.public and e.actor.startswith("staff:")), None)
 
 
+@dataclass(frozen=True)
+class _Clock:
+    """Business hours of `calendar`, or wall-clock time when it is None."""
+
+    calendar: Calendar | None
+
+    def seconds(self, a: datetime, b: datetime) -> float:
+        if b <= a:
+            return 0.0
+        if self.calendar:
+            return self.calendar.business_seconds(a, b)
+        return (b - a).total_seconds()
+
+    def later(self, start: datetime, secs: float) -> datetime:
+        if self.calendar:
+            return self.calendar.add_business_seconds(start, max(secs, 0.0))
+        return start + timedelta(seconds=max(secs, 0.0))
+
+
+def _elapsed(
+    timeline: list[tuple[datetime, str]], stop_at: datetime | None, now: datetime, clock: _Clock
+) -> float:
+    """Seconds the clock ran: open and not paused, up to `now` or `stop_at`."""
+    elapsed = 0.0
+    for i, (since, status) in enumerate(timeline):
+        until = timeline[i + 1][0] if i + 1 < len(timeline) else now
+        if stop_at is not None:
+            until = min(until, stop_at)
+        if status not in PAUSED and status not in FINISHED and until > since:
+            elapsed += clock.seconds(since, until)
+    return elapsed
+
+
 def evaluate(
     history: Sequence[Event],
     targets: dict[str, float],
@@ -57,46 +90,25 @@ def evaluate(
     warn_share: float,
 ) -> list[SlaState]:
     """The state of each SLA target (seconds) at `now`. `calendar` None means wall-clock."""
-
-    def seconds(a: datetime, b: datetime) -> float:
-        if b <= a:
-            return 0.0
-        return calendar.business_seconds(a, b) if calendar else (b - a).total_seconds()
-
-    def later(start: datetime, secs: float) -> datetime:
-        if calendar:
-            return calendar.add_business_seconds(start, max(secs, 0.0))
-        from datetime import timedelta
-
-        return start + timedelta(seconds=max(secs, 0.0))
-
     timeline = _timeline(history)
     if not timeline:
         return []
+    clock = _Clock(calendar)
     responded = _first_response(history)
+    current = timeline[-1][1]
     states = []
     for name, target in targets.items():
         stop_at = responded if name == "first_response" else None
-        elapsed, running = 0.0, False
-        for i, (since, status) in enumerate(timeline):
-            until = timeline[i + 1][0] if i + 1 < len(timeline) else now
-            if stop_at is not None:
-                until = min(until, stop_at)
-            counts = status not in PAUSED and status not in FINISHED
-            if counts and until > since:
-                elapsed += seconds(since, until)
-            running = counts and i == len(timeline) - 1 and stop_at is None
-        if stop_at is not None or timeline[-1][1] in FINISHED:
+        elapsed = _elapsed(timeline, stop_at, now, clock)
+        if stop_at is not None or current in FINISHED:
             state = "met" if elapsed <= target else "breached"
             states.append(SlaState(name, target, elapsed, state, None, None))
-            continue
-        if elapsed >= target:
+        elif elapsed >= target:
             states.append(SlaState(name, target, elapsed, "breached", None, None))
-            continue
-        if not running:
+        elif current in PAUSED:
             states.append(SlaState(name, target, elapsed, "paused", None, None))
-            continue
-        due = later(now, target - elapsed)
-        warn_at = later(now, target * warn_share - elapsed)
-        states.append(SlaState(name, target, elapsed, "running", due, warn_at))
+        else:
+            due = clock.later(now, target - elapsed)
+            warn_at = clock.later(now, target * warn_share - elapsed)
+            states.append(SlaState(name, target, elapsed, "running", due, warn_at))
     return states

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .calendar import Calendar
 from .events import Event
 from .flow import FlowConfig
 from .lifecycle import Status
-from .sla import evaluate
+from .sla import SlaState, evaluate
+
+if TYPE_CHECKING:  # the ticket imports this module's timer names
+    from .ticket import Ticket
 
 REVIEW = "review"
 WAKE = "wake"
@@ -59,7 +63,9 @@ def working_days_before(calendar: Calendar, day: date, days: int) -> datetime:
     return datetime.combine(current, calendar.start, zone).astimezone(ZoneInfo("UTC"))
 
 
-def sla_states(ticket, history: Sequence[Event], flow: FlowConfig, now: datetime):
+def sla_states(
+    ticket: Ticket, history: Sequence[Event], flow: FlowConfig, now: datetime
+) -> list[SlaState]:
     ticket_type = flow.ticket_type(ticket.type)
     if ticket_type is None or ticket_type.sla is None:
         return []
@@ -68,14 +74,25 @@ def sla_states(ticket, history: Sequence[Event], flow: FlowConfig, now: datetime
     return evaluate(history, sla.targets(flow.calendar), calendar, now, sla.warn_at)
 
 
-def plan(ticket, history: Sequence[Event], flow: FlowConfig, now: datetime) -> dict[str, datetime]:
+def plan(
+    ticket: Ticket, history: Sequence[Event], flow: FlowConfig, now: datetime
+) -> dict[str, datetime]:
     """Every timer the ticket should have pending now (fired ones excluded)."""
     timers: dict[str, datetime] = {}
     if ticket.status is Status.POSTPONED and ticket.postponed_until is not None:
         timers[WAKE] = ticket.postponed_until
     if not ticket.is_open:
         return timers
-    for state in sla_states(ticket, history, flow, now):
+    timers |= _sla_timers(sla_states(ticket, history, flow, now), now)
+    timers |= _needs_info_timers(ticket, flow)
+    timers |= _drop_dead_timers(ticket, flow)
+    return {k: v for k, v in timers.items() if k not in ticket.fired}
+
+
+def _sla_timers(states: list[SlaState], now: datetime) -> dict[str, datetime]:
+    """A warning and a breach for each running clock; a breach now for one already over."""
+    timers: dict[str, datetime] = {}
+    for state in states:
         if state.state == "running":
             if state.warn_at is not None:
                 timers[sla_warn(state.name)] = state.warn_at
@@ -83,27 +100,36 @@ def plan(ticket, history: Sequence[Event], flow: FlowConfig, now: datetime) -> d
                 timers[sla_breach(state.name)] = state.due
         elif state.state == "breached":
             timers[sla_breach(state.name)] = now
+    return timers
+
+
+def _needs_info_timers(ticket: Ticket, flow: FlowConfig) -> dict[str, datetime]:
+    """While it waits on the requester: a nudge, then closing it for want of an answer."""
     ticket_type = flow.ticket_type(ticket.type)
-    if ticket.status is Status.NEEDS_INFO and ticket_type and ticket.status_since:
-        policy, since = ticket_type.needs_info, ticket.status_since
-        if policy.remind_after_days:
-            timers[nudge(since)] = flow.calendar.add_working_days(since, policy.remind_after_days)
-        if policy.close_after_days:
-            timers[auto_close(since)] = flow.calendar.add_working_days(
-                since, policy.close_after_days
-            )
-    if ticket.drop_dead_date is not None:  # postponed too: a deadline does not wait
-        if ticket.owner:
-            lead = flow.drop_dead.owner_lead_days
-            timers[drop_dead_owner(ticket.owner)] = working_days_before(
+    if ticket.status is not Status.NEEDS_INFO or not ticket_type or not ticket.status_since:
+        return {}
+    policy, since = ticket_type.needs_info, ticket.status_since
+    timers: dict[str, datetime] = {}
+    if policy.remind_after_days:
+        timers[nudge(since)] = flow.calendar.add_working_days(since, policy.remind_after_days)
+    if policy.close_after_days:
+        timers[auto_close(since)] = flow.calendar.add_working_days(since, policy.close_after_days)
+    return timers
+
+
+def _drop_dead_timers(ticket: Ticket, flow: FlowConfig) -> dict[str, datetime]:
+    """A reminder before the drop-dead date: to the owner, or to the triagers when unowned."""
+    if ticket.drop_dead_date is None:  # postponed too: a deadline does not wait
+        return {}
+    if ticket.owner:
+        lead = flow.drop_dead.owner_lead_days
+        return {
+            drop_dead_owner(ticket.owner): working_days_before(
                 flow.calendar, ticket.drop_dead_date, lead
             )
-        else:
-            lead = flow.drop_dead.triager_lead_days
-            timers[DROP_DEAD_TRIAGER] = working_days_before(
-                flow.calendar, ticket.drop_dead_date, lead
-            )
-    return {k: v for k, v in timers.items() if k not in ticket.fired}
+        }
+    lead = flow.drop_dead.triager_lead_days
+    return {DROP_DEAD_TRIAGER: working_days_before(flow.calendar, ticket.drop_dead_date, lead)}
 
 
 def earliest(timers: dict[str, datetime]) -> datetime | None:

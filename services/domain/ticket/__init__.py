@@ -1,0 +1,27 @@
+"""The Ticket aggregate: one record, its actions grouped by concern in mixins.
+
+`Ticket` is the only class callers use; the mixins exist to keep each concern readable.
+"""
+
+from .conversation import ConversationMixin
+from .ending import EndingMixin
+from .filing import FilingMixin
+from .links import LinksMixin
+from .record import FINISHED, Change, Escalation, WipChange
+from .timing import TimingMixin
+from .triage import TriageMixin
+from .work import WorkMixin
+
+__all__ = ["FINISHED", "Change", "Escalation", "Ticket", "WipChange"]
+
+
+class Ticket(
+    FilingMixin,
+    TriageMixin,
+    WorkMixin,
+    ConversationMixin,
+    EndingMixin,
+    LinksMixin,
+    TimingMixin,
+):
+    """What was asked, where it stands, and every action that changes it."""
