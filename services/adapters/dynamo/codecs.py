@@ -1,0 +1,176 @@
+"""Tickets and events to items and back; the stored format is the table's contract."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, date, datetime
+
+from pynamodb.models import Model
+
+from services.domain.drafts import Requester
+from services.domain.events import Event
+from services.domain.lifecycle import Status
+from services.domain.ticket import Escalation, Ticket
+from services.domain.triage_rules import Complexity
+
+from .keys import META, day_key, event_key, ticket_pk, utc_iso
+from .models import RequesterMap, TableModels
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def ticket_to_item(models: TableModels, t: Ticket) -> Model:
+    item = models.Ticket(
+        ticket_pk(t.number),
+        META,
+        number=t.number,
+        type=t.type,
+        title=t.title,
+        requirements=t.requirements,
+        end_state=t.end_state or None,
+        acceptance_criteria=list(t.acceptance_criteria) or None,
+        drop_dead_date=_iso(t.drop_dead_date),
+        nice_to_have_date=_iso(t.nice_to_have_date),
+        capacity_needs=t.capacity_needs or None,
+        security_needs=t.security_needs or None,
+        dependencies=list(t.dependencies) or None,
+        requester=RequesterMap(name=t.requester.name, email=t.requester.email),
+        private=t.private,
+        status=t.status.value,
+        created_at=t.created_at,
+        updated_at=t.updated_at,
+        acknowledged_at=t.acknowledged_at,
+        status_since=t.status_since,
+        owner=t.owner,
+        complexity=json.dumps(dataclasses.asdict(t.complexity)) if t.complexity else None,
+        escalation=_escalation_json(t.escalation),
+        skills=list(t.skills) or None,
+        missing=list(t.missing) or None,
+        eta=_iso(t.eta),
+        parent=t.parent,
+        children=list(t.children) or None,
+        depends_on=list(t.depends_on) or None,
+        postponed_from=t.postponed_from.value if t.postponed_from else None,
+        postponed_until=t.postponed_until,
+        postponed_public=t.postponed_public or None,
+        timers=json.dumps({k: utc_iso(v) for k, v in sorted(t.timers.items())})
+        if t.timers
+        else None,
+        fired=list(t.fired) or None,
+        sla_breached=list(t.sla_breached) or None,
+        token_salt=t.token_salt,
+        token_digest=t.token_digest,
+        status_key=f"STATUS#{t.status.value}",
+        # Only open tickets count against their owner and show in "my tickets".
+        owner_key=f"OWNER#{t.owner}" if t.owner and t.is_open else None,
+        requester_key=f"REQUESTER#{t.requester.email}",
+        escalation_key="ESCALATED" if t.escalation and t.is_open else None,
+        sort_at=f"{t.created_at.isoformat()}#{t.number:010d}",
+        # Sparse: only a ticket with a pending timer is in the index, at its earliest one. One
+        # partition: the minute job reads a handful of due items; shard as TIMER#0..N beyond
+        # ~1,000 timer writes a second.
+        timer_key="TIMER" if t.timers else None,
+        timer_at=utc_iso(min(t.timers.values())) if t.timers else None,
+        # Sparse: a private ticket has no key, so the public queue cannot read it.
+        public_key=None if t.private else f"PUBLIC#{t.status.value}",
+        last_update_at=t.last_update_at,
+        last_update=t.last_update or None,
+    )
+    if t.version is not None:
+        item.version = t.version
+    return item
+
+
+def _escalation_json(e: Escalation | None) -> str | None:
+    if e is None:
+        return None
+    return json.dumps({"to": e.to, "by": e.by, "reason": e.reason, "at": e.at.isoformat()})
+
+
+def _escalation(text: str | None) -> Escalation | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return Escalation(data["to"], data["by"], data["reason"], datetime.fromisoformat(data["at"]))
+
+
+def _complexity(text: str | None) -> Complexity | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return Complexity(data["size"], int(data["points"]), tuple(data["reasons"]))
+
+
+def item_to_ticket(item: Model) -> Ticket:
+    return Ticket(
+        number=int(item.number),
+        type=item.type,
+        title=item.title,
+        requirements=item.requirements,
+        end_state=item.end_state or "",
+        acceptance_criteria=list(item.acceptance_criteria or []),
+        drop_dead_date=date.fromisoformat(item.drop_dead_date) if item.drop_dead_date else None,
+        nice_to_have_date=(
+            date.fromisoformat(item.nice_to_have_date) if item.nice_to_have_date else None
+        ),
+        capacity_needs=item.capacity_needs or "",
+        security_needs=item.security_needs or "",
+        dependencies=list(item.dependencies or []),
+        requester=Requester(name=item.requester.name, email=item.requester.email),
+        private=bool(item.private),
+        status=Status(item.status),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        acknowledged_at=item.acknowledged_at,
+        status_since=item.status_since,
+        owner=item.owner,
+        complexity=_complexity(item.complexity),
+        escalation=_escalation(item.escalation),
+        skills=list(item.skills or []),
+        missing=list(item.missing or []),
+        eta=date.fromisoformat(item.eta) if item.eta else None,
+        parent=int(item.parent) if item.parent is not None else None,
+        children=[int(n) for n in item.children or []],
+        depends_on=[int(n) for n in item.depends_on or []],
+        postponed_from=Status(item.postponed_from) if item.postponed_from else None,
+        postponed_until=item.postponed_until,
+        postponed_public=bool(item.postponed_public),
+        timers={k: datetime.fromisoformat(v) for k, v in json.loads(item.timers or "{}").items()},
+        fired=list(item.fired or []),
+        sla_breached=list(item.sla_breached or []),
+        last_update_at=item.last_update_at,
+        last_update=item.last_update or "",
+        token_salt=item.token_salt,
+        token_digest=item.token_digest,
+        version=item.version,
+    )
+
+
+def event_to_item(models: TableModels, e: Event, seq: int) -> Model:
+    return models.Event(
+        ticket_pk(e.ticket),
+        event_key(seq),
+        id=e.id,
+        ticket=e.ticket,
+        kind=e.kind,
+        at=e.at,
+        actor=e.actor,
+        public=e.public,
+        data=json.dumps(e.data, sort_keys=True),
+        day_key=day_key(e.at.date() if e.at.utcoffset() is None else e.at.astimezone(UTC).date()),
+    )
+
+
+def item_to_event(item: Model) -> Event:
+    return Event(
+        id=item.id,
+        ticket=int(item.ticket),
+        kind=item.kind,
+        at=item.at,
+        actor=item.actor,
+        public=bool(item.public),
+        data=json.loads(item.data or "{}"),
+    )

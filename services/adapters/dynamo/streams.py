@@ -1,0 +1,35 @@
+"""Items as the table's stream carries them (NEW_IMAGE, deserialised) to the relay."""
+
+from __future__ import annotations
+
+import json
+
+from pynamodb.attributes import UTCDateTimeAttribute
+
+from services.domain.events import Event
+from services.domain.inbound import Inbound
+
+from .keys import EVENT_PREFIX, INBOX_PREFIX
+
+
+def inbound_from_stream_image(image: dict) -> Inbound | None:
+    """The Inbound in a new inbox item's stream image, or None for any other item."""
+    if not str(image.get("pk", "")).startswith(INBOX_PREFIX):
+        return None
+    return Inbound.model_validate_json(image["message"])
+
+
+def event_from_stream_image(image: dict) -> Event | None:
+    """The Event in a stream record's NEW_IMAGE (already deserialised), or None when the item
+    is not an event (tickets, ledger entries and the counter pass through the stream too)."""
+    if not str(image.get("sk", "")).startswith(EVENT_PREFIX):
+        return None
+    return Event(
+        id=str(image["id"]),
+        ticket=int(image["ticket"]),
+        kind=str(image["kind"]),
+        at=UTCDateTimeAttribute().deserialize(image["at"]),
+        actor=str(image["actor"]),
+        public=bool(image["public"]),
+        data=json.loads(image.get("data") or "{}"),
+    )

@@ -1,0 +1,146 @@
+"""The TicketRepository port on the table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from pynamodb.exceptions import DoesNotExist
+
+from services.domain.errors import TicketNotFound
+from services.domain.events import Event
+from services.domain.inbound import Inbound
+from services.domain.lifecycle import Status
+from services.domain.ticket import Change, Ticket
+
+from .codecs import item_to_event, item_to_ticket
+from .keys import EVENT_PREFIX, META, day_key, ticket_pk, utc_iso
+from .models import TableModels
+from .transactions import Transaction
+
+
+class DynamoTicketRepository:
+    """TicketRepository on the table; every change is one TransactWriteItems."""
+
+    def __init__(self, models: TableModels):
+        self.models = models
+
+    def next_number(self, count: int = 1) -> int:
+        """The last of `count` new numbers. One UpdateItem with ADD: atomic, no read first."""
+        counter = self.models.Counter("COUNTER", "TICKET")
+        counter.update(actions=[self.models.Counter.value.add(count)])
+        return int(counter.value)
+
+    def add(
+        self,
+        ticket: Ticket,
+        event: Event,
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+    ) -> None:
+        """A new ticket; filed for a delivery (`receipt`), in the same transaction the
+        delivery is marked applied and the tool's thread linked to it."""
+        self.save(ticket, Change(event), receipt=receipt, thread=thread)
+
+    def save(
+        self,
+        ticket: Ticket,
+        change: Change | Event,
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+    ) -> None:
+        if isinstance(change, Event):
+            change = Change(change)
+        tx = Transaction(self.models)
+        item = tx.change(ticket, change)
+        if receipt is not None:
+            tx.receipt(receipt, ticket.number, ticket.updated_at)
+        if thread:
+            tx.link(thread, ticket.number, ticket.updated_at)
+        tx.commit()
+        ticket.version = item.version
+
+    def save_split(
+        self, parent: Ticket, change: Change, children: Sequence[tuple[Ticket, Change]]
+    ) -> None:
+        """The parent's split and every new sub-ticket: one transaction (at most 100 items)."""
+        tx = Transaction(self.models)
+        items = [(parent, tx.change(parent, change))]
+        items += [(child, tx.change(child, child_change)) for child, child_change in children]
+        tx.commit()
+        for ticket, item in items:
+            ticket.version = item.version
+
+    def get(self, number: int) -> Ticket:
+        try:
+            item = self.models.Ticket.get(ticket_pk(number), META, consistent_read=True)
+        except DoesNotExist:
+            raise TicketNotFound(number) from None
+        return item_to_ticket(item)
+
+    def get_many(self, numbers: Iterable[int]) -> dict[int, Ticket]:
+        keys = [(ticket_pk(n), META) for n in dict.fromkeys(numbers)]
+        return {int(i.number): item_to_ticket(i) for i in self.models.Ticket.batch_get(keys)}
+
+    def history(self, number: int) -> list[Event]:
+        # Consistent: the scheduler plans timers from it right after a change.
+        items = self.models.Event.query(
+            ticket_pk(number), self.models.Event.sk.startswith(EVENT_PREFIX), consistent_read=True
+        )
+        return [item_to_event(i) for i in items]
+
+    # -- queue views: GSI queries, oldest first ------------------------------------------------
+
+    def _query(self, index, key: str, limit: int) -> list[Ticket]:
+        return [item_to_ticket(i) for i in index.query(key, limit=limit)]
+
+    def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
+        return self._query(self.models.Ticket.by_status, f"STATUS#{status.value}", limit)
+
+    def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
+        return self._query(self.models.Ticket.by_owner, f"OWNER#{member}", limit)
+
+    def escalated(self, limit: int = 200) -> list[Ticket]:
+        return self._query(self.models.Ticket.by_escalation, "ESCALATED", limit)
+
+    def due(self, now: datetime, limit: int = 500) -> list[int]:
+        """Tickets with a timer due at `now`: one Query of the sparse timer index, which
+        reads only the due items (KEYS_ONLY), never the table."""
+        index = self.models.Ticket.by_next_timer
+        items = index.query("TIMER", self.models.Ticket.timer_at <= utc_iso(now), limit=limit)
+        return [int(i.pk.removeprefix("TICKET#")) for i in items]
+
+    def public(
+        self, status: Status, *, limit: int = 100, newest_first: bool = False, after: str = ""
+    ) -> tuple[list[Ticket], str]:
+        """One page of the sparse public index; the cursor is the last item's sort key."""
+        T = self.models.Ticket
+        key = f"PUBLIC#{status.value}"
+        start = {"public_key": {"S": key}, "sort_at": {"S": after}} if after else None
+        if start:
+            number = int(after.rpartition("#")[2])
+            start |= {"pk": {"S": ticket_pk(number)}, "sk": {"S": META}}
+        results = T.by_public.query(
+            key, limit=limit, scan_index_forward=not newest_first, last_evaluated_key=start
+        )
+        tickets = [item_to_ticket(i) for i in results]
+        last = results.last_evaluated_key
+        return tickets, (last["sort_at"]["S"] if last and len(tickets) == limit else "")
+
+    def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
+        index = self.models.Ticket.by_requester
+        items = index.query(f"REQUESTER#{email.lower()}", limit=limit, scan_index_forward=False)
+        return [item_to_ticket(i) for i in items]
+
+    def events_on(self, day: date) -> list[Event]:
+        return [item_to_event(i) for i in self.models.Event.by_day.query(day_key(day))]
+
+    def open_counts(self, members: Iterable[str]) -> dict[str, int]:
+        """Each member's open owned tickets, from the WIP counters (one BatchGetItem)."""
+        keys = [(f"MEMBER#{m}", "WIP") for m in dict.fromkeys(members)]
+        counts = {m: 0 for m in dict.fromkeys(members)}
+        for item in self.models.Wip.batch_get(keys):
+            counts[item.pk.removeprefix("MEMBER#")] = int(item.open_count or 0)
+        return counts
