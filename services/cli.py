@@ -193,12 +193,12 @@ def report(kind: str, days: int | None, fmt: str, out: Path | None) -> None:
     RTFLOW_TABLE_NAME names; nothing is stored or mailed)."""
     from pynamodb.exceptions import PynamoDBException
 
+    from services.application.reports import generate, render, steps
     from services.domain.reports import DEFAULT_DAYS
-    from services.scheduler.reports import ReportDeps, generate, render, steps
 
     container = _container_for_cli()
     days = days or DEFAULT_DAYS[kind]
-    deps = ReportDeps(tickets=container.tickets, flow=container.flow, clock=container.clock)
+    deps = container.report_deps
     # The bar goes to stderr: stdout may be the report itself.
     bar = click.progressbar(length=steps(days), label="Reading tickets and events", file=sys.stderr)
     try:

@@ -1,5 +1,5 @@
 """Mail in on the embedded stack: an SMTP server on loopback (aiosmtpd) that hands each
-message, as the exact bytes received, to `deliver` (normally services.inbound.mail_in.receive
+message, as the exact bytes received, to `deliver` (normally services.application.mail_in.receive
 with the stack's flow config and inbox).
 
 Answers: 250 once the message is recorded, was a duplicate, or is ignored (a robot's mail:

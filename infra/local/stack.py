@@ -179,7 +179,7 @@ class EmbeddedStack:
         """Mail in: an SMTP listener on loopback feeding the mail gateway's own function.
         RTFLOW_SMTP_IN_PORT (default 2525; 0 for any free port)."""
         from services.adapters.bootstrap import container
-        from services.inbound.mail_in import receive
+        from services.application.mail_in import receive
 
         from .smtp_in import DEFAULT_PORT, SmtpIntake
 

@@ -197,6 +197,95 @@ class Container:
     def sqs(self):
         return self.client("sqs")
 
+    # The use cases' dependency bundles: built here and nowhere else (tests build their own
+    # from fakes). Each is cached, as the clients it holds are.
+
+    @cached_property
+    def outlets(self):
+        from services.application.relay import Outlets
+
+        return Outlets(
+            notify=self.publisher,
+            triage=self.triage_publisher,
+            inbound=self.inbound_publisher,
+            # Without subscriptions nobody hears webhooks out: queue nothing for them.
+            webhooks=self.webhooks_publisher if self.flow.subscriptions else None,
+        )
+
+    @cached_property
+    def ticket_deps(self):
+        from services.application.deps import TicketDeps
+
+        return TicketDeps(self.tickets, self.flow, self.clock, self.settings.secret_key)
+
+    @cached_property
+    def triage_deps(self):
+        from services.application.triage import TriageDeps
+
+        return TriageDeps(tickets=self.tickets, flow=self.flow, clock=self.clock)
+
+    @cached_property
+    def inbound_deps(self):
+        from services.application.inbound import InboundDeps
+
+        return InboundDeps(
+            tickets=self.tickets,
+            inbox=self.inbox,
+            flow=self.flow,
+            clock=self.clock,
+            secret_key=self.settings.secret_key,
+        )
+
+    @cached_property
+    def notify_deps(self):
+        from services.application.notify import NotifyDeps
+
+        return NotifyDeps(
+            tickets=self.tickets,
+            ledger=self.mail_ledger,
+            mailer=self.mailer,
+            flow=self.flow,
+            clock=self.clock,
+            base_url=self.settings.base_url,
+            secret_key=self.settings.secret_key,
+        )
+
+    @cached_property
+    def webhook_deps(self):
+        from services.application.webhooks_out import WebhookDeps
+
+        from .http import default_poster
+
+        return WebhookDeps(
+            tickets=self.tickets,
+            log=self.deliveries,
+            poster=default_poster(),
+            flow=self.flow,
+            clock=self.clock,
+            base_url=self.settings.base_url,
+            secret=self.subscription_secret,
+            backoff_seconds=self.settings.webhook_backoff_seconds,
+        )
+
+    @cached_property
+    def timer_deps(self):
+        from services.application.timers import SchedulerDeps
+
+        return SchedulerDeps(tickets=self.tickets, flow=self.flow, clock=self.clock)
+
+    @cached_property
+    def report_deps(self):
+        from services.application.reports import ReportDeps
+
+        return ReportDeps(
+            tickets=self.tickets,
+            flow=self.flow,
+            clock=self.clock,
+            store=self.report_store,
+            mailer=self.mailer,
+            base_url=self.settings.base_url,
+        )
+
 
 def build(settings: Settings | None = None, **overrides: Any) -> Container:
     container = Container(settings=settings or Settings())

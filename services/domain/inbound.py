@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
-from .intake import TEXT_MAX
+from .drafts import TEXT_MAX
 from .integrations import SOURCES
 
 _Key = Annotated[str, StringConstraints(min_length=1, max_length=500)]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .drafts import missing_fields
 from .flow import FlowConfig, Member, TicketType, TriageRules
-from .intake import missing_fields
 
 _WORD = re.compile(r"[a-z0-9]+(?:[+#.-][a-z0-9]+)*")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+\S", re.MULTILINE)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
+from services.application import actions
+from services.application.filing import file_ticket
 from services.domain.errors import Forbidden, Unauthorized
-from services.domain.filing import file_ticket
 
-from . import actions
 from .auth import bearer_staff, requester_for
 from .openapi import openapi_document
 from .status import requester_view, staff_view, status_url, ticket_for_token
@@ -61,10 +61,7 @@ def create_ticket():
     data = json_body()
     filed = file_ticket(
         data,
-        tickets=c.tickets,
-        flow=c.flow,
-        clock=c.clock,
-        secret_key=c.settings.secret_key,
+        c.ticket_deps,
         source="api",
     )
     body = TicketCreated(
@@ -102,9 +99,7 @@ def act(number: int, action: str):
             raise Forbidden(
                 f"the requester may {', '.join(sorted(actions.REQUESTER_ACTIONS))}; not {action}"
             )
-    deps = actions.ActionDeps(
-        tickets=c.tickets, flow=c.flow, clock=c.clock, secret_key=c.settings.secret_key
-    )
+    deps = c.ticket_deps
     ticket = actions.perform(number, action, json_body(allow_empty=True), actor, deps)
     if actor.is_staff:
         return _json(staff_view(number, ticket))

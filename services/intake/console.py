@@ -32,6 +32,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
+from services.application import actions
 from services.domain.actors import Actor
 from services.domain.directory import DirectoryUnavailable, Identity
 from services.domain.errors import (
@@ -43,7 +44,7 @@ from services.domain.errors import (
 from services.domain.lifecycle import TRANSITIONS, Action, Status
 from services.domain.ticket import Ticket
 
-from . import actions, auth
+from . import auth
 from .errors import STATUS_FOR
 from .status import staff_view
 
@@ -467,9 +468,7 @@ def act(number: int, action: str):
     if action not in ACTION_LABELS:  # the console's actions (add-info is the requester's)
         raise NotFound()
     c = _container()
-    deps = actions.ActionDeps(
-        tickets=c.tickets, flow=c.flow, clock=c.clock, secret_key=c.settings.secret_key
-    )
+    deps = c.ticket_deps
     body = form_body(action, request.form, _container().flow.calendar.timezone)
     try:
         ticket = actions.perform(number, action, body, g.staff, deps)

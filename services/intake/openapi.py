@@ -9,10 +9,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from services.domain.intake import TicketDraft
+from services.application import actions
+from services.domain.drafts import TicketDraft
 from services.domain.lifecycle import Status
 
-from . import actions, queue
+from . import queue
 from .views import (
     ErrorBody,
     Health,

@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from services.application import actions
+from services.application.filing import file_ticket
 from services.domain.errors import ValidationFailed
-from services.domain.filing import file_ticket
 from services.domain.flow import OPTIONAL_FIELDS
 
-from . import actions
 from .auth import requester_for
 from .status import requester_view, status_url, ticket_for_token
 
@@ -62,10 +62,7 @@ def submit_ticket():
     try:
         filed = file_ticket(
             _form_to_data(request.form),
-            tickets=c.tickets,
-            flow=c.flow,
-            clock=c.clock,
-            secret_key=c.settings.secret_key,
+            c.ticket_deps,
             source="web",
         )
     except ValidationFailed as e:
@@ -95,9 +92,7 @@ def _requester_action(number: int, action: str, data: dict):
     c = current_app.extensions["rtflow"]
     token = request.args.get("token")
     actor = requester_for(ticket_for_token(number, token), token)
-    deps = actions.ActionDeps(
-        tickets=c.tickets, flow=c.flow, clock=c.clock, secret_key=c.settings.secret_key
-    )
+    deps = c.ticket_deps
     return actions.perform(number, action, data, actor, deps)
 
 

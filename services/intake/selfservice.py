@@ -31,14 +31,15 @@ from flask import (
 from pydantic import ValidationError
 from werkzeug.exceptions import NotFound
 
+from services.application import actions
 from services.domain.actors import Actor
 from services.domain.directory import DirectoryUnavailable
+from services.domain.drafts import Requester
 from services.domain.errors import DomainError, TicketNotFound, ValidationFailed
-from services.domain.intake import Requester
 from services.domain.mail import Mail
 from services.domain.ticket import Ticket
 
-from . import actions, console
+from . import console
 from .errors import STATUS_FOR
 from .views import TicketView
 
@@ -331,9 +332,7 @@ def act(number: int, action: str):
     c = _container()
     ticket = _my_ticket(number)
     actor = Actor.requester(g.requester_email, ticket.requester.name)
-    deps = actions.ActionDeps(
-        tickets=c.tickets, flow=c.flow, clock=c.clock, secret_key=c.settings.secret_key
-    )
+    deps = c.ticket_deps
     try:
         actions.perform(number, action, _form_body(action, ticket), actor, deps)
     except TicketNotFound:

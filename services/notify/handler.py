@@ -1,44 +1,21 @@
-"""Lambda entry for the notify queue: an SQS batch with partial failures (only the failed
-messages come back; after maxReceiveCount they go to the dead-letter queue)."""
+"""Lambda entry for the notify queue: the mails each event calls for
+(services/application/notify.py; who hears what: services/application/mail_rules.py)."""
 
 from __future__ import annotations
 
 import json
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from services.application.notify import handle_event
 from services.domain.events import Event
-
-from .logic import NotifyDeps, handle_event
-
-_processor = BatchProcessor(event_type=EventType.SQS)
-
-
-def _deps() -> NotifyDeps:
-    from services.adapters.bootstrap import container
-
-    c = container()
-    return NotifyDeps(
-        tickets=c.tickets,
-        ledger=c.mail_ledger,
-        mailer=c.mailer,
-        flow=c.flow,
-        clock=c.clock,
-        base_url=c.settings.base_url,
-        secret_key=c.settings.secret_key,
-    )
+from services.lambda_sqs import batch_handler
 
 
 def record_handler(record: SQSRecord) -> None:
-    handle_event(Event.from_message(json.loads(record.body)), _deps())
+    from services.adapters.bootstrap import container
+
+    handle_event(Event.from_message(json.loads(record.body)), container().notify_deps)
 
 
-def handler(event, context):
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=_processor, context=context
-    )
+handler = batch_handler(record_handler)

@@ -1,32 +1,20 @@
-"""Lambda entry for the triage queue: an SQS batch with partial failures."""
+"""Lambda entry for the triage queue (services/application/triage.py decides)."""
 
 from __future__ import annotations
 
 import json
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from services.application.triage import handle_event
 from services.domain.events import Event
-
-from .logic import TriageDeps, handle_event
-
-_processor = BatchProcessor(event_type=EventType.SQS)
+from services.lambda_sqs import batch_handler
 
 
 def record_handler(record: SQSRecord) -> None:
     from services.adapters.bootstrap import container
 
-    c = container()
-    deps = TriageDeps(tickets=c.tickets, flow=c.flow, clock=c.clock)
-    handle_event(Event.from_message(json.loads(record.body)), deps)
+    handle_event(Event.from_message(json.loads(record.body)), container().triage_deps)
 
 
-def handler(event, context):
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=_processor, context=context
-    )
+handler = batch_handler(record_handler)

@@ -4,7 +4,7 @@ Issue 6 asks that reports read the open tickets and the events of their window t
 indexes, not the table. For each size this loads a fresh table in the AWS emulator and
 measures, for the daily report (a 28-day window):
 
-- reading (`services.scheduler.reports.gather`): AWS calls by operation and items read, as
+- reading (`services.application.reports.gather`): AWS calls by operation and items read, as
   DynamoDB bills them (Query ScannedCount, BatchGetItem items): one by-status Query per open
   status (paged by 1 MB), one by-day Query per day, one BatchGetItem per 100 tickets that
   finished in the window;
@@ -168,8 +168,8 @@ def _median_ms(seconds: list[float]) -> float:
 def bench_size(open_count: int, total: int, runs: int, flow) -> dict[str, Any]:
     from services.adapters.bootstrap import build as build_container
     from services.adapters.settings import Settings
+    from services.application import reports as job
     from services.domain import reports
-    from services.scheduler import reports as job
     from tests.fakes import FakeMailer, FixedClock
 
     log(f"{open_count:,} open among {total:,}")

@@ -250,7 +250,7 @@ def timed(fn: Callable[[int], Any], runs: int, budget_s: float) -> Timed:
 
 
 def _requesters(count: int = 200):
-    from services.domain.intake import Requester
+    from services.domain.drafts import Requester
 
     return [Requester(name=f"Requester {i}", email=f"user{i}@example.org") for i in range(count)]
 
@@ -522,7 +522,7 @@ def bench_size(
 ) -> dict[str, Any]:
     from services.adapters.bootstrap import build
     from services.adapters.settings import Settings
-    from services.scheduler.logic import SchedulerDeps, run_due
+    from services.application.timers import SchedulerDeps, run_due
     from tests.fakes import FixedClock
 
     log(f"N = {n:,}")

@@ -6,7 +6,8 @@ from collections import Counter
 
 import botocore.client
 
-from services.domain.filing import file_ticket
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
 from tests.conftest import valid_ticket
 
 
@@ -22,10 +23,9 @@ def test_filing_issues_one_counter_update_and_one_transaction(container, monkeyp
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
     file_ticket(
         valid_ticket(),
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=container.clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(
+            container.tickets, container.flow, container.clock, container.settings.secret_key
+        ),
         source="api",
     )
     assert calls == Counter({"UpdateItem": 1, "TransactWriteItems": 1})

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 import pytest
 
+from services.application import actions
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.triage import TriageDeps, triage
 from services.domain.actors import Actor
-from services.domain.filing import file_ticket
-from services.intake import actions
 from services.intake.app import create_app
-from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket
 
 # Words that match no skill in the example flow: triage leaves the ticket unowned.
@@ -78,10 +79,9 @@ def post_action(client, number: int, action: str, **fields):
 def file(container, *, triaged: bool = True, **overrides) -> int:
     filed = file_ticket(
         valid_ticket(**overrides),
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=container.clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(
+            container.tickets, container.flow, container.clock, container.settings.secret_key
+        ),
         source="api",
     )
     if triaged:
@@ -90,7 +90,7 @@ def file(container, *, triaged: bool = True, **overrides) -> int:
 
 
 def act_as(container, member: str, number: int, action: str, body: dict | None = None):
-    deps = actions.ActionDeps(
+    deps = TicketDeps(
         tickets=container.tickets,
         flow=container.flow,
         clock=container.clock,

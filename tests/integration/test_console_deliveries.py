@@ -8,15 +8,15 @@ import html
 import pytest
 
 from services.adapters.deliveries import DynamoDeliveryLog
-from services.domain.integrations import Subscription
-from services.intake.app import create_app
-from services.notify.webhooks import (
+from services.application.webhooks_out import (
     DELIVERED,
     FAILED_PERMANENTLY,
     RETRYING,
     Attempt,
     delivery_id,
 )
+from services.domain.integrations import Subscription
+from services.intake.app import create_app
 from tests.integration.test_console import file, section, sign_in
 
 SUBSCRIPTIONS = (

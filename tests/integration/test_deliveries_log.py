@@ -10,8 +10,9 @@ import botocore.client
 import pytest
 
 from services.adapters.deliveries import RECENT_DAYS, DynamoDeliveryLog, recent_key
-from services.domain.filing import file_ticket
-from services.notify.webhooks import (
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.webhooks_out import (
     DELIVERED,
     FAILED_PERMANENTLY,
     RETRYING,
@@ -109,10 +110,7 @@ def test_a_permanent_failure_is_kept_with_its_status(log, clock):
 def test_a_tickets_log_is_its_own_newest_first_beside_its_history(container, log, clock):
     filed = file_ticket(
         valid_ticket(),
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(container.tickets, container.flow, clock, container.settings.secret_key),
         source="api",
     )
     n = filed.ticket.number

@@ -9,10 +9,10 @@ import boto3
 import pytest
 
 from infra.local.cfn import load_template
+from services.application.inbound import InboundDeps, apply
 from services.domain.errors import StaleVersion
 from services.domain.flow import FlowConfig
 from services.domain.inbound import Inbound
-from services.inbound.logic import InboundDeps, apply
 
 THREAD = "github:octo/ops#7"
 

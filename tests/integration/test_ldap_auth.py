@@ -23,8 +23,8 @@ import pytest
 from services.adapters.bootstrap import build
 from services.adapters.ldap_auth import LdapDirectory
 from services.adapters.settings import Settings
+from services.application.filing import file_ticket
 from services.domain.directory import DirectoryUnavailable, LdapConfig
-from services.domain.filing import file_ticket
 from services.intake.app import create_app
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer, FakeRequesterLinks, FakeTicketRepository
@@ -477,10 +477,7 @@ def test_a_requester_signs_in_with_a_directory_account_and_sees_their_tickets(ap
             title="Lee's own request for a VLAN",
             requester={"name": "Lee Park", "email": "lee@example.org"},
         ),
-        tickets=c.tickets,
-        flow=c.flow,
-        clock=c.clock,
-        secret_key=c.settings.secret_key,
+        c.ticket_deps,
         source="api",
     )
     client = app.test_client()

@@ -15,8 +15,9 @@ import pytest
 
 from services.adapters.bootstrap import build
 from services.adapters.settings import Settings
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
 from services.domain.actors import Actor
-from services.domain.filing import file_ticket
 from services.domain.lifecycle import Status
 from services.intake.app import create_app
 from tests.conftest import valid_ticket
@@ -48,10 +49,9 @@ def file(container, **overrides):
     body = valid_ticket(requester=REQUESTER, **overrides)
     return file_ticket(
         body,
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=container.clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(
+            container.tickets, container.flow, container.clock, container.settings.secret_key
+        ),
         source="api",
     ).ticket
 

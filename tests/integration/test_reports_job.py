@@ -18,12 +18,13 @@ from click.testing import CliRunner
 from services.adapters import bootstrap
 from services.adapters.bootstrap import build
 from services.adapters.settings import Settings
+from services.application import actions
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.triage import TriageDeps, triage
 from services.domain.actors import Actor
-from services.domain.filing import file_ticket
-from services.intake import actions
 from services.intake.app import create_app
 from services.scheduler import report_handler
-from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer
 
@@ -52,10 +53,9 @@ def container(aws, flow, clock):
 def file(container, **overrides) -> int:
     filed = file_ticket(
         valid_ticket(**overrides),
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=container.clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(
+            container.tickets, container.flow, container.clock, container.settings.secret_key
+        ),
         source="api",
     )
     triage(filed.ticket.number, TriageDeps(container.tickets, container.flow, container.clock))
@@ -63,7 +63,7 @@ def file(container, **overrides) -> int:
 
 
 def act(container, member: str, number: int, action: str, body: dict | None = None):
-    deps = actions.ActionDeps(
+    deps = TicketDeps(
         tickets=container.tickets,
         flow=container.flow,
         clock=container.clock,

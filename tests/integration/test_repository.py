@@ -9,19 +9,19 @@ import boto3
 import pytest
 
 from services.adapters.dynamo import event_key
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
 from services.domain.errors import Conflict, TicketNotFound
 from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
-from services.domain.filing import file_ticket
 from tests.conftest import valid_ticket
 
 
 def file(container, **overrides):
     return file_ticket(
         valid_ticket(**overrides),
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=container.clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(
+            container.tickets, container.flow, container.clock, container.settings.secret_key
+        ),
         source="api",
     )
 

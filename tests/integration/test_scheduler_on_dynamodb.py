@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.timers import SchedulerDeps, run_due
 from services.domain import events as ev
 from services.domain.actors import Actor
-from services.domain.filing import file_ticket
-from services.scheduler.logic import SchedulerDeps, run_due
 from tests.conftest import valid_ticket
 
 
@@ -23,10 +24,7 @@ def postponed_tickets(container, count: int) -> list[int]:
     for _ in range(count):
         filed = file_ticket(
             valid_ticket(),
-            tickets=tickets,
-            flow=flow,
-            clock=container.clock,
-            secret_key=container.settings.secret_key,
+            TicketDeps(tickets, flow, container.clock, container.settings.secret_key),
             source="api",
         )
         ticket = tickets.get(filed.ticket.number)

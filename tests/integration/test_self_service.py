@@ -12,12 +12,13 @@ import pytest
 
 from services.adapters.bootstrap import build
 from services.adapters.settings import Settings
+from services.application import actions
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.triage import TriageDeps, triage
 from services.domain.actors import Actor
-from services.domain.filing import file_ticket
 from services.domain.lifecycle import Status
-from services.intake import actions
 from services.intake.app import create_app
-from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer, FakeRequesterLinks, FakeTicketRepository
 
@@ -59,10 +60,9 @@ def file(container, email: str = ANA, *, complete: bool = True, **overrides) -> 
         data = {k: v for k, v in data.items() if k not in ("end_state", "acceptance_criteria")}
     filed = file_ticket(
         data | overrides,
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=container.clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(
+            container.tickets, container.flow, container.clock, container.settings.secret_key
+        ),
         source="api" if complete else "email",
         require_complete=complete,
     )
@@ -71,7 +71,7 @@ def file(container, email: str = ANA, *, complete: bool = True, **overrides) -> 
 
 
 def staff_act(container, member: str, number: int, action: str, body: dict | None = None):
-    deps = actions.ActionDeps(
+    deps = TicketDeps(
         tickets=container.tickets,
         flow=container.flow,
         clock=container.clock,

@@ -10,9 +10,9 @@ from email.message import EmailMessage
 import pytest
 
 from infra.local.smtp_in import SmtpIntake
+from services.application.mail_in import receive
 from services.domain.inbound import InboundAction
 from services.domain.integrations import EmailIntake
-from services.inbound.mail_in import receive
 from tests.fakes import FakeInbox
 
 

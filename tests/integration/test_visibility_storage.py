@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import boto3
 
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
 from services.domain.actors import Actor
-from services.domain.filing import file_ticket
 from services.domain.lifecycle import Status
 from tests.conftest import valid_ticket
 
@@ -16,10 +17,9 @@ from tests.conftest import valid_ticket
 def file(container, **overrides):
     return file_ticket(
         valid_ticket(**overrides),
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=container.clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(
+            container.tickets, container.flow, container.clock, container.settings.secret_key
+        ),
         source="api",
     ).ticket
 

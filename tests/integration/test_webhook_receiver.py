@@ -16,9 +16,9 @@ import pytest
 
 from services.adapters.deliveries import DynamoDeliveryLog
 from services.adapters.http import PostFailed, Urllib3Poster
-from services.domain.filing import file_ticket
-from services.domain.integrations import Subscription
-from services.notify.webhooks import (
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.webhooks_out import (
     DELIVERED,
     FAILED_PERMANENTLY,
     RETRYING,
@@ -26,6 +26,7 @@ from services.notify.webhooks import (
     WebhookDeps,
     deliver_event,
 )
+from services.domain.integrations import Subscription
 from tests.conftest import valid_ticket
 
 SECRET = "receiver-shared-secret"
@@ -110,10 +111,9 @@ def webhook_deps(container, *subs: Subscription, timeout: float = 5.0) -> Webhoo
 def filed_event(container):
     filed = file_ticket(
         valid_ticket(),
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=container.clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(
+            container.tickets, container.flow, container.clock, container.settings.secret_key
+        ),
         source="api",
     )
     [event] = container.tickets.history(filed.ticket.number)

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import pytest
 
+from services.application import actions
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.triage import TriageDeps, triage
 from services.domain.actors import Actor
 from services.domain.errors import WipLimitReached
-from services.domain.filing import file_ticket
 from services.domain.lifecycle import Status
-from services.intake import actions
-from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket
 
 
 @pytest.fixture
 def deps(container):
-    return actions.ActionDeps(
+    return TicketDeps(
         tickets=container.tickets,
         flow=container.flow,
         clock=container.clock,
@@ -39,10 +40,9 @@ def triaged(container) -> int:
     )
     filed = file_ticket(
         neutral,
-        tickets=container.tickets,
-        flow=container.flow,
-        clock=container.clock,
-        secret_key=container.settings.secret_key,
+        TicketDeps(
+            container.tickets, container.flow, container.clock, container.settings.secret_key
+        ),
         source="api",
     )
     triage(

@@ -7,14 +7,15 @@ import dataclasses
 
 import pytest
 
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.notify import NotifyDeps, handle_event
 from services.domain.actors import Actor
 from services.domain.errors import ValidationFailed
 from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
-from services.domain.filing import file_ticket
 from services.domain.lifecycle import Status
 from services.domain.mail import MailNotSent
 from services.domain.tokens import token_digest
-from services.notify.logic import NotifyDeps, handle_event
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer, FakeMailLedger, FakeTicketRepository
 
@@ -29,10 +30,7 @@ def tickets():
 def file(tickets, flow, clock, **overrides):
     return file_ticket(
         valid_ticket(**overrides),
-        tickets=tickets,
-        flow=flow,
-        clock=clock,
-        secret_key=SECRET,
+        TicketDeps(tickets, flow, clock, SECRET),
         source="api",
     )
 

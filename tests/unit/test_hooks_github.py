@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from services.domain.drafts import TITLE_MAX, validate_draft
 from services.domain.errors import Unauthorized, ValidationFailed
 from services.domain.inbound import InboundAction
-from services.domain.intake import TITLE_MAX, validate_draft
 from services.intake.hooks import github
 from services.intake.hooks.errors import BadPayload
 from services.intake.hooks.payload import Reply

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from services.application.inbound import InboundDeps, apply
 from services.domain import events as ev
 from services.domain.actors import Actor
 from services.domain.flow import FlowConfig
 from services.domain.inbound import Inbound
 from services.domain.lifecycle import Status
-from services.inbound.logic import InboundDeps, apply
 from tests.fakes import FakeInbox, FakeTicketRepository
 
 THREAD = "github:octo/ops#7"
@@ -295,7 +295,7 @@ def test_a_reply_to_a_ticket_that_does_not_exist_is_settled(deps):
 
 def test_a_comment_that_overtakes_its_opening_waits_for_it(deps):
     """The inbound queue keeps no order: the close comes back later, after the filing."""
-    from services.inbound.logic import NotYet
+    from services.application.inbound import NotYet
 
     with pytest.raises(NotYet):
         apply(said("close", "d-early"), deps, last_try=False)

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from services.domain.drafts import missing_fields, validate_draft
 from services.domain.errors import ValidationFailed
-from services.domain.intake import missing_fields, validate_draft
 from tests.conftest import valid_ticket
 
 TODAY = date(2026, 11, 27)

@@ -8,10 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from services.domain.inbound import Inbound, InboundAction
-from services.domain.intake import TEXT_MAX, TITLE_MAX, validate_draft
-from services.domain.integrations import EmailIntake
-from services.inbound.mail_in import (
+from services.application.mail_in import (
     NO_SUBJECT,
     NO_TEXT,
     Ignored,
@@ -20,6 +17,9 @@ from services.inbound.mail_in import (
     read_mail,
     receive,
 )
+from services.domain.drafts import TEXT_MAX, TITLE_MAX, validate_draft
+from services.domain.inbound import Inbound, InboundAction
+from services.domain.integrations import EmailIntake
 from tests.fakes import FakeInbox
 
 TODAY = date(2026, 11, 27)

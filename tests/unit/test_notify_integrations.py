@@ -9,11 +9,12 @@ from email import message_from_bytes, policy
 import pytest
 
 from services.adapters.mail import to_mime
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.notify import SILENT_KINDS, NotifyDeps, follow_up_mails, handle_event
 from services.domain.actors import Actor
 from services.domain.events import Event
-from services.domain.filing import file_ticket
 from services.domain.mail import Mail
-from services.notify.logic import SILENT_KINDS, NotifyDeps, follow_up_mails, handle_event
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer, FakeMailLedger, FakeTicketRepository
 
@@ -23,7 +24,7 @@ SECRET = "x" * 48
 def setup(flow, clock):
     tickets, mailer = FakeTicketRepository(), FakeMailer()
     ticket = file_ticket(
-        valid_ticket(), tickets=tickets, flow=flow, clock=clock, secret_key=SECRET, source="api"
+        valid_ticket(), TicketDeps(tickets, flow, clock, SECRET), source="api"
     ).ticket
     deps = NotifyDeps(
         tickets=tickets,

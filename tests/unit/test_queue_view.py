@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.domain import events as ev
+from services.domain.drafts import Requester
 from services.domain.events import Event
-from services.domain.intake import Requester
 from services.domain.lifecycle import Status
 from services.domain.ticket import Ticket
 from services.intake import queue

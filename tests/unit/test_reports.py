@@ -17,10 +17,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from services.application import reports as job
 from services.domain import events as ev
+from services.domain.drafts import Requester
 from services.domain.events import Event
 from services.domain.flow import FlowConfig
-from services.domain.intake import Requester
 from services.domain.lifecycle import Status
 from services.domain.mail import MailNotSent
 from services.domain.reports import Report, build_report, finished_numbers, period_of, window
@@ -28,7 +29,6 @@ from services.domain.reports.aging import bucket
 from services.domain.reports.forecast import forecast_line, trial_days
 from services.domain.reports.stats import median, percentile
 from services.domain.ticket import Escalation, Ticket
-from services.scheduler import reports as job
 from tests.fakes import FakeMailer, FakeTicketRepository, FixedClock
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # a Friday, noon UTC

@@ -12,13 +12,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.timers import SchedulerDeps, run_due
+from services.application.triage import TriageDeps, triage
 from services.domain import events as ev
 from services.domain import timers
 from services.domain.actors import Actor
-from services.domain.filing import file_ticket
 from services.domain.lifecycle import Status
-from services.scheduler.logic import SchedulerDeps, run_due
-from services.triage.logic import TriageDeps, triage
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository, FixedClock
 
@@ -54,10 +55,7 @@ def file(deps, at: datetime, **overrides) -> int:
     data = valid_ticket(**{"drop_dead_date": None, "nice_to_have_date": None, **overrides})
     filed = file_ticket(
         data,
-        tickets=deps.tickets,
-        flow=deps.flow,
-        clock=deps.clock,
-        secret_key=SECRET,
+        TicketDeps(deps.tickets, deps.flow, deps.clock, SECRET),
         source="api",
     )
     return filed.ticket.number

@@ -19,8 +19,8 @@ import pytest
 
 from services.domain import events as ev
 from services.domain.actors import Actor
+from services.domain.drafts import validate_draft
 from services.domain.events import Event
-from services.domain.intake import validate_draft
 from services.domain.sla import SlaState, evaluate
 from services.domain.ticket import Ticket
 from services.domain.timers import DROP_DEAD_TRIAGER

@@ -7,8 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
 from services.domain import events as ev
 from services.domain.actors import Actor
+from services.domain.drafts import Requester
 from services.domain.errors import (
     AlreadyDone,
     Conflict,
@@ -18,9 +21,7 @@ from services.domain.errors import (
     ValidationFailed,
     WipLimitReached,
 )
-from services.domain.filing import file_ticket
 from services.domain.flow import Member
-from services.domain.intake import Requester
 from services.domain.lifecycle import Status
 from services.domain.ticket import Ticket, WipChange
 from services.domain.triage_rules import Complexity
@@ -265,9 +266,7 @@ def test_an_owned_ticket_cannot_be_taken_from_its_owner(staff):
 
 def test_an_engineer_at_their_limit_cannot_take_one_more(flow, clock, staff):
     tickets = FakeTicketRepository()
-    filed = file_ticket(
-        valid_ticket(), tickets=tickets, flow=flow, clock=clock, secret_key="x" * 48, source="api"
-    )
+    filed = file_ticket(valid_ticket(), TicketDeps(tickets, flow, clock, "x" * 48), source="api")
     tickets.wip["ada"] = 2  # ada's limit
     ticket = tickets.get(filed.ticket.number)
     change = ticket.take(now=clock.now(), actor=staff["ada"])
@@ -877,9 +876,7 @@ def test_status_since_moves_only_when_the_status_changes(flow, staff):
 
 def test_a_filed_ticket_starts_its_clock_when_it_is_filed(flow, staff):
     tickets, clock = FakeTicketRepository(), FixedClock(EARLIER)
-    filed = file_ticket(
-        valid_ticket(), tickets=tickets, flow=flow, clock=clock, secret_key="x" * 48, source="api"
-    )
+    filed = file_ticket(valid_ticket(), TicketDeps(tickets, flow, clock, "x" * 48), source="api")
     ticket = tickets.get(filed.ticket.number)
     assert (ticket.status, ticket.status_since) == (Status.NEW, EARLIER)
     ticket.take(now=NOW, actor=staff["priya"])

@@ -14,8 +14,8 @@ import pytest
 
 from services.domain import timers
 from services.domain.actors import Actor
+from services.domain.drafts import validate_draft
 from services.domain.events import Event
-from services.domain.intake import validate_draft
 from services.domain.lifecycle import Status
 from services.domain.ticket import Change, Ticket
 from services.domain.timers import DROP_DEAD_TRIAGER, WAKE, drop_dead_owner, plan

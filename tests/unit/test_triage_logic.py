@@ -7,13 +7,14 @@ import dataclasses
 
 import pytest
 
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.triage import TriageDeps, handle_event
 from services.domain import events as ev
 from services.domain.actors import Actor
-from services.domain.filing import file_ticket
-from services.domain.intake import validate_draft
+from services.domain.drafts import validate_draft
 from services.domain.lifecycle import Status
 from services.domain.ticket import Ticket
-from services.triage.logic import TriageDeps, handle_event
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository
 
@@ -49,10 +50,7 @@ def file(deps, **overrides) -> int:
     """File through the API's path, which refuses incomplete tickets."""
     filed = file_ticket(
         valid_ticket(**overrides),
-        tickets=deps.tickets,
-        flow=deps.flow,
-        clock=deps.clock,
-        secret_key=SECRET,
+        TicketDeps(deps.tickets, deps.flow, deps.clock, SECRET),
         source="api",
     )
     return filed.ticket.number

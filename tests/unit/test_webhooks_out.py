@@ -16,12 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from services.domain import events as ev
-from services.domain.events import Event
-from services.domain.filing import file_ticket
-from services.domain.integrations import Subscription
-from services.notify import webhook_handler
-from services.notify.webhooks import (
+from services.application import webhooks_out
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.webhooks_out import (
     DEAD_LETTERED,
     DELIVERED,
     FAILED_PERMANENTLY,
@@ -33,6 +31,10 @@ from services.notify.webhooks import (
     deliver_event,
     delivery_id,
 )
+from services.domain import events as ev
+from services.domain.events import Event
+from services.domain.integrations import Subscription
+from services.notify import webhook_handler
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository
 
@@ -160,10 +162,7 @@ def deps(tickets, flow, clock, *subs, poster=None, log=None, secrets=None) -> We
 def filed(tickets, flow, clock, **overrides) -> Event:
     result = file_ticket(
         valid_ticket(**overrides),
-        tickets=tickets,
-        flow=flow,
-        clock=clock,
-        secret_key=SECRET,
+        TicketDeps(tickets, flow, clock, SECRET),
         source="api",
     )
     [event] = tickets.history(result.ticket.number)
@@ -235,10 +234,7 @@ def test_the_json_form_holds_the_event_and_a_summary_of_its_ticket(tickets, flow
 def test_no_payload_carries_the_requesters_address_or_the_status_token(tickets, flow, clock):
     result = file_ticket(
         valid_ticket(title=f"Mail {EMAIL} about it"),
-        tickets=tickets,
-        flow=flow,
-        clock=clock,
-        secret_key=SECRET,
+        TicketDeps(tickets, flow, clock, SECRET),
         source="api",
     )
     number = result.ticket.number
@@ -442,17 +438,17 @@ def test_a_log_that_fails_makes_that_subscription_retry_only(tickets, flow, cloc
 
 
 def test_backoff_doubles_from_the_base_up_to_fifteen_minutes():
-    assert [webhook_handler.backoff_seconds(n, 30) for n in range(1, 9)] == [
+    assert [webhooks_out.backoff_seconds(n, 30) for n in range(1, 9)] == [
         30, 60, 120, 240, 480, 900, 900, 900,
     ]  # fmt: skip
-    assert webhook_handler.backoff_seconds(1, 1) == 1
+    assert webhooks_out.backoff_seconds(1, 1) == 1
 
 
 def test_the_handlers_last_try_is_the_queues_max_receive_count():
     text = (ROOT / "infra/resources/queues.yml").read_text()
     queues = yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
     policy = queues["Resources"]["WebhooksQueue"]["Properties"]["RedrivePolicy"]
-    assert policy["maxReceiveCount"] == webhook_handler.MAX_RECEIVES
+    assert policy["maxReceiveCount"] == webhooks_out.MAX_RECEIVES
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -563,7 +559,7 @@ def _imported_after(module: str, names: tuple[str, ...]) -> list[str]:
 
 def test_the_logic_imports_no_aws_http_or_web_library():
     names = ("boto3", "botocore", "pynamodb", "urllib3", "flask", "services.adapters")
-    assert _imported_after("services.notify.webhooks", names) == []
+    assert _imported_after("services.application.webhooks_out", names) == []
 
 
 def test_importing_the_handler_builds_nothing_and_needs_no_web_framework():

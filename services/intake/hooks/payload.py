@@ -18,10 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 from werkzeug.datastructures import Headers
 
+from services.domain.drafts import ITEM_MAX, ITEMS_MAX, TEXT_MAX, TITLE_MAX, validate_draft
 from services.domain.errors import ValidationFailed
 from services.domain.flow import FlowConfig
 from services.domain.inbound import Inbound, InboundAction
-from services.domain.intake import ITEM_MAX, ITEMS_MAX, TEXT_MAX, TITLE_MAX, validate_draft
 from services.domain.integrations import SOURCE_LABELS, HookSource
 
 from .errors import BadPayload

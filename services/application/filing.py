@@ -8,13 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .actors import Actor
-from .flow import FlowConfig
-from .inbound import Inbound
-from .intake import validate_draft
-from .ports import Clock, TicketRepository
-from .ticket import Ticket
-from .tokens import new_salt, status_token, token_digest
+from services.application.deps import TicketDeps
+from services.domain.actors import Actor
+from services.domain.drafts import validate_draft
+from services.domain.inbound import Inbound
+from services.domain.ticket import Ticket
+from services.domain.tokens import new_salt, status_token, token_digest
 
 
 @dataclass(frozen=True)
@@ -25,11 +24,8 @@ class Filed:
 
 def file_ticket(
     data: Any,
+    deps: TicketDeps,
     *,
-    tickets: TicketRepository,
-    flow: FlowConfig,
-    clock: Clock,
-    secret_key: str,
     source: str,
     require_complete: bool = True,
     actor: Actor | None = None,
@@ -39,13 +35,14 @@ def file_ticket(
     """File `data`. People filing by form or API must complete it; tools and mail may not
     (`require_complete=False`): triage asks the requester for what is missing. A ticket filed
     for an inbound delivery (`receipt`) marks it applied and links its thread, atomically."""
-    now = clock.now()
+    tickets, flow = deps.tickets, deps.flow
+    now = deps.clock.now()
     draft = validate_draft(data, flow=flow, today=now.date(), require_complete=require_complete)
     ticket_type = flow.ticket_type(draft.type)
     assert ticket_type is not None  # validate_draft checked it
     number = tickets.next_number()
     salt = new_salt()
-    token = status_token(secret_key, number, salt)
+    token = status_token(deps.secret_key, number, salt)
     ticket, event = Ticket.file(
         number=number,
         draft=draft,

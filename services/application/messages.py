@@ -14,7 +14,7 @@ from services.domain.ticket import Ticket
 @functools.cache
 def _env() -> Environment:
     return Environment(
-        loader=PackageLoader("services.notify", "templates"),
+        loader=PackageLoader("services.application", "templates/mail"),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -6,7 +6,6 @@ first (so two people taking one ticket end with one owner and one clear 409)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Annotated, Any
 
@@ -19,15 +18,14 @@ from pydantic import (
     ValidationError,
 )
 
+from services.application.deps import TicketDeps
+from services.application.retry import retry_on_conflict
 from services.domain.actors import Actor
-from services.domain.errors import StaleVersion, TicketNotFound, ValidationFailed
+from services.domain.drafts import Items, RequiredText, Title, field_errors, validate_draft
+from services.domain.errors import TicketNotFound, ValidationFailed
 from services.domain.flow import OPTIONAL_FIELDS, FlowConfig, Member
-from services.domain.intake import Items, RequiredText, Title, field_errors, validate_draft
-from services.domain.ports import Clock, TicketRepository
 from services.domain.ticket import FINISHED, Change, Ticket
 from services.domain.tokens import new_salt, status_token, token_digest
-
-ATTEMPTS = 3
 
 _Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 _Optional = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -93,14 +91,6 @@ class Postpone(_Body):
     public: bool = True
 
 
-@dataclass(frozen=True)
-class ActionDeps:
-    tickets: TicketRepository
-    flow: FlowConfig
-    clock: Clock
-    secret_key: str
-
-
 def _member(flow: FlowConfig, member_id: str, field: str) -> Member:
     member = flow.member(member_id)
     if member is None:
@@ -108,13 +98,13 @@ def _member(flow: FlowConfig, member_id: str, field: str) -> Member:
     return member
 
 
-def _unfinished(ticket: Ticket, deps: ActionDeps) -> list[int]:
+def _unfinished(ticket: Ticket, deps: TicketDeps) -> list[int]:
     waiting = [*ticket.children, *ticket.depends_on]
     found = deps.tickets.get_many(waiting)
     return [n for n in dict.fromkeys(waiting) if n not in found or found[n].status not in FINISHED]
 
 
-Decide = Callable[[Ticket, Any, Actor, ActionDeps], Change]
+Decide = Callable[[Ticket, Any, Actor, TicketDeps], Change]
 
 ACTIONS: dict[str, tuple[type[_Body], Decide]] = {
     "take": (Empty, lambda t, b, a, d: t.take(now=d.clock.now(), actor=a)),
@@ -200,7 +190,7 @@ ACTIONS: dict[str, tuple[type[_Body], Decide]] = {
 }
 
 
-def _link(ticket: Ticket, target: Ticket, actor: Actor, deps: ActionDeps) -> Change:
+def _link(ticket: Ticket, target: Ticket, actor: Actor, deps: TicketDeps) -> Change:
     """Every ticket `target` waits for, through any chain of dependencies and sub-tickets,
     read breadth-first (one BatchGetItem per level), so the domain can refuse any cycle."""
     seen: set[int] = set()
@@ -212,7 +202,7 @@ def _link(ticket: Ticket, target: Ticket, actor: Actor, deps: ActionDeps) -> Cha
     return ticket.link(now=deps.clock.now(), actor=actor, depends_on=target, transitively=seen)
 
 
-def _target(deps: ActionDeps, number: int) -> Ticket:
+def _target(deps: TicketDeps, number: int) -> Ticket:
     try:
         return deps.tickets.get(number)
     except TicketNotFound:
@@ -222,7 +212,7 @@ def _target(deps: ActionDeps, number: int) -> Ticket:
 ADDABLE = ("title", "requirements", *OPTIONAL_FIELDS)
 
 
-def _add_info(ticket: Ticket, data: dict, actor: Actor, deps: ActionDeps) -> Change:
+def _add_info(ticket: Ticket, data: dict, actor: Actor, deps: TicketDeps) -> Change:
     """The requester completes their ticket: the whole ticket is validated again by the
     intake schema, and must now be complete for its type."""
     unknown = sorted(set(data) - set(ADDABLE))
@@ -250,26 +240,24 @@ def parse(action: str, data: Any) -> _Body | dict:
         raise ValidationFailed(field_errors(e)) from None
 
 
-def perform(number: int, action: str, data: Any, actor: Actor, deps: ActionDeps) -> Ticket:
+def perform(number: int, action: str, data: Any, actor: Actor, deps: TicketDeps) -> Ticket:
     """Validate, decide and save; on a stale read, decide again on fresh data."""
     body = parse(action, data)
-    for attempt in range(ATTEMPTS):
+
+    def decide_and_save() -> Ticket:
         ticket = deps.tickets.get(number)
-        try:
-            if action == "split":
-                _split(ticket, body, actor, deps)
-            elif action == "add-info":
-                deps.tickets.save(ticket, _add_info(ticket, body, actor, deps))
-            else:
-                deps.tickets.save(ticket, ACTIONS[action][1](ticket, body, actor, deps))
-            return ticket
-        except StaleVersion:
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+        if action == "split":
+            _split(ticket, body, actor, deps)
+        elif action == "add-info":
+            deps.tickets.save(ticket, _add_info(ticket, body, actor, deps))
+        else:
+            deps.tickets.save(ticket, ACTIONS[action][1](ticket, body, actor, deps))
+        return ticket
+
+    return retry_on_conflict(decide_and_save)
 
 
-def _split(parent: Ticket, body: Split, actor: Actor, deps: ActionDeps) -> None:
+def _split(parent: Ticket, body: Split, actor: Actor, deps: TicketDeps) -> None:
     now = deps.clock.now()
     owners = [_member(deps.flow, c.owner, "owner") if c.owner else None for c in body.children]
     parent.authorize_split(actor, len(body.children))  # before numbers are spent

@@ -148,7 +148,7 @@ def generate(
 @functools.cache
 def _env() -> Environment:
     env = Environment(
-        loader=PackageLoader("services.scheduler", "templates"),
+        loader=PackageLoader("services.application", "templates/reports"),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -464,6 +464,22 @@ class Published:
     mailed: bool = False
     skipped: bool = False  # if_missing, and the period had its report already
     summary: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        done = "already there" if self.skipped else ", ".join(self.keys)
+        return f"{self.kind} report {self.period}: {done}" + (
+            "; digest mailed" if self.mailed else ""
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "period": self.period,
+            "keys": self.keys,
+            "mailed": self.mailed,
+            "skipped": self.skipped,
+            **self.summary,
+        }
 
 
 def publish(

@@ -76,6 +76,7 @@ class WebhookDeps:
     base_url: str
     secret: Callable[[str], str]  # subscription name -> its signing secret
     timeout: float = TIMEOUT_SECONDS
+    backoff_seconds: int = 30  # RTFLOW_WEBHOOK_BACKOFF_SECONDS: the first retry's wait
 
 
 # -- what is sent --------------------------------------------------------------------------
@@ -303,3 +304,29 @@ def _deliver_one(
     if state != DELIVERED:
         log.warning("webhook %s: event %s %s (%s)", sub.name, event.id, state, error)
     return Outcome(sub.name, did, state, status, error)
+
+
+# -- retries -------------------------------------------------------------------------------
+# As infra/resources/queues.yml WebhooksQueue's maxReceiveCount (a test keeps them equal).
+MAX_RECEIVES = 8
+MAX_VISIBILITY_SECONDS = 900
+
+
+def backoff_seconds(receive_count: int, base: int) -> int:
+    """min(900, base * 2**(receives - 1)): 30 s, 1 min, 2 min, 4 min, 8 min, then 15 min."""
+    return min(MAX_VISIBILITY_SECONDS, base * 2 ** max(receive_count - 1, 0))
+
+
+def offer(
+    event: Event, deps: WebhookDeps, *, receives: int, delay: Callable[[int], None]
+) -> list[Outcome]:
+    """Deliver an event taken from the queue for the `receives`-th time. When a delivery
+    failed, the message waits (`delay`: its next try in so many seconds) with exponential
+    backoff and the failure is raised for the queue to retry; after MAX_RECEIVES receives the
+    queue's redrive policy parks it, and this last try logs its failures as dead-lettered."""
+    try:
+        return deliver_event(event, deps, last_try=receives >= MAX_RECEIVES)
+    except Exception:
+        if receives < MAX_RECEIVES:
+            delay(backoff_seconds(receives, deps.backoff_seconds))
+        raise

@@ -34,10 +34,10 @@ from html.parser import HTMLParser
 import quotequail
 from pydantic import ValidationError
 
+from services.domain.drafts import TEXT_MAX, TITLE_MAX, validate_draft
 from services.domain.errors import ValidationFailed
 from services.domain.flow import FlowConfig
 from services.domain.inbound import Inbound, InboundAction
-from services.domain.intake import TEXT_MAX, TITLE_MAX, validate_draft
 from services.domain.ports import Inbox
 
 log = logging.getLogger(__name__)

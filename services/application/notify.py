@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.domain import events as ev
-from services.domain.errors import AlreadyDone, StaleVersion
 from services.domain.events import TICKET_FILED, Event
 from services.domain.flow import FlowConfig
 from services.domain.integrations import SOURCE_LABELS
 from services.domain.mail import Mail, MailNotSent
 from services.domain.ports import Clock, Mailer, MailLedger, TicketRepository
 from services.domain.ticket import Ticket
-from services.domain.tokens import status_link, status_token, token_matches
+from services.domain.tokens import status_link, status_token
 
 from . import messages
+from .acknowledge import acknowledge_filing
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,9 @@ SILENT_KINDS = frozenset(
 
 def handle_event(event: Event, deps: NotifyDeps) -> None:
     if event.kind == TICKET_FILED and event.data.get("source") != "split":
-        acknowledge_filing(event, deps)  # sub-tickets are the team's own: no acknowledgement
+        acknowledge_filing(
+            event, deps, send_once
+        )  # sub-tickets are the team's own: no acknowledgement
         return
     if event.kind in SILENT_KINDS:
         return
@@ -328,40 +330,6 @@ def follow_up_mails(event: Event, ticket: Ticket, deps: NotifyDeps) -> list[Mail
             lines=[f"Why: {d.get('reason', '')}"],
         )
     return []
-
-
-def acknowledge_filing(event: Event, deps: NotifyDeps) -> None:
-    ticket = deps.tickets.get(event.ticket)
-    token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
-    if not token_matches(token, ticket.token_digest):
-        # The secret changed since filing: the link would be dead. Fail loudly, send nothing.
-        raise RuntimeError(f"ticket #{ticket.number}: RTFLOW_SECRET_KEY changed since filing")
-    team = deps.flow.team
-    mails = [
-        messages.requester_acknowledgement(
-            ticket, team, status_link(deps.base_url, ticket.number, token)
-        ),
-        messages.team_acknowledgement(ticket, team, deps.base_url),
-    ]
-    for mail in mails:
-        send_once(event, mail, deps)
-    recipients = list(
-        dict.fromkeys(r for m in mails for r in m.to)
-    )  # a hook's requester may be the team
-    for attempt in range(3):
-        try:
-            acknowledged = ticket.acknowledge(now=deps.clock.now(), recipients=recipients)
-        except AlreadyDone:
-            return  # a redelivery: the first delivery recorded it
-        try:
-            deps.tickets.save(ticket, acknowledged)
-            return
-        except StaleVersion:
-            # Triage changed the ticket meanwhile (it runs beside us): record on fresh data
-            # rather than wait for the queue's retry.
-            if attempt == 2:
-                raise
-            ticket = deps.tickets.get(event.ticket)
 
 
 def send_once(event: Event, mail: Mail, deps: NotifyDeps) -> None:

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.retry import retry_on_conflict
 from services.domain import events as ev
 from services.domain.actors import Actor
-from services.domain.errors import AlreadyDone, StaleVersion, TicketNotFound, ValidationFailed
-from services.domain.filing import file_ticket
+from services.domain.errors import AlreadyDone, TicketNotFound, ValidationFailed
 from services.domain.flow import FlowConfig
 from services.domain.inbound import Inbound, InboundAction
 from services.domain.integrations import SOURCE_LABELS
 from services.domain.ports import Clock, Inbox, TicketRepository
 from services.domain.ticket import Change, Ticket
 
-ATTEMPTS = 3
+# The inbound queue dead-letters after 5 receives (infra/resources/queues.yml): a delivery
+# that is still waiting for its thread's ticket is settled as ignored on the 4th.
+LAST_TRY = 4
 A = InboundAction
 
 
@@ -37,20 +41,19 @@ class InboundDeps:
     clock: Clock
     secret_key: str
 
+    @property
+    def ticket_deps(self) -> TicketDeps:
+        return TicketDeps(self.tickets, self.flow, self.clock, self.secret_key)
+
 
 def apply(message: Inbound, deps: InboundDeps, *, last_try: bool = True) -> str:
     """What became of the delivery, in words ("filed #12", "applied to #12", "ignored: ...").
     Before its `last_try`, a delivery for a thread with no ticket yet raises NotYet."""
-    for attempt in range(ATTEMPTS):
-        try:
-            return _apply(message, deps, last_try)
-        except AlreadyDone:
-            return "duplicate: applied before"
-        except StaleVersion:
-            # Someone changed the ticket, or filed for the thread, meanwhile: decide again.
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        # Someone may change the ticket, or file for the thread, meanwhile: decide again.
+        return retry_on_conflict(lambda: _apply(message, deps, last_try))
+    except AlreadyDone:
+        return "duplicate: applied before"
 
 
 def _apply(m: Inbound, deps: InboundDeps, last_try: bool) -> str:
@@ -90,10 +93,7 @@ def _file(m: Inbound, deps: InboundDeps) -> str:
     try:
         filed = file_ticket(
             m.draft,
-            tickets=deps.tickets,
-            flow=deps.flow,
-            clock=deps.clock,
-            secret_key=deps.secret_key,
+            deps.ticket_deps,
             source=m.source,
             require_complete=False,  # triage asks the requester for what is missing
             actor=actor,

@@ -8,6 +8,7 @@ every consumer is idempotent (on the event id, or the delivery's receipt).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from services.domain.events import Event
 from services.domain.inbound import Inbound
 from services.domain.ports import EventPublisher
 
+log = logging.getLogger(__name__)
 TRIAGE_KINDS = frozenset({ev.TICKET_FILED, ev.INFO_ADDED})
 
 
@@ -44,3 +46,40 @@ def relay(records: Sequence[Event | Inbound], outlets: Outlets) -> int:
     if messages:
         outlets.notify.publish(messages)
     return len(messages) + len(inbound)
+
+
+_CHUNK = 10  # one SQS SendMessageBatch
+
+
+@dataclass(frozen=True)
+class StreamRecord:
+    """One record of the table's stream, decoded: an event, an inbox item, None for any other
+    item (a ticket, a counter), or `unreadable` when an event or inbox item would not decode."""
+
+    sequence: str
+    item: Event | Inbound | None
+    unreadable: bool = False
+
+
+def relay_batch(records: Sequence[StreamRecord], outlets: Outlets) -> str | None:
+    """Publish the records in order, ten at a time; the sequence number the stream must retry
+    from (the first record not published), or None when everything went out."""
+    pending: list[StreamRecord] = []
+    poisoned: str | None = None
+    for record in records:
+        if record.unreadable:
+            # Publish what came before it; the stream retries from this record, and after
+            # its retries parks it in the relay's failure queue.
+            log.error("relay: record %s is not a readable event", record.sequence)
+            poisoned = record.sequence
+            break
+        if record.item is not None:
+            pending.append(record)
+    for start in range(0, len(pending), _CHUNK):
+        chunk = pending[start : start + _CHUNK]
+        try:
+            relay([r.item for r in chunk if r.item is not None], outlets)
+        except Exception:
+            log.exception("relay: publishing failed; the stream retries from %s", chunk[0].sequence)
+            return chunk[0].sequence
+    return poisoned

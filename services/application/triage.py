@@ -1,0 +1,84 @@
+"""Triage: is the ticket complete, how complex is it, and who obviously owns it.
+
+Runs on `ticket.filed` and `ticket.info-added`. Idempotent: only a ticket in `new` is
+triaged, so a redelivered event finds nothing to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.application.retry import retry_on_conflict
+from services.domain import events as ev
+from services.domain.actors import Actor
+from services.domain.errors import StaleVersion, WipLimitReached
+from services.domain.events import Event
+from services.domain.flow import FlowConfig, TicketType
+from services.domain.lifecycle import Status
+from services.domain.ports import Clock, TicketRepository
+from services.domain.ticket import Change, Ticket
+from services.domain.triage_rules import assess_complexity, incomplete_fields, route
+
+TRIAGER = Actor.system("triage")
+
+
+@dataclass(frozen=True)
+class TriageDeps:
+    tickets: TicketRepository
+    flow: FlowConfig
+    clock: Clock
+
+
+def handle_event(event: Event, deps: TriageDeps) -> None:
+    if event.kind == ev.TICKET_FILED and event.data.get("source") == "split":
+        return  # sub-tickets are created triaged by the person who split the parent
+    if event.kind in (ev.TICKET_FILED, ev.INFO_ADDED):
+        triage(event.ticket, deps)
+
+
+def triage(number: int, deps: TriageDeps) -> None:
+    # Someone may take the owner's last slot, or change the ticket: decide again on fresh
+    # data; the last attempt lets the queue retry.
+    retry_on_conflict(lambda: _triage(number, deps), conflicts=(WipLimitReached, StaleVersion))
+
+
+def _triage(number: int, deps: TriageDeps) -> None:
+    ticket = deps.tickets.get(number)
+    if ticket.status is not Status.NEW:
+        return
+    ticket_type = deps.flow.ticket_type(ticket.type)
+    # A type that left the flow config has no requirements: a person decides.
+    missing = (
+        []
+        if ticket_type is None
+        else incomplete_fields(ticket.values(), ticket_type, deps.flow.triage)
+    )
+    now = deps.clock.now()
+    if missing:
+        change = ticket.request_info(now=now, missing=missing, actor=TRIAGER)
+    else:
+        change = _route(ticket, ticket_type, deps, now)
+    deps.tickets.save(ticket, change)
+
+
+def _route(
+    ticket: Ticket, ticket_type: TicketType | None, deps: TriageDeps, now: datetime
+) -> Change:
+    complexity = assess_complexity(ticket.values(), deps.flow.triage, now.date())
+    skills: tuple[str, ...] = ()
+    owner, reason = None, "unknown ticket type: for the staff meeting"
+    if ticket_type is not None:
+        engineers = [m.id for m in deps.flow.members_with_role("engineer")]
+        routing = route(
+            ticket.values(), ticket_type, deps.flow, deps.tickets.open_counts(engineers)
+        )
+        skills, owner, reason = routing.skills, routing.owner, routing.reason
+    return ticket.triage(
+        now=now,
+        actor=TRIAGER,
+        complexity=complexity,
+        skills=list(skills),
+        owner=owner,
+        routing=reason,
+    )
