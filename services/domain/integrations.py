@@ -57,7 +57,7 @@ class HookSource(_Strict):
     secret_env: _EnvName | None = None
     # Alertmanager, Grafana, Sentry: what a "resolved" does to the open ticket.
     on_resolved: Literal["note", "close"] = "note"
-    # Generic hook: ticket field -> dotted path into the JSON body (see README).
+    # Generic hook: ticket field -> dotted path into the JSON body (see docs/webhooks.md).
     fields: dict[str, str] = Field(default_factory=dict)
 
 

@@ -74,7 +74,7 @@ FREE_TIERS = (
 # -- the life-cycle -----------------------------------------------------------------------------
 
 STEPS = ("file", "triage", "assign", "update", "postpone", "wake", "resolve", "close")
-# The mails the flow's rules require per step (README "Triage and the team's work", notify):
+# The mails the flow's rules require per step (docs/mail.md "Who hears what", notify):
 # file: the requester's and the team list's acknowledgement; triage with no obvious owner: the
 # triagers (mira); assign: the new owner; a public update, postponement and resolution: the
 # requester; a public wake: the owner and the requester; close by the owner: nobody.

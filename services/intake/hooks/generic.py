@@ -2,7 +2,7 @@
 (X-RTFlow-Signature-256 = "sha256=" + hex HMAC-SHA256 of the body; our webhooks out sign so
 too). Where each value sits in its body is the flow config's `hooks.generic.fields`: target ->
 dotted path; a target not mapped is read from the body's top-level key of its own name.
-The README's "Webhooks in" section documents it."""
+docs/webhooks.md ("Webhooks in") documents it."""
 
 from __future__ import annotations
 
