@@ -18,6 +18,7 @@ Payloads carry no secrets: not the requester's email, not the status token, not 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from services.domain import events as ev
 from services.domain.deliveries import (
     DEAD_LETTERED,
     DELIVERED,
@@ -118,20 +118,12 @@ def _scrub(value: Any, email: str) -> Any:
     return value
 
 
-def detail(event: Event) -> str:
-    """The short second line of the chat form: what an update or a comment said."""
-    d = event.data
-    parts: list[str] = []
-    if event.kind == ev.UPDATED:
-        parts = [str(d.get("message") or "")]
-        if d.get("eta"):
-            parts.append(f"ETA {d['eta']}")
-        if d.get("reason"):
-            parts.append(f"Reason: {d['reason']}")
-    elif event.kind in (ev.REPLIED, ev.COMMENTED):
-        parts = [str(d.get("message") or "")]
-    text = " · ".join(p.strip() for p in parts if p and p.strip())
-    text = " ".join(text.split())  # one line
+def chat_line(event: Event) -> str:
+    """The short second line of the chat form: what an update, a reply or a comment said (the
+    history's detail of the kinds whose spec quotes it), on one line."""
+    if not event.spec.chat_line:
+        return ""
+    text = " ".join(event.detail.split())
     return text if len(text) <= _DETAIL_MAX else text[: _DETAIL_MAX - 1].rstrip() + "…"
 
 
@@ -141,7 +133,7 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def json_body(event: Event, ticket: Ticket, delivery: str, base_url: str) -> dict:
+def json_body(event: Event, ticket: Ticket, delivery: str, base_url: str) -> dict[str, Any]:
     email = ticket.requester.email
     return {
         "delivery": delivery,
@@ -167,21 +159,21 @@ def json_body(event: Event, ticket: Ticket, delivery: str, base_url: str) -> dic
     }
 
 
-def slack_body(event: Event, ticket: Ticket, team: str, base_url: str) -> dict:
+def slack_body(event: Event, ticket: Ticket, team: str, base_url: str) -> dict[str, Any]:
     email = ticket.requester.email
     title = _slack_escape(_scrub(ticket.title, email))
     text = (
         f"[{_slack_escape(team)} #{ticket.number}] {_slack_escape(event.summary)}: {title}"
         f" — {staff_url(base_url, ticket.number)}"
     )
-    line = _scrub(detail(event), email)
+    line = _scrub(chat_line(event), email)
     if line:
         who = ticket.requester.name if event.actor.startswith("requester:") else ""
         text += "\n> " + _slack_escape(f"{who}: {line}" if who else line)
     return {"text": text}
 
 
-def encode(body: dict) -> bytes:
+def encode(body: dict[str, Any]) -> bytes:
     """The exact bytes that are signed and sent."""
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -262,48 +254,64 @@ def _deliver_one(
             body = json_body(event, ticket, did, deps.base_url)
         raw = encode(body)
         secret = deps.secret(sub.name)
-        url = str(sub.url)
     except Exception as e:  # the log unreadable, a bad secret: this one retries, others go on
         log.exception("webhook %s: event %s not offered", sub.name, event.id)
         return Outcome(sub.name, did, retry_state, error=type(e).__name__)
-
-    status: int | None = None
     if not secret:
-        state, error = retry_state, f"no secret: set {sub.secret_env or 'RTFLOW_SECRET_KEY'}"
-    else:
-        try:
-            status = deps.poster.post(url, raw, headers(event.kind, did, secret, raw), deps.timeout)
-        except Exception as e:
-            state, error = retry_state, _error_text(e, url)
-        else:
-            state = classify(status)
-            if state == RETRYING:
-                state = retry_state
-            error = "" if state == DELIVERED else f"HTTP {status}"
-            if 300 <= status < 400:
-                error += ": redirects are not followed; correct the subscription's URL"
+        error = f"no secret: set {sub.secret_env or 'RTFLOW_SECRET_KEY'}"
+        return _logged(
+            event, sub, deps, Outcome(sub.name, did, retry_state, error=error), retry_state
+        )
+    sent = _post(event, sub, deps, did, raw, secret)
+    if sent.state == RETRYING:
+        sent = dataclasses.replace(sent, state=retry_state)
+    return _logged(event, sub, deps, sent, retry_state)
 
+
+def _post(
+    event: Event, sub: Subscription, deps: WebhookDeps, did: str, raw: bytes, secret: str
+) -> Outcome:
+    """POST once: the outcome as the receiver answered (RETRYING for anything to retry)."""
+    url = str(sub.url)
+    try:
+        status = deps.poster.post(url, raw, headers(event.kind, did, secret, raw), deps.timeout)
+    except Exception as e:
+        return Outcome(sub.name, did, RETRYING, error=_error_text(e, url))
+    state = classify(status)
+    error = "" if state == DELIVERED else f"HTTP {status}"
+    if 300 <= status < 400:
+        error += ": redirects are not followed; correct the subscription's URL"
+    return Outcome(sub.name, did, state, status, error)
+
+
+def _logged(
+    event: Event, sub: Subscription, deps: WebhookDeps, outcome: Outcome, retry_state: str
+) -> Outcome:
+    """Record the attempt in the delivery log: the outcome, or `retry_state` if it could not
+    be logged."""
     attempt = Attempt(
-        delivery_id=did,
+        delivery_id=outcome.delivery_id,
         subscription=sub.name,
         ticket=event.ticket,
         event_id=event.id,
         event_kind=event.kind,
         at=deps.clock.now(),
-        state=state,
-        status=status,
-        error=error,
+        state=outcome.state,
+        status=outcome.status,
+        error=outcome.error,
     )
     try:
         deps.log.record(attempt)
     except Exception:
         # Delivered but not logged: retry, so the log learns it (the receiver sees the same
         # delivery id again and can tell it is a redelivery).
-        log.exception("webhook %s: delivery %s not logged", sub.name, did)
-        return Outcome(sub.name, did, retry_state, status, error or "not logged")
-    if state != DELIVERED:
-        log.warning("webhook %s: event %s %s (%s)", sub.name, event.id, state, error)
-    return Outcome(sub.name, did, state, status, error)
+        log.exception("webhook %s: delivery %s not logged", sub.name, outcome.delivery_id)
+        return dataclasses.replace(outcome, state=retry_state, error=outcome.error or "not logged")
+    if outcome.state != DELIVERED:
+        log.warning(
+            "webhook %s: event %s %s (%s)", sub.name, event.id, outcome.state, outcome.error
+        )
+    return outcome
 
 
 # -- retries -------------------------------------------------------------------------------
@@ -314,7 +322,8 @@ MAX_VISIBILITY_SECONDS = 900
 
 def backoff_seconds(receive_count: int, base: int) -> int:
     """min(900, base * 2**(receives - 1)): 30 s, 1 min, 2 min, 4 min, 8 min, then 15 min."""
-    return min(MAX_VISIBILITY_SECONDS, base * 2 ** max(receive_count - 1, 0))
+    wait: int = base * 2 ** max(receive_count - 1, 0)
+    return min(MAX_VISIBILITY_SECONDS, wait)
 
 
 def offer(

@@ -3,15 +3,14 @@ OpenAPI document is generated from them, so the two cannot drift apart."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
-from services.domain import events as ev
 from services.domain.events import Event
 from services.domain.flow import TicketType
-from services.domain.integrations import SOURCE_LABELS
 from services.domain.sla import SlaState
 from services.domain.ticket import Ticket
 
@@ -32,47 +31,6 @@ class StaffHistoryEntry(HistoryEntry):
     actor: str
     public: bool
     data: dict[str, Any]
-
-
-def detail(e: Event) -> str:
-    """The words a reader needs beside an event's summary: the update, the ETA or reason, what
-    is missing, why it was rejected."""
-    d = e.data
-    parts: list[str] = []
-    if e.kind == ev.UPDATED:
-        parts.append(d.get("message") or "")
-        if d.get("eta"):
-            parts.append(f"ETA {d['eta']}")
-        if d.get("reason"):
-            parts.append(f"Reason: {d['reason']}")
-    elif e.kind == ev.INFO_REQUESTED:
-        parts.append("Missing: " + ", ".join(f.replace("_", " ") for f in d.get("missing", [])))
-    elif e.kind == ev.TRIAGED and d.get("owner"):
-        parts.append(f"Assigned to {d['owner']}")
-    elif e.kind == ev.ASSIGNED:
-        parts.append(f"Owner: {d.get('owner')}")
-    elif e.kind == ev.POSTPONED:
-        parts += [
-            f"until {d['until'][:16].replace('T', ' ')} UTC" if d.get("until") else "",
-            d.get("reason", ""),
-        ]
-    elif e.kind == ev.REPLIED:
-        parts.append(d.get("message") or "")
-    elif e.kind == ev.COMMENTED:
-        parts += [f"{d['author']}:" if d.get("author") else "", d.get("message") or ""]
-        parts.append(d.get("url") or "")
-    elif e.kind == ev.TICKET_FILED and d.get("source") not in (None, "api", "web", "split"):
-        where = SOURCE_LABELS.get(d["source"], d["source"])
-        parts.append(f"From {where}" + (f": {d['url']}" if d.get("url") else ""))
-    elif e.kind == ev.MAIL_REFUSED:
-        parts.append(f"From {d.get('from')}: {d.get('reason')}")
-    elif e.kind == ev.SPLIT:
-        parts.append("Sub-tickets: " + ", ".join(f"#{n}" for n in d.get("children", [])))
-    elif e.kind == ev.RESOLVED:
-        parts.append(d.get("summary") or "")
-    elif "reason" in d:
-        parts.append(str(d["reason"]))
-    return " · ".join(p for p in parts if p)
 
 
 class TicketView(BaseModel):
@@ -126,7 +84,7 @@ class TicketView(BaseModel):
             parent=ticket.parent,
             children=ticket.children,
             history=[
-                HistoryEntry(at=e.at, kind=e.kind, summary=e.summary, detail=detail(e))
+                HistoryEntry(at=e.at, kind=e.kind, summary=e.summary, detail=e.detail)
                 for e in history
                 if e.public
             ],
@@ -169,7 +127,9 @@ class StaffTicketView(TicketView):
     history: list[StaffHistoryEntry]  # type: ignore[assignment]
 
     @classmethod
-    def of(cls, ticket: Ticket, history: list[Event], sla: list[SlaState] = ()) -> StaffTicketView:
+    def of(
+        cls, ticket: Ticket, history: list[Event], sla: Sequence[SlaState] = ()
+    ) -> StaffTicketView:
         public = TicketView.of(ticket, []).model_dump(exclude={"history"})
         c, e = ticket.complexity, ticket.escalation
         return cls(
@@ -199,7 +159,7 @@ class StaffTicketView(TicketView):
                     at=x.at,
                     kind=x.kind,
                     summary=x.summary,
-                    detail=detail(x),
+                    detail=x.detail,
                     actor=x.actor,
                     public=x.public,
                     data=x.data,

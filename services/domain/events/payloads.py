@@ -1,0 +1,172 @@
+"""What each kind of event carries, typed: how code reads an event's `data`.
+
+The stored form stays the plain `data` dict (items and queue messages are unchanged); these
+models only read it. Every field has the default its readers assumed when the key is absent,
+and keys a model does not name are ignored, so an event written by an older version still
+reads. Models build their validators on first use (`defer_build`): a Lambda that reads one
+kind pays for that kind only.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
+
+
+class Moved(Payload):
+    """A change of status adds where the ticket was and where it went (see TicketRecord)."""
+
+    from_status: str | None = Field(default=None, alias="from")
+    to_status: str | None = Field(default=None, alias="to")
+
+
+class Fired(Moved):
+    timer: str = ""  # the timer that made the event
+
+
+class Filed(Payload):
+    source: str = ""  # api, web, email, split or a hook's name
+    type: str = ""
+    parent: int | None = None  # a sub-ticket's parent
+    owner: str | None = None  # a sub-ticket given to an engineer at once
+    url: str = ""  # where a tool's ticket came from
+    author: str = ""
+
+
+class Acknowledged(Moved):
+    recipients: list[str] = []
+
+
+class InfoRequested(Moved):
+    missing: list[str] = []
+
+
+class InfoAdded(Moved):
+    fields: list[str] = []
+
+
+class Triaged(Moved):
+    complexity: str = ""
+    reasons: list[str] = []
+    skills: list[str] = []
+    routing: str = ""
+    owner: str | None = None  # the obvious owner, assigned at once
+
+
+class Assigned(Moved):
+    owner: str = ""
+    how: str = ""  # taken | assigned
+    previous_owner: str | None = None
+    override_reason: str = ""  # why the owner's WIP limit was passed
+
+
+class Started(Moved):
+    pass
+
+
+class Updated(Moved):
+    message: str = ""
+    eta: str | None = None
+    reason: str = ""
+
+
+class Escalated(Payload):
+    to: str = ""  # the engineer asked to take over (escalating keeps the status)
+    reason: str = ""
+
+
+class EscalationAccepted(Moved):
+    owner: str = ""
+    previous_owner: str = ""
+
+
+class EscalationDeclined(Moved):
+    reason: str = ""
+    escalated_by: str = ""
+
+
+class ReturnedToTriage(Moved):
+    reason: str = ""
+    previous_owner: str | None = None
+
+
+class Split(Moved):
+    children: list[int] = []
+
+
+class Linked(Moved):
+    depends_on: int | None = None
+
+
+class Rejected(Moved):
+    reason: str = ""
+
+
+class Resolved(Moved):
+    summary: str = ""
+    criteria: list[str] = []
+
+
+class Reopened(Moved):
+    reason: str = ""
+
+
+class Closed(Fired):
+    auto: bool = False  # closed by the scheduler: the information never came
+    reason: str = ""
+
+
+class Replied(Moved):
+    message: str = ""
+    woke: bool = False  # the reply brought the ticket back (from waiting or postponed)
+    missing: list[str] = []  # still missing when it came back from waiting for information
+
+
+class Postponed(Moved):
+    until: str | None = None
+    reason: str = ""
+
+
+class Woken(Moved):
+    why: str = ""
+    until: str | None = None
+
+
+class Nudged(Fired):
+    missing: list[str] = []
+
+
+class SlaTimer(Fired):
+    target: str = ""  # the SLA target, e.g. time_to_triage
+
+
+class DropDeadNear(Fired):
+    remind: str = ""
+    drop_dead_date: str | None = None
+
+
+class Commented(Moved):
+    message: str = ""
+    author: str = ""  # the tool's user
+    url: str = ""
+    resolved: bool = False  # the alert stopped firing
+    via: str = ""  # "mail": a team member's mail
+
+
+class Withdrawn(Moved):
+    reason: str = ""
+    url: str = ""
+    author: str = ""
+    resolved: bool = False
+
+
+class MailRefused(Payload):
+    sender: str = Field(default="", alias="from")
+    reason: str = ""
+
+
+class Confirmed(Moved):
+    confirmed: bool = False
