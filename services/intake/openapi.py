@@ -11,7 +11,6 @@ from pydantic.json_schema import models_json_schema
 
 from services.application import actions
 from services.domain.drafts import TicketDraft
-from services.domain.lifecycle import Status
 
 from . import queue
 from .views import (
@@ -54,55 +53,39 @@ def _error(description: str) -> dict[str, Any]:
     return _json(ErrorBody, description)
 
 
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """A query-string model's fields as OpenAPI parameters: what it validates is what the
+    document says (an optional field's `null` dropped: an absent parameter is its default)."""
+    parameters = []
+    for name, prop in model.model_json_schema(mode="validation")["properties"].items():
+        schema = {k: v for k, v in prop.items() if k not in ("title", "description", "anyOf")}
+        given = [s for s in prop.get("anyOf", []) if s != {"type": "null"}]
+        if len(given) == 1:
+            schema |= given[0]
+        if schema.get("default") in (None, ""):
+            schema.pop("default", None)
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": prop.get("description", ""),
+                "schema": schema,
+            }
+        )
+    return parameters
+
+
 def _queue_path() -> dict[str, Any]:
-    """GET /api/v1/queue: the public queue (services/intake/queue.py)."""
-
-    def query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "name": name,
-            "in": "query",
-            "required": False,
-            "description": description,
-            "schema": schema,
-        }
-
+    """GET /api/v1/queue: the public queue (services/intake/queue/); its parameters are the
+    fields of the model the queue validates its query string with."""
     return {
         "get": {
             "summary": "The public queue: every non-private ticket (private ones never appear). "
             "Open tickets page by number (`page`, `total`, `pages`); resolved, closed and "
             "rejected ones by the `next` link. Cacheable: `Cache-Control: public, "
             f"max-age={queue.MAX_AGE}` and an ETag.",
-            "parameters": [
-                query(
-                    "status",
-                    "`open` (the default: every open status) or one status",
-                    {"type": "string", "enum": ["open", *(s.value for s in Status)]},
-                ),
-                query(
-                    "type", "a ticket type's name (see /api/v1/ticket-types)", {"type": "string"}
-                ),
-                query("owner", "a team member's id", {"type": "string"}),
-                query(
-                    "sort",
-                    "default: `oldest` for open tickets, `newest` for finished ones (which "
-                    "sort by filing date only)",
-                    {"type": "string", "enum": list(queue.SORTS)},
-                ),
-                query("page", "open tickets: the page, from 1", {"type": "integer", "minimum": 1}),
-                query(
-                    "per_page",
-                    f"tickets per page (default {queue.PER_PAGE})",
-                    {"type": "integer", "minimum": 1, "maximum": queue.PER_PAGE_MAX},
-                ),
-                query(
-                    "after", "finished tickets: the cursor from the `next` link", {"type": "string"}
-                ),
-                query(
-                    "ticket",
-                    "only this ticket, if it is public, whatever its status",
-                    {"type": "integer", "minimum": 1},
-                ),
-            ],
+            "parameters": _query_parameters(queue.QueueQuery),
             "responses": {
                 "200": _json(QueuePage, "one page of public tickets"),
                 "304": {"description": "not modified since the ETag in `If-None-Match`"},

@@ -19,6 +19,7 @@ from services.intake.queue import (
     feed_tickets,
     parse_query,
     read_queue,
+    reading,
 )
 from tests.fakes import FakeTicketRepository
 
@@ -211,7 +212,7 @@ def test_pages_in_memory_with_a_total(flow, repo):
 
 
 def test_a_status_over_the_cap_is_cut_and_says_so(flow, repo, monkeypatch):
-    monkeypatch.setattr(queue, "READ_CAP", 3)
+    monkeypatch.setattr(reading, "READ_CAP", 3)
     for n in range(1, 6):
         put(repo, n, status=Status.TRIAGED)
     put(repo, 6, status=Status.NEW)
