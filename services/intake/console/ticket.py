@@ -1,0 +1,155 @@
+"""One ticket in the console: its page, with a form per action the person may plausibly
+take, and the form posts. Actions go through actions.perform, exactly as the JSON API's, so
+the domain decides what is allowed and the page only shows what the status permits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from services.application import actions
+from services.domain.actors import Actor
+from services.domain.errors import DomainError, TicketNotFound, ValidationFailed
+from services.domain.lifecycle import TRANSITIONS, Action
+from services.domain.ticket import Ticket
+
+from ..errors import STATUS_FOR
+from ..status import staff_view
+from .forms import SPLIT_ROWS, form_body
+from .web import bp, container, engineers
+
+# The order the ticket page offers actions in, with a heading and the notice after success.
+ACTION_LABELS: dict[str, tuple[str, str]] = {
+    "take": ("Take this ticket", "Taken: the ticket is yours"),
+    "assign": ("Assign", "Assigned"),
+    "start": ("Start work", "Work started"),
+    "update": ("Post an update", "Update posted"),
+    "escalate": ("Escalate", "Escalated"),
+    "accept-escalation": ("Accept the escalation", "Escalation accepted: the ticket is yours"),
+    "decline-escalation": ("Decline the escalation", "Escalation declined"),
+    "return-to-triage": ("Return to triage", "Returned to triage"),
+    "resolve": ("Resolve", "Resolved"),
+    "split": ("Split into sub-tickets", "Split"),
+    "link": ("Add a dependency", "Dependency linked"),
+    "postpone": ("Postpone", "Postponed"),
+    "wake": ("Wake it now", "Back from postponement"),
+    "reject": ("Reject", "Rejected"),
+    "close": ("Close", "Closed"),
+    "reopen": ("Reopen", "Reopened"),
+}
+
+_Check = Callable[[Ticket, Actor], bool]
+
+
+def _owner(t: Ticket, a: Actor) -> bool:
+    return a.is_staff and a.id == t.owner
+
+
+def _escalatee(t: Ticket, a: Actor) -> bool:
+    return t.escalation is not None and a.id == t.escalation.to
+
+
+# Who may plausibly act, mirroring the domain's checks; the domain still decides (a refusal
+# comes back as a 403 with its reason).
+PLAUSIBLE: dict[str, _Check] = {
+    "take": lambda t, a: a.has_role("engineer") and t.owner is None,
+    "assign": lambda t, a: a.has_role("triager", "bugmeister"),
+    "start": _owner,
+    "update": _owner,
+    "escalate": lambda t, a: _owner(t, a) and t.escalation is None,
+    "accept-escalation": _escalatee,
+    "decline-escalation": _escalatee,
+    "return-to-triage": _owner,
+    "resolve": _owner,
+    "split": lambda t, a: _owner(t, a) or a.has_role("triager"),
+    "link": lambda t, a: _owner(t, a) or a.has_role("triager"),
+    "reject": lambda t, a: _owner(t, a) or a.has_role("triager", "bugmeister"),
+    "close": lambda t, a: _owner(t, a) or a.has_role("triager", "bugmeister"),
+    "reopen": lambda t, a: a.is_staff,
+    "postpone": _owner,
+    "wake": lambda t, a: _owner(t, a) or a.has_role("triager"),
+}
+
+
+def _available(ticket: Ticket, actor: Actor) -> list[str]:
+    """The actions the ticket's status allows and the person may plausibly take."""
+    return [
+        name
+        for name in ACTION_LABELS
+        if ticket.status in TRANSITIONS[Action(name)][0] and PLAUSIBLE[name](ticket, actor)
+    ]
+
+
+def _render_ticket(
+    number: int,
+    *,
+    failed: str | None = None,
+    values: MultiDict[str, str] | None = None,
+    error: str | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    c = container()
+    ticket = c.tickets.get(number)
+    view = staff_view(number, ticket)
+    related = c.tickets.get_many([*ticket.children, *ticket.depends_on])
+    if ticket.parent is not None:
+        related |= c.tickets.get_many([ticket.parent])
+    team = engineers()
+    counts = c.tickets.open_counts([m.id for m in team])
+    body = render_template(
+        "staff/ticket.html",
+        ticket=view,
+        related=related,
+        deliveries=c.deliveries.for_ticket(number),
+        available=_available(ticket, g.staff),
+        labels=ACTION_LABELS,
+        timezone=c.flow.calendar.timezone,
+        engineers=team,
+        counts=counts,
+        split_rows=SPLIT_ROWS,
+        failed=failed,
+        values=values if values is not None else MultiDict(),
+        error=error,
+        errors=errors or {},
+    )
+    return body, status
+
+
+@bp.get("/tickets/<int:number>")
+def ticket(number: int) -> tuple[str, int]:
+    return _render_ticket(number)
+
+
+@bp.post("/tickets/<int:number>/<action>")
+def act(number: int, action: str) -> Response | tuple[str, int]:
+    if action not in ACTION_LABELS:  # the console's actions (add-info is the requester's)
+        raise NotFound()
+    c = container()
+    body = form_body(action, request.form, c.flow.calendar.timezone)
+    try:
+        ticket = actions.perform(number, action, body, g.staff, c.ticket_deps)
+    except TicketNotFound:
+        raise
+    except DomainError as e:
+        status = next((s for cls, s in STATUS_FOR.items() if isinstance(e, cls)), 400)
+        errors = e.errors if isinstance(e, ValidationFailed) else {}
+        message = "Please correct the fields marked below." if errors else str(e)
+        return _render_ticket(
+            number,
+            failed=action,
+            values=request.form,
+            error=message,
+            errors=errors,
+            status=status,
+        )
+    notice = ACTION_LABELS[action][1]
+    if action == "split":
+        new = ticket.children[-len(body["children"]) :]
+        notice = "Split into " + ", ".join(f"#{n}" for n in new)
+    flash(notice)
+    return redirect(url_for("console.ticket", number=number), code=303)
