@@ -11,6 +11,9 @@ a conditional put (If-None-Match: *): of two runs racing for it, exactly one get
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from services.domain.reports.store import ReportStore
 
 PREFIX = "reports/"
 _PART = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$", re.IGNORECASE)
@@ -32,8 +35,8 @@ def marker_key(kind: str, period: str, name: str) -> str:
     return f"{PREFIX}{kind}/{period}/{name}.marker"
 
 
-class S3ReportStore:
-    def __init__(self, client, bucket: str):
+class S3ReportStore(ReportStore):
+    def __init__(self, client: Any, bucket: str):
         self.client = client
         self.bucket = bucket
 
