@@ -40,7 +40,7 @@ def _summary(t: Ticket, member_names: dict[str, str], type_labels: dict[str, str
 
 
 def _entry(t: Ticket, member_names: dict[str, str], type_labels: dict[str, str]) -> dict[str, str]:
-    link = permalink(t.number, absolute=True)
+    link = permalink(t.number)
     return {
         "id": link,
         "link": link,

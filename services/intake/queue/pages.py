@@ -42,7 +42,7 @@ def _page_of(q: QueueQuery, result: QueueResult, path: str, *, absolute: bool) -
                 names=member_names,
                 labels=type_labels,
                 now=now,
-                url=permalink(t.number, absolute=True),
+                url=permalink(t.number),
             )
             for t in result.tickets
         ],

@@ -29,8 +29,9 @@ def url(path: str, params: Mapping[str, str], *, absolute: bool = False, anchor:
     return f"{base}{path}{query}{anchor}"
 
 
-def permalink(number: int, *, absolute: bool = False) -> str:
-    return url("/queue", {"ticket": str(number)}, absolute=absolute, anchor=f"#ticket-{number}")
+def permalink(number: int) -> str:
+    """The ticket's row on the public queue, as a full URL (feeds and the API hand it out)."""
+    return url("/queue", {"ticket": str(number)}, absolute=True, anchor=f"#ticket-{number}")
 
 
 def names() -> dict[str, str]:
