@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -27,7 +28,7 @@ def subject_tag(team: Team, number: int) -> str:
     return f"[{team.name} #{number}]"
 
 
-def _render(name: str, subject: str, to: tuple[str, ...], **context) -> Mail:
+def _render(name: str, subject: str, to: tuple[str, ...], **context: Any) -> Mail:
     env = _env()
     return Mail(
         to=to,

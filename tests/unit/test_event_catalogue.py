@@ -9,6 +9,7 @@ import pytest
 
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
+from services.application.timers import SchedulerDeps, run_due
 from services.domain import events as ev
 from services.domain import timers
 from services.domain.actors import Actor
@@ -189,10 +190,35 @@ def tools_story(story: Story) -> None:
     story.events += story.tickets.history(hooked.ticket.number)
 
 
+def scheduler_story(story: Story) -> None:
+    """Tickets left alone: the minute job fires their timers (what it adds to their data)."""
+    waiting = story.file()
+    story.tickets.save(
+        waiting, waiting.request_info(now=NOW, missing=["end_state"], actor=Actor.system("triage"))
+    )
+    owned = story.file()
+    story.tickets.save(owned, owned.take(now=NOW, actor=story.staff("tomas")))
+    postponed = story.file()
+    story.tickets.save(postponed, postponed.take(now=NOW, actor=story.staff("mira")))
+    story.tickets.save(
+        postponed,
+        postponed.postpone(
+            now=NOW, actor=story.staff("mira"), until=LATER, reason="freeze", public=True
+        ),
+    )
+    deps = SchedulerDeps(story.tickets, story.flow, FixedClock(NOW))
+    for hours in range(0, 60 * 24, 4):
+        run_due(deps, NOW + timedelta(hours=hours))
+    for ticket in (waiting, owned, postponed):
+        story.events += story.tickets.history(ticket.number)[1:]  # filed: counted already
+    fired = {e.kind for e in story.events if "timer" in e.data}
+    assert fired >= {ev.NUDGED, ev.CLOSED, ev.SLA_WARNED, ev.SLA_BREACHED, ev.DROP_DEAD_NEAR}
+
+
 @pytest.fixture(scope="module")
 def events(flow) -> list[ev.Event]:
     story = Story(flow)
-    for script in (waiting_story, work_story, ending_story, tools_story):
+    for script in (waiting_story, work_story, ending_story, tools_story, scheduler_story):
         script(story)
     return story.events
 

@@ -11,9 +11,11 @@ import pytest
 from services.adapters.mail import to_mime
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
-from services.application.notify import SILENT_KINDS, NotifyDeps, follow_up_mails, handle_event
+from services.application.mail_rules import RULES
+from services.application.notify import NotifyDeps, handle_event
+from services.domain import events as ev
 from services.domain.actors import Actor
-from services.domain.events import Event
+from services.domain.events import CATALOGUE, Event
 from services.domain.mail import Mail
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer, FakeMailLedger, FakeTicketRepository
@@ -82,11 +84,31 @@ def test_outgoing_mail_carries_its_ticket_in_the_message_id_and_one_thread_per_t
     assert parsed["References"] == "<thread.rtflow-t42@example.org>"
 
 
-@pytest.mark.parametrize("kind", sorted(SILENT_KINDS))
-def test_kinds_notify_skips_without_reading_the_ticket_would_mail_nobody(flow, clock, kind):
-    """handle_event returns early for these; follow_up_mails agrees they mail nobody, for an
-    owned ticket and with the data those events carry."""
+# Kinds with no rule in mail_rules.RULES: nobody hears of them.
+SILENT = sorted(kind for kind in CATALOGUE if kind not in RULES)
+
+
+def test_nobody_hears_of_acknowledgements_added_information_starts_splits_links_confirmations():
+    assert (
+        sorted(
+            {ev.TICKET_ACKNOWLEDGED, ev.INFO_ADDED, ev.STARTED, ev.SPLIT, ev.LINKED, ev.CONFIRMED}
+        )
+        == SILENT
+    )
+
+
+@pytest.mark.parametrize("kind", SILENT)
+def test_kinds_without_a_rule_read_nothing_and_mail_nobody(flow, clock, kind, monkeypatch):
+    """handle_event does not read the ticket (nor its history) for these, for an owned ticket
+    and with the data those events carry."""
     tickets, mailer, deps, ticket = setup(flow, clock)
     tickets.save(ticket, ticket.take(now=clock.now(), actor=Actor.staff(flow.member("priya"))))
+
+    def no_read(*args, **kwargs):
+        raise AssertionError(f"{kind}: the ticket was read")
+
+    for name in ("get", "history"):
+        monkeypatch.setattr(tickets, name, no_read)
     event = Event(ticket.number, kind, clock.now(), "staff:priya", True, {"how": "assigned"})
-    assert follow_up_mails(event, tickets.get(ticket.number), deps) == []
+    handle_event(event, deps)
+    assert mailer.outbox == []

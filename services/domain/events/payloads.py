@@ -25,6 +25,7 @@ class Moved(Payload):
 
 class Fired(Moved):
     timer: str = ""  # the timer that made the event
+    due: str | None = None  # when it was due (the minute job fires it at or after that)
 
 
 class Filed(Payload):
@@ -140,7 +141,10 @@ class Nudged(Fired):
 
 
 class SlaTimer(Fired):
-    target: str = ""  # the SLA target, e.g. time_to_triage
+    target: str = ""  # the SLA target, e.g. first_response
+    sla_due: str | None = None
+    elapsed_seconds: int | None = None
+    target_seconds: int | None = None
 
 
 class DropDeadNear(Fired):
