@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -17,15 +18,20 @@ class _CfnLoader(yaml.SafeLoader):
 def _intrinsic(tag: str):
     name = "Ref" if tag == "Ref" else f"Fn::{tag}"
 
-    def construct(loader: yaml.SafeLoader, node: yaml.Node):
+    def construct(loader: yaml.SafeLoader, node: yaml.Node) -> dict[str, Any]:
+        value: Any
         if isinstance(node, yaml.ScalarNode):
             value = loader.construct_scalar(node)
             if tag == "GetAtt":
                 value = value.split(".", 1)
         elif isinstance(node, yaml.SequenceNode):
             value = loader.construct_sequence(node, deep=True)
-        else:
+        elif isinstance(node, yaml.MappingNode):
             value = loader.construct_mapping(node, deep=True)
+        else:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"!{tag}: unexpected node", node.start_mark
+            )
         return {name: value}
 
     return construct

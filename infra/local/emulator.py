@@ -54,7 +54,7 @@ def _scoped_transactions() -> None:
                 shards[table.name] = (table.stream_shard, len(table.stream_shard.items))
         # moto's own whole-table backup becomes a no-op; requests are serialised (below), so
         # nothing else deep-copies a table meanwhile.
-        Table.__deepcopy__ = lambda table, memo: table
+        Table.__deepcopy__ = lambda table, memo: table  # type: ignore[attr-defined]  # patching moto
         try:
             return original(self, transact_items)
         except Exception:
@@ -67,11 +67,11 @@ def _scoped_transactions() -> None:
                 del shard.items[committed:]
             raise
         finally:
-            del Table.__deepcopy__
+            del Table.__deepcopy__  # type: ignore[attr-defined]
 
-    transact_write_items.scoped = True
-    transact_write_items.__wrapped__ = original
-    DynamoDBBackend.transact_write_items = transact_write_items
+    transact_write_items.scoped = True  # type: ignore[attr-defined]  # marks the patch as done
+    transact_write_items.__wrapped__ = original  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
 class _OneAtATime:
@@ -99,7 +99,7 @@ class Emulator:
     @property
     def endpoint(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> str:
         self._thread.start()

@@ -49,7 +49,7 @@ class _Controller(Controller):
     def _trigger_server(self):
         # Port 0 binds any free port: learn which before aiosmtpd connects to itself.
         if self.port == 0 and self.server is not None:
-            self.port = self.server.sockets[0].getsockname()[1]
+            self.port = self.server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]  # an asyncio Server
         super()._trigger_server()
 
 

@@ -239,12 +239,14 @@ class EmbeddedStack:
 
     def serve_forever(self) -> None:
         """Serve until interrupted (Ctrl-C, SIGTERM), then stop everything."""
+        server = self._server
+        assert server is not None, "start() first"
         try:
-            self._server.serve_forever()
+            server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
-            self._server.server_close()
+            server.server_close()
             self._server = None
             self.stop()
 

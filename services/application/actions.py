@@ -212,7 +212,7 @@ def _target(deps: TicketDeps, number: int) -> Ticket:
 ADDABLE = ("title", "requirements", *OPTIONAL_FIELDS)
 
 
-def _add_info(ticket: Ticket, data: dict, actor: Actor, deps: TicketDeps) -> Change:
+def _add_info(ticket: Ticket, data: dict[str, Any], actor: Actor, deps: TicketDeps) -> Change:
     """The requester completes their ticket: the whole ticket is validated again by the
     intake schema, and must now be complete for its type."""
     unknown = sorted(set(data) - set(ADDABLE))
@@ -226,7 +226,7 @@ def _add_info(ticket: Ticket, data: dict, actor: Actor, deps: TicketDeps) -> Cha
     return ticket.add_info(now=deps.clock.now(), actor=actor, values=values)
 
 
-def parse(action: str, data: Any) -> _Body | dict:
+def parse(action: str, data: Any) -> _Body | dict[str, Any]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -246,9 +246,9 @@ def perform(number: int, action: str, data: Any, actor: Actor, deps: TicketDeps)
 
     def decide_and_save() -> Ticket:
         ticket = deps.tickets.get(number)
-        if action == "split":
+        if isinstance(body, Split):
             _split(ticket, body, actor, deps)
-        elif action == "add-info":
+        elif isinstance(body, dict):  # add-info: checked against the ticket it completes
             deps.tickets.save(ticket, _add_info(ticket, body, actor, deps))
         else:
             deps.tickets.save(ticket, ACTIONS[action][1](ticket, body, actor, deps))

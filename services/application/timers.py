@@ -143,5 +143,6 @@ def _next_change(
     change = ticket.fire(name, now=now, data=_timer_data(name, due_at, ticket, history, deps, now))
     # Plan the rest from the history this firing extends (the wake, say, restarts the SLA
     # clock), in the same transaction.
-    ticket.timers = timers.plan(ticket, [*history, change.event], deps.flow, now)
+    extended = history if change.event is None else [*history, change.event]
+    ticket.timers = timers.plan(ticket, extended, deps.flow, now)
     return name, change

@@ -75,6 +75,13 @@ class Requester(BaseModel):
         return v.lower()
 
 
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    """What validate_draft passes to the validators: the flow config and today's date."""
+    if not isinstance(info.context, dict):
+        raise TypeError("validate TicketDraft through validate_draft (it needs the flow)")
+    return info.context
+
+
 class TicketDraft(BaseModel):
     """What a requester asks for, checked for shape; validate with `validate_draft`."""
 
@@ -127,7 +134,7 @@ class TicketDraft(BaseModel):
     @field_validator("type")
     @classmethod
     def _known_type(cls, v: str, info: ValidationInfo) -> str:
-        flow: FlowConfig = info.context["flow"]
+        flow: FlowConfig = _context(info)["flow"]
         if flow.ticket_type(v) is None:
             names = ", ".join(t.name for t in flow.ticket_types)
             raise ValueError(f"unknown ticket type; choose one of: {names}")
@@ -136,7 +143,7 @@ class TicketDraft(BaseModel):
     @field_validator("drop_dead_date", "nice_to_have_date")
     @classmethod
     def _not_past(cls, v: date | None, info: ValidationInfo) -> date | None:
-        if v is not None and v < info.context["today"]:
+        if v is not None and v < _context(info)["today"]:
             raise ValueError("must not be in the past")
         return v
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from .deliveries import Attempt, DeliveryRecord
 from .events import Event
@@ -116,7 +116,7 @@ class Mailer(Protocol):
 
 
 class EventPublisher(Protocol):
-    def publish(self, messages: Sequence[dict]) -> None:
+    def publish(self, messages: Sequence[dict[str, Any]]) -> None:
         """Put event messages on the queue(s); raises if any could not be sent."""
 
 

@@ -9,9 +9,9 @@ from services.application import actions
 from services.application.filing import file_ticket
 from services.domain.errors import Forbidden, Unauthorized
 
-from .auth import bearer_staff, requester_for
+from .auth import bearer_staff
 from .openapi import openapi_document
-from .status import requester_view, staff_view, status_url, ticket_for_token
+from .status import requester_by_token, requester_view, staff_view, status_url
 from .views import (
     Health,
     TicketCreated,
@@ -94,13 +94,12 @@ def act(number: int, action: str):
             raise Unauthorized(
                 "use Authorization: Bearer <staff token>, or the status link's token"
             )
-        actor = requester_for(ticket_for_token(number, token), token)
+        actor = requester_by_token(number, token)
         if action not in actions.REQUESTER_ACTIONS:
             raise Forbidden(
                 f"the requester may {', '.join(sorted(actions.REQUESTER_ACTIONS))}; not {action}"
             )
-    deps = c.ticket_deps
-    ticket = actions.perform(number, action, json_body(allow_empty=True), actor, deps)
+    ticket = actions.perform(number, action, json_body(allow_empty=True), actor, c.ticket_deps)
     if actor.is_staff:
         return _json(staff_view(number, ticket))
     return _json(TicketView.of(ticket, c.tickets.history(number)))

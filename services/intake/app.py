@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
 from . import api, console, errors, hooks, pages, reports_pages
@@ -10,19 +13,22 @@ from .queue import bp as public_queue
 from .selfservice import bp as self_service
 
 
-def create_app(container) -> Flask:
+class _FieldOrderJSON(DefaultJSONProvider):
+    sort_keys = False  # answers keep their models' field order
+
+
+def create_app(container: Any) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=container.settings.secret_key,
         MAX_CONTENT_LENGTH=container.settings.max_request_bytes,
         MAX_FORM_MEMORY_SIZE=container.settings.max_request_bytes,
-        JSON_SORT_KEYS=False,
         # The console's session cookie: no script reads it, no other site's POST carries it.
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=container.settings.base_url.startswith("https"),
     )
-    app.json.sort_keys = False
+    app.json = _FieldOrderJSON(app)
     app.extensions["rtflow"] = container
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

@@ -7,8 +7,6 @@ from flask import current_app, request, session
 
 from services.domain.actors import Actor
 from services.domain.errors import Unauthorized
-from services.domain.ticket import Ticket
-from services.domain.tokens import token_matches
 
 SESSION_KEY = "staff"
 
@@ -67,9 +65,3 @@ def session_staff() -> Actor | None:
         session.pop(SESSION_KEY, None)
         return None
     return Actor.staff(member)
-
-
-def requester_for(ticket: Ticket, token: str | None) -> Actor | None:
-    if token_matches(token, ticket.token_digest):
-        return Actor.requester(ticket.requester.email, ticket.requester.name)
-    return None

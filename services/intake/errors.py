@@ -48,7 +48,7 @@ def _wants_json() -> bool:
 
 def _respond(status: int, message: str, errors: dict[str, str] | None = None) -> Response:
     if _wants_json():
-        body = {"error": message}
+        body: dict[str, object] = {"error": message}
         if errors:
             body["errors"] = errors
         response = jsonify(body)

@@ -13,8 +13,7 @@ from services.application.filing import file_ticket
 from services.domain.errors import ValidationFailed
 from services.domain.flow import OPTIONAL_FIELDS
 
-from .auth import requester_for
-from .status import requester_view, status_url, ticket_for_token
+from .status import requester_by_token, requester_view, status_url
 
 bp = Blueprint("pages", __name__)
 
@@ -91,9 +90,7 @@ def _requester_action(number: int, action: str, data: dict):
     """Run a requester action; the actor is whoever holds the ticket's status token."""
     c = current_app.extensions["rtflow"]
     token = request.args.get("token")
-    actor = requester_for(ticket_for_token(number, token), token)
-    deps = c.ticket_deps
-    return actions.perform(number, action, data, actor, deps)
+    return actions.perform(number, action, data, requester_by_token(number, token), c.ticket_deps)
 
 
 def _info_form(number: int, values: MultiDict | dict, errors: dict[str, str], status: int = 200):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from services.domain.actors import Actor
 from services.domain.errors import TicketNotFound
 from services.domain.ticket import Ticket
 from services.domain.timers import sla_states
@@ -22,6 +23,13 @@ def ticket_for_token(number: int, token: str | None) -> Ticket:
     if not token_matches(token, ticket.token_digest):
         raise TicketNotFound(number)
     return ticket
+
+
+def requester_by_token(number: int, token: str | None) -> Actor:
+    """The requester of ticket `number`, acting by its status token; TicketNotFound if the
+    token is not the ticket's."""
+    ticket = ticket_for_token(number, token)
+    return Actor.requester(ticket.requester.email, ticket.requester.name)
 
 
 def requester_view(number: int, token: str | None) -> TicketView:

@@ -35,7 +35,9 @@ def _link(obj: dict[str, Any]) -> str:
 def _requirements(obj: dict[str, Any], intro: str) -> str:
     """What Sentry knows of it, one fact a line, as the on-call would note it."""
     project = obj.get("project")
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
     facts = {
         "error": metadata.get("value"),
         "where": obj.get("culprit"),
