@@ -13,28 +13,29 @@ never a Scan. One partition a day is plenty for a team's events (DynamoDB takes 
 per partition); shard it as DELIVERIES#<day>#0..N beyond that. A copy is rewritten whole after
 each attempt from the delivery item's new values, so it cannot drift for long.
 
-Like dynamo.py's models, the item class is bound to a table at run time.
+The item model is one of the table's (services/adapters/dynamo/models.py), bound with them.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.models import Model
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from services.domain.deliveries import DELIVERED, Attempt, DeliveryRecord
+from services.domain.ports import Clock
+
+from .dynamo import DynamoTable, ItemModel
 
 HOOK_PREFIX = "HOOK#"
 RECENT_PREFIX = "DELIVERIES#"
 RECENT_DAYS = 7
 
 
-class DeliveryItemBase(Model):
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class DeliveryItem(ItemModel):
     delivery_id = UnicodeAttribute()
     subscription = UnicodeAttribute()
     ticket = NumberAttribute()
@@ -50,14 +51,6 @@ class DeliveryItemBase(Model):
     expires_at = NumberAttribute(null=True)  # epoch seconds: the table's TTL attribute
 
 
-def bind_delivery_item(table_name: str, region: str, host: str | None) -> type[Model]:
-    class Meta:
-        pass
-
-    Meta.table_name, Meta.region, Meta.host = table_name, region, host
-    return type("DeliveryItem", (DeliveryItemBase,), {"Meta": Meta})
-
-
 def hook_key(ticket: int, delivery_id: str) -> tuple[str, str]:
     return f"TICKET#{ticket}", f"{HOOK_PREFIX}{delivery_id}"
 
@@ -71,7 +64,7 @@ def recent_key(first_at: datetime, delivery_id: str) -> tuple[str, str]:
     return f"{RECENT_PREFIX}{at:%Y-%m-%d}", f"{at:%Y-%m-%dT%H:%M:%S.%fZ}#{delivery_id}"
 
 
-def _record(item: Any) -> DeliveryRecord:
+def _record(item: DeliveryItem) -> DeliveryRecord:
     return DeliveryRecord(
         id=item.delivery_id,
         subscription=item.subscription,
@@ -91,15 +84,16 @@ def _record(item: Any) -> DeliveryRecord:
 class DynamoDeliveryLog:
     """DeliveryLog on the table: UpdateItem of the delivery, then PutItem of its copy."""
 
-    def __init__(self, models: Any, clock: Any):
-        # `models`: dynamo.TableModels (its table, region and endpoint are reused).
+    Item = DeliveryItem  # the stored items, for tests that read them
+
+    def __init__(self, table: DynamoTable, clock: Clock):
+        table.bind()
         self.clock = clock
-        self.Item = bind_delivery_item(models.table_name, models.region, models.host)
 
     def record(self, attempt: Attempt) -> None:
-        Item = self.Item
+        Item = DeliveryItem
         at = _utc(attempt.at)
-        actions = [
+        actions: list[Action] = [
             Item.delivery_id.set(attempt.delivery_id),
             Item.subscription.set(attempt.subscription),
             Item.ticket.set(attempt.ticket),
@@ -114,7 +108,7 @@ class DynamoDeliveryLog:
             else Item.last_status.remove(),
             Item.last_error.set(attempt.error) if attempt.error else Item.last_error.remove(),
         ]
-        condition = None
+        condition: Condition | None = None
         if attempt.state == DELIVERED:
             actions.append(Item.delivered_at.set(at))
         else:  # a late failure (a concurrent redelivery) never undoes a delivery
@@ -128,8 +122,8 @@ class DynamoDeliveryLog:
             raise
         self._copy_to_recent(item)
 
-    def _copy_to_recent(self, item: Any) -> None:
-        copy = self.Item(
+    def _copy_to_recent(self, item: DeliveryItem) -> None:
+        copy = DeliveryItem(
             *recent_key(item.first_at, item.delivery_id),
             **{
                 name: getattr(item, name)
@@ -154,7 +148,7 @@ class DynamoDeliveryLog:
 
     def state(self, ticket: int, delivery_id: str) -> str | None:
         try:
-            item = self.Item.get(*hook_key(ticket, delivery_id), consistent_read=True)
+            item = DeliveryItem.get(*hook_key(ticket, delivery_id), consistent_read=True)
         except DoesNotExist:
             return None
         return item.state
@@ -163,7 +157,7 @@ class DynamoDeliveryLog:
         return self.state(ticket, delivery_id) == DELIVERED
 
     def for_ticket(self, ticket: int) -> list[DeliveryRecord]:
-        items = self.Item.query(f"TICKET#{ticket}", self.Item.sk.startswith(HOOK_PREFIX))
+        items = DeliveryItem.query(f"TICKET#{ticket}", DeliveryItem.sk.startswith(HOOK_PREFIX))
         rows = [_record(i) for i in items]
         return sorted(rows, key=lambda r: (r.first_at, r.id), reverse=True)
 
@@ -174,7 +168,7 @@ class DynamoDeliveryLog:
         for day in (today, today - timedelta(days=1)):
             if len(rows) >= limit:
                 break
-            items = self.Item.query(
+            items = DeliveryItem.query(
                 f"{RECENT_PREFIX}{day:%Y-%m-%d}",
                 scan_index_forward=False,
                 limit=limit - len(rows),

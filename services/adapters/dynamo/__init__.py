@@ -21,16 +21,17 @@ GSI keys live only on the ticket item. status_key is one partition per status: f
 team's queue (thousands of open tickets); shard it as status#0..N when one status nears
 DynamoDB's per-partition limits (1,000 writes/s).
 
-The package, by concern: keys (key formats), models (item models and indexes), codecs
-(tickets and events to items and back), transactions, one module per port's adapter, and
-streams (the stream images the relay decodes).
+The package, by concern: keys (key formats), models (the item models, their indexes and
+`bind`), table (DynamoTable: where the table is), codecs (tickets and events to items and
+back), transactions, one module per port's adapter, and streams (the stream images the
+relay decodes). compat keeps the single module's call forms for callers not yet moved.
 """
 
-from .codecs import event_to_item, item_to_event, item_to_ticket, ticket_to_item
-from .inbox import DynamoInbox
+from .codecs import decode_event, decode_ticket, encode_event, encode_ticket
+from .compat import TableModels, event_to_item, ticket_to_item
+from .inbox import INBOX_DAYS, DynamoInbox
 from .keys import (
     EVENT_PREFIX,
-    INBOX_DAYS,
     INBOX_PREFIX,
     META,
     day_key,
@@ -38,12 +39,14 @@ from .keys import (
     inbox_pk,
     link_pk,
     ticket_pk,
+    utc_iso,
 )
 from .keys import utc_iso as _utc_iso  # the name the scheduler benchmark imports
 from .mail_ledger import DynamoMailLedger
-from .models import TableModels
+from .models import ItemModel, bind
 from .requester_links import DynamoRequesterLinks
 from .streams import event_from_stream_image, inbound_from_stream_image
+from .table import DynamoTable, is_condition_failure
 from .tickets import DynamoTicketRepository
 from .tokens import DynamoStaffTokens
 
@@ -56,18 +59,25 @@ __all__ = [
     "DynamoMailLedger",
     "DynamoRequesterLinks",
     "DynamoStaffTokens",
+    "DynamoTable",
     "DynamoTicketRepository",
+    "ItemModel",
     "TableModels",
     "_utc_iso",
+    "bind",
     "day_key",
+    "decode_event",
+    "decode_ticket",
+    "encode_event",
+    "encode_ticket",
     "event_from_stream_image",
     "event_key",
     "event_to_item",
     "inbound_from_stream_image",
     "inbox_pk",
-    "item_to_event",
-    "item_to_ticket",
+    "is_condition_failure",
     "link_pk",
     "ticket_pk",
     "ticket_to_item",
+    "utc_iso",
 ]

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import UTC, date, datetime
-
-from pynamodb.models import Model
+from typing import Any
 
 from services.domain.drafts import Requester
 from services.domain.events import Event
@@ -15,15 +13,15 @@ from services.domain.ticket import Escalation, Ticket
 from services.domain.triage_rules import Complexity
 
 from .keys import META, day_key, event_key, ticket_pk, utc_iso
-from .models import RequesterMap, TableModels
+from .models import EventItem, RequesterMap, TicketItem
 
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def ticket_to_item(models: TableModels, t: Ticket) -> Model:
-    item = models.Ticket(
+def encode_ticket(t: Ticket) -> TicketItem:
+    item = TicketItem(
         ticket_pk(t.number),
         META,
         number=t.number,
@@ -45,8 +43,8 @@ def ticket_to_item(models: TableModels, t: Ticket) -> Model:
         acknowledged_at=t.acknowledged_at,
         status_since=t.status_since,
         owner=t.owner,
-        complexity=json.dumps(dataclasses.asdict(t.complexity)) if t.complexity else None,
-        escalation=_escalation_json(t.escalation),
+        complexity=dataclasses.asdict(t.complexity) if t.complexity else None,
+        escalation=_escalation_data(t.escalation),
         skills=list(t.skills) or None,
         missing=list(t.missing) or None,
         eta=_iso(t.eta),
@@ -56,9 +54,7 @@ def ticket_to_item(models: TableModels, t: Ticket) -> Model:
         postponed_from=t.postponed_from.value if t.postponed_from else None,
         postponed_until=t.postponed_until,
         postponed_public=t.postponed_public or None,
-        timers=json.dumps({k: utc_iso(v) for k, v in sorted(t.timers.items())})
-        if t.timers
-        else None,
+        timers={k: utc_iso(v) for k, v in sorted(t.timers.items())} or None,
         fired=list(t.fired) or None,
         sla_breached=list(t.sla_breached) or None,
         token_salt=t.token_salt,
@@ -84,27 +80,25 @@ def ticket_to_item(models: TableModels, t: Ticket) -> Model:
     return item
 
 
-def _escalation_json(e: Escalation | None) -> str | None:
+def _escalation_data(e: Escalation | None) -> dict[str, str] | None:
     if e is None:
         return None
-    return json.dumps({"to": e.to, "by": e.by, "reason": e.reason, "at": e.at.isoformat()})
+    return {"to": e.to, "by": e.by, "reason": e.reason, "at": e.at.isoformat()}
 
 
-def _escalation(text: str | None) -> Escalation | None:
-    if not text:
+def _escalation(data: dict[str, str] | None) -> Escalation | None:
+    if not data:
         return None
-    data = json.loads(text)
     return Escalation(data["to"], data["by"], data["reason"], datetime.fromisoformat(data["at"]))
 
 
-def _complexity(text: str | None) -> Complexity | None:
-    if not text:
+def _complexity(data: dict[str, Any] | None) -> Complexity | None:
+    if not data:
         return None
-    data = json.loads(text)
     return Complexity(data["size"], int(data["points"]), tuple(data["reasons"]))
 
 
-def item_to_ticket(item: Model) -> Ticket:
+def decode_ticket(item: TicketItem) -> Ticket:
     return Ticket(
         number=int(item.number),
         type=item.type,
@@ -138,7 +132,7 @@ def item_to_ticket(item: Model) -> Ticket:
         postponed_from=Status(item.postponed_from) if item.postponed_from else None,
         postponed_until=item.postponed_until,
         postponed_public=bool(item.postponed_public),
-        timers={k: datetime.fromisoformat(v) for k, v in json.loads(item.timers or "{}").items()},
+        timers={k: datetime.fromisoformat(v) for k, v in (item.timers or {}).items()},
         fired=list(item.fired or []),
         sla_breached=list(item.sla_breached or []),
         last_update_at=item.last_update_at,
@@ -149,8 +143,8 @@ def item_to_ticket(item: Model) -> Ticket:
     )
 
 
-def event_to_item(models: TableModels, e: Event, seq: int) -> Model:
-    return models.Event(
+def encode_event(e: Event, seq: int) -> EventItem:
+    return EventItem(
         ticket_pk(e.ticket),
         event_key(seq),
         id=e.id,
@@ -159,12 +153,12 @@ def event_to_item(models: TableModels, e: Event, seq: int) -> Model:
         at=e.at,
         actor=e.actor,
         public=e.public,
-        data=json.dumps(e.data, sort_keys=True),
+        data=e.data,
         day_key=day_key(e.at.date() if e.at.utcoffset() is None else e.at.astimezone(UTC).date()),
     )
 
 
-def item_to_event(item: Model) -> Event:
+def decode_event(item: EventItem) -> Event:
     return Event(
         id=item.id,
         ticket=int(item.ticket),
@@ -172,5 +166,5 @@ def item_to_event(item: Model) -> Event:
         at=item.at,
         actor=item.actor,
         public=bool(item.public),
-        data=json.loads(item.data or "{}"),
+        data=item.data or {},
     )

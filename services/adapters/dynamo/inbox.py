@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from services.domain.inbound import Inbound
+from services.domain.ports import Clock
 
-from .keys import INBOX_DAYS, META, inbox_pk, link_pk
-from .models import TableModels
-from .transactions import is_condition_failure
+from .keys import META, inbox_pk, link_pk
+from .models import InboxItem, LinkItem
+from .table import DynamoTable, is_condition_failure
+
+# Deliveries are remembered this long: a tool redelivering later than that files again.
+INBOX_DAYS = 90
 
 
 class DynamoInbox:
     """Inbox on the table: a conditional put per delivery; the stream does the enqueueing."""
 
-    def __init__(self, models: TableModels, clock):
-        self.models = models
+    def __init__(self, table: DynamoTable, clock: Clock):
+        table.bind()
         self.clock = clock
 
     def record(self, message: Inbound) -> bool:
         now = self.clock.now()
-        item = self.models.Inbox(
+        item = InboxItem(
             inbox_pk(message),
             META,
             message=message.model_dump_json(),
@@ -28,7 +32,7 @@ class DynamoInbox:
             expires_at=int(now.timestamp()) + INBOX_DAYS * 86400,
         )
         try:
-            item.save(condition=self.models.Inbox.pk.does_not_exist())
+            item.save(condition=InboxItem.pk.does_not_exist())
         except PutError as e:
             if is_condition_failure(e):
                 return False
@@ -36,13 +40,13 @@ class DynamoInbox:
         return True
 
     def settle(self, message: Inbound, outcome: str) -> bool:
-        from pynamodb.exceptions import UpdateError
-
-        Inbox = self.models.Inbox
         try:
-            Inbox(inbox_pk(message), META).update(
-                actions=[Inbox.applied_at.set(self.clock.now()), Inbox.outcome.set(outcome[:500])],
-                condition=Inbox.pk.exists() & Inbox.applied_at.does_not_exist(),
+            InboxItem(inbox_pk(message), META).update(
+                actions=[
+                    InboxItem.applied_at.set(self.clock.now()),
+                    InboxItem.outcome.set(outcome[:500]),
+                ],
+                condition=InboxItem.pk.exists() & InboxItem.applied_at.does_not_exist(),
             )
         except UpdateError as e:
             if is_condition_failure(e):
@@ -52,14 +56,14 @@ class DynamoInbox:
 
     def linked(self, thread: str) -> int | None:
         try:
-            return int(self.models.Link.get(link_pk(thread), META, consistent_read=True).ticket)
+            return int(LinkItem.get(link_pk(thread), META, consistent_read=True).ticket)
         except DoesNotExist:
             return None
 
     def outcome(self, message: Inbound) -> str | None:
         """What became of a delivery (None while it waits); for tests and the CLI."""
         try:
-            item = self.models.Inbox.get(inbox_pk(message), META, consistent_read=True)
+            item = InboxItem.get(inbox_pk(message), META, consistent_read=True)
         except DoesNotExist:
             return None
         return item.outcome

@@ -9,8 +9,6 @@ from services.domain.inbound import Inbound
 META = "META"
 EVENT_PREFIX = "EVENT#"
 INBOX_PREFIX = "INBOX#"
-# Deliveries are remembered this long: a tool redelivering later than that files again.
-INBOX_DAYS = 90
 
 
 def ticket_pk(number: int) -> str:

@@ -1,15 +1,20 @@
-"""The item models and the table's global secondary indexes.
+"""The item models: one pynamodb model per kind of item, all in the one table, and the table's
+global secondary indexes.
 
-Model classes are bound to a table at run time (`TableModels`), so nothing reads settings or
-builds a client at import time, and tests can point them at any table.
+The models are written out once; `bind` points all of them at a table, region and endpoint
+(DynamoTable does it for the composition root; tests switch tables the same way). pynamodb
+caches a connection on each model class, so binding drops those caches too: the next call
+connects to the table now bound. Nothing reads settings or builds a client at import time.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
+import json
+from typing import Any, cast
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -17,12 +22,60 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 
-class _StatusIndex(GlobalSecondaryIndex):
+class ItemModel(Model):
+    """Every item of the table: its key. Its Meta is every model's (none has its own)."""
+
+    class Meta:
+        table_name: str | None = None  # until `bind`: pynamodb refuses to connect
+        region: str | None = None
+        host: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+def bind(table_name: str, region: str, host: str | None = None) -> None:
+    """Point every item model at this table; a no-op when they are already."""
+    meta = ItemModel.Meta
+    if (meta.table_name, meta.region, meta.host) == (table_name, region, host):
+        return
+    meta.table_name, meta.region, meta.host = table_name, region, host
+    pending: list[type[Model]] = [ItemModel]
+    while pending:
+        model = pending.pop()
+        model._connection = None  # built again, for the new table, on the next call
+        pending += model.__subclasses__()
+
+
+class SortedJSONAttribute(JSONAttribute):
+    """JSON text with sorted keys: equal data is stored as equal text."""
+
+    def serialize(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, sort_keys=True)
+
+
+class RequesterMap(MapAttribute[str, str]):
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+
+
+# pynamodb types ListAttribute(of=X) as a list of X attributes, not of their values.
+def _texts() -> ListAttribute[str]:
+    return cast("ListAttribute[str]", ListAttribute(of=UnicodeAttribute, null=True))
+
+
+def _numbers() -> ListAttribute[float]:
+    return cast("ListAttribute[float]", ListAttribute(of=NumberAttribute, null=True))
+
+
+# -- the ticket item and its indexes ------------------------------------------------------------
+
+
+class StatusIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-status"
         projection = AllProjection()
@@ -31,7 +84,7 @@ class _StatusIndex(GlobalSecondaryIndex):
     sort_at = UnicodeAttribute(range_key=True)
 
 
-class _OwnerIndex(GlobalSecondaryIndex):
+class OwnerIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-owner"
         projection = AllProjection()
@@ -40,7 +93,7 @@ class _OwnerIndex(GlobalSecondaryIndex):
     sort_at = UnicodeAttribute(range_key=True)
 
 
-class _RequesterIndex(GlobalSecondaryIndex):
+class RequesterIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-requester"
         projection = AllProjection()
@@ -49,7 +102,7 @@ class _RequesterIndex(GlobalSecondaryIndex):
     sort_at = UnicodeAttribute(range_key=True)
 
 
-class _EscalationIndex(GlobalSecondaryIndex):
+class EscalationIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-escalation"
         projection = AllProjection()
@@ -58,7 +111,7 @@ class _EscalationIndex(GlobalSecondaryIndex):
     sort_at = UnicodeAttribute(range_key=True)
 
 
-class _TimerIndex(GlobalSecondaryIndex):
+class TimerIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-next-timer"
         projection = KeysOnlyProjection()
@@ -67,7 +120,7 @@ class _TimerIndex(GlobalSecondaryIndex):
     timer_at = UnicodeAttribute(range_key=True)
 
 
-class _PublicIndex(GlobalSecondaryIndex):
+class PublicIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-public"
         projection = AllProjection()
@@ -76,37 +129,18 @@ class _PublicIndex(GlobalSecondaryIndex):
     sort_at = UnicodeAttribute(range_key=True)
 
 
-class _DayIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by-day"
-        projection = AllProjection()
-
-    day_key = UnicodeAttribute(hash_key=True)
-    at = UTCDateTimeAttribute(range_key=True)
-
-
-class RequesterMap(MapAttribute):
-    name = UnicodeAttribute()
-    email = UnicodeAttribute()
-
-
-class _Item(Model):
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-
-
-class TicketItemBase(_Item):
+class TicketItem(ItemModel):
     number = NumberAttribute()
     type = UnicodeAttribute()
     title = UnicodeAttribute()
     requirements = UnicodeAttribute()
     end_state = UnicodeAttribute(null=True)
-    acceptance_criteria = ListAttribute(of=UnicodeAttribute, null=True)
-    drop_dead_date = UnicodeAttribute(null=True)
+    acceptance_criteria = _texts()
+    drop_dead_date = UnicodeAttribute(null=True)  # ISO dates
     nice_to_have_date = UnicodeAttribute(null=True)
     capacity_needs = UnicodeAttribute(null=True)
     security_needs = UnicodeAttribute(null=True)
-    dependencies = ListAttribute(of=UnicodeAttribute, null=True)
+    dependencies = _texts()
     requester = RequesterMap()
     private = BooleanAttribute()
     status = UnicodeAttribute()
@@ -116,20 +150,20 @@ class TicketItemBase(_Item):
     status_since = UTCDateTimeAttribute(null=True)
     owner = UnicodeAttribute(null=True)
     # JSON text: small values read whole.
-    complexity = UnicodeAttribute(null=True)
-    escalation = UnicodeAttribute(null=True)
-    skills = ListAttribute(of=UnicodeAttribute, null=True)
-    missing = ListAttribute(of=UnicodeAttribute, null=True)
+    complexity = JSONAttribute(null=True)
+    escalation = JSONAttribute(null=True)
+    skills = _texts()
+    missing = _texts()
     eta = UnicodeAttribute(null=True)
     parent = NumberAttribute(null=True)
-    children = ListAttribute(of=NumberAttribute, null=True)
-    depends_on = ListAttribute(of=NumberAttribute, null=True)
+    children = _numbers()
+    depends_on = _numbers()
     postponed_from = UnicodeAttribute(null=True)
     postponed_until = UTCDateTimeAttribute(null=True)
     postponed_public = BooleanAttribute(null=True)
-    timers = UnicodeAttribute(null=True)  # JSON: name -> ISO time
-    fired = ListAttribute(of=UnicodeAttribute, null=True)
-    sla_breached = ListAttribute(of=UnicodeAttribute, null=True)
+    timers = JSONAttribute(null=True)  # name -> ISO time
+    fired = _texts()
+    sla_breached = _texts()
     last_update_at = UTCDateTimeAttribute(null=True)
     last_update = UnicodeAttribute(null=True)
     token_salt = UnicodeAttribute()
@@ -146,15 +180,27 @@ class TicketItemBase(_Item):
     timer_at = UnicodeAttribute(null=True)
     public_key = UnicodeAttribute(null=True)
 
-    by_status = _StatusIndex()
-    by_public = _PublicIndex()
-    by_owner = _OwnerIndex()
-    by_requester = _RequesterIndex()
-    by_escalation = _EscalationIndex()
-    by_next_timer = _TimerIndex()
+    by_status = StatusIndex()
+    by_public = PublicIndex()
+    by_owner = OwnerIndex()
+    by_requester = RequesterIndex()
+    by_escalation = EscalationIndex()
+    by_next_timer = TimerIndex()
 
 
-class EventItemBase(_Item):
+# -- the event item and its index ---------------------------------------------------------------
+
+
+class DayIndex(GlobalSecondaryIndex["EventItem"]):
+    class Meta:
+        index_name = "by-day"
+        projection = AllProjection()
+
+    day_key = UnicodeAttribute(hash_key=True)
+    at = UTCDateTimeAttribute(range_key=True)
+
+
+class EventItem(ItemModel):
     id = UnicodeAttribute()
     ticket = NumberAttribute()
     kind = UnicodeAttribute()
@@ -162,33 +208,36 @@ class EventItemBase(_Item):
     actor = UnicodeAttribute()
     public = BooleanAttribute()
     # JSON text: the event's payload is small, schemaless and read whole.
-    data = UnicodeAttribute()
+    data = SortedJSONAttribute()
     day_key = UnicodeAttribute(null=True)  # DAY#<yyyy-mm-dd> (UTC): the by-day index
 
-    by_day = _DayIndex()
+    by_day = DayIndex()
 
 
-class MailLedgerItemBase(_Item):
+# -- the other items ----------------------------------------------------------------------------
+
+
+class MailLedgerItem(ItemModel):
     claimed_at = UTCDateTimeAttribute()
     message_id = UnicodeAttribute(null=True)
 
 
-class CounterItemBase(_Item):
+class CounterItem(ItemModel):
     value = NumberAttribute(default=0)
 
 
-class WipItemBase(_Item):
+class WipItem(ItemModel):
     open_count = NumberAttribute(default=0)
 
 
-class StaffTokenItemBase(_Item):
+class StaffTokenItem(ItemModel):
     member = UnicodeAttribute()
     label = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
 
-class InboxItemBase(_Item):
-    message = UnicodeAttribute()  # the Inbound, JSON
+class InboxItem(ItemModel):
+    message = UnicodeAttribute()  # the Inbound, as pydantic writes it
     received_at = UTCDateTimeAttribute()
     applied_at = UTCDateTimeAttribute(null=True)
     outcome = UnicodeAttribute(null=True)
@@ -196,46 +245,17 @@ class InboxItemBase(_Item):
     expires_at = NumberAttribute()  # epoch seconds: the table's TTL attribute
 
 
-class LinkItemBase(_Item):
+class LinkItem(ItemModel):
     ticket = NumberAttribute()
     created_at = UTCDateTimeAttribute()
 
 
-class LoginLinkItemBase(_Item):
+class LoginLinkItem(ItemModel):
     email = UnicodeAttribute()
-    expires_at = NumberAttribute()  # epoch seconds: the table's TTL attribute
+    expires_at = NumberAttribute()  # epoch seconds (TTL)
 
 
-class LoginRateItemBase(_Item):
-    count = NumberAttribute(default=0)
-    expires_at = NumberAttribute()
-
-
-class TableModels:
-    """The item classes bound to one table and endpoint."""
-
-    def __init__(self, table_name: str, region: str, host: str | None = None):
-        self.table_name, self.region, self.host = table_name, region, host
-
-        class Meta:
-            pass
-
-        Meta.table_name, Meta.region, Meta.host = table_name, region, host
-
-        def bind(base: type[Model]) -> type[Model]:
-            return type(base.__name__.removesuffix("Base"), (base,), {"Meta": Meta})
-
-        self.Ticket = bind(TicketItemBase)
-        self.Event = bind(EventItemBase)
-        self.MailLedger = bind(MailLedgerItemBase)
-        self.Counter = bind(CounterItemBase)
-        self.Wip = bind(WipItemBase)
-        self.StaffToken = bind(StaffTokenItemBase)
-        self.Inbox = bind(InboxItemBase)
-        self.Link = bind(LinkItemBase)
-        self.LoginLink = bind(LoginLinkItemBase)
-        self.LoginRate = bind(LoginRateItemBase)
-
-    @cached_property
-    def connection(self) -> Connection:
-        return Connection(region=self.region, host=self.host)
+class LoginRateItem(ItemModel):
+    # Stored as "count", which is also the name of a Model method.
+    asked = NumberAttribute(default=0, attr_name="count")
+    expires_at = NumberAttribute()  # epoch seconds (TTL)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
+import secrets
 
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+
+from services.domain.ports import Clock
 from services.domain.tokens import token_digest
 
 from .keys import META
-from .models import TableModels
-from .transactions import is_condition_failure
+from .models import LoginLinkItem, LoginRateItem
+from .table import DynamoTable, is_condition_failure
 
 
 class DynamoRequesterLinks:
@@ -21,21 +24,19 @@ class DynamoRequesterLinks:
     WINDOW_SECONDS = 15 * 60
     PER_WINDOW = 3
 
-    def __init__(self, models: TableModels, clock):
-        self.models = models
+    def __init__(self, table: DynamoTable, clock: Clock):
+        table.bind()
         self.clock = clock
 
     def _within_rate(self, email: str) -> bool:
-        from pynamodb.exceptions import UpdateError
-
-        Rate = self.models.LoginRate
+        Rate = LoginRateItem
         now = int(self.clock.now().timestamp())
         window = now - now % self.WINDOW_SECONDS
         item = Rate(f"LOGINRATE#{token_digest(email)}", f"W#{window}")
         try:
             item.update(
-                actions=[Rate.count.add(1), Rate.expires_at.set(window + 2 * self.WINDOW_SECONDS)],
-                condition=Rate.count.does_not_exist() | (Rate.count < self.PER_WINDOW),
+                actions=[Rate.asked.add(1), Rate.expires_at.set(window + 2 * self.WINDOW_SECONDS)],
+                condition=Rate.asked.does_not_exist() | (Rate.asked < self.PER_WINDOW),
             )
         except UpdateError as e:
             if is_condition_failure(e):
@@ -44,24 +45,18 @@ class DynamoRequesterLinks:
         return True
 
     def issue(self, email: str) -> str | None:
-        import secrets
-
         email = email.lower()
         if not self._within_rate(email):
             return None
         token = secrets.token_urlsafe(32)
         expires = int(self.clock.now().timestamp()) + self.LIFETIME_SECONDS
-        self.models.LoginLink(
-            f"LOGIN#{token_digest(token)}", META, email=email.lower(), expires_at=expires
-        ).save()
+        LoginLinkItem(f"LOGIN#{token_digest(token)}", META, email=email, expires_at=expires).save()
         return token
 
     def redeem(self, token: str) -> str | None:
-        from pynamodb.exceptions import DeleteError
-
         if not token or len(token) > 128:
             return None
-        Link = self.models.LoginLink
+        Link = LoginLinkItem
         try:
             item = Link.get(f"LOGIN#{token_digest(token)}", META, consistent_read=True)
         except DoesNotExist:

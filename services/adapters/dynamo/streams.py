@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import json
-
-from pynamodb.attributes import UTCDateTimeAttribute
+from typing import Any
 
 from services.domain.events import Event
 from services.domain.inbound import Inbound
 
 from .keys import EVENT_PREFIX, INBOX_PREFIX
+from .models import EventItem
 
 
-def inbound_from_stream_image(image: dict) -> Inbound | None:
+def inbound_from_stream_image(image: dict[str, Any]) -> Inbound | None:
     """The Inbound in a new inbox item's stream image, or None for any other item."""
     if not str(image.get("pk", "")).startswith(INBOX_PREFIX):
         return None
     return Inbound.model_validate_json(image["message"])
 
 
-def event_from_stream_image(image: dict) -> Event | None:
+def event_from_stream_image(image: dict[str, Any]) -> Event | None:
     """The Event in a stream record's NEW_IMAGE (already deserialised), or None when the item
     is not an event (tickets, ledger entries and the counter pass through the stream too)."""
     if not str(image.get("sk", "")).startswith(EVENT_PREFIX):
@@ -28,7 +28,7 @@ def event_from_stream_image(image: dict) -> Event | None:
         id=str(image["id"]),
         ticket=int(image["ticket"]),
         kind=str(image["kind"]),
-        at=UTCDateTimeAttribute().deserialize(image["at"]),
+        at=EventItem.at.deserialize(image["at"]),
         actor=str(image["actor"]),
         public=bool(image["public"]),
         data=json.loads(image.get("data") or "{}"),

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.indexes import GlobalSecondaryIndex
 
 from services.domain.errors import TicketNotFound
 from services.domain.events import Event
@@ -13,22 +14,24 @@ from services.domain.inbound import Inbound
 from services.domain.lifecycle import Status
 from services.domain.ticket import Change, Ticket
 
-from .codecs import item_to_event, item_to_ticket
+from .codecs import decode_event, decode_ticket
 from .keys import EVENT_PREFIX, META, day_key, ticket_pk, utc_iso
-from .models import TableModels
+from .models import CounterItem, EventItem, TicketItem, WipItem
+from .table import DynamoTable
 from .transactions import Transaction
 
 
 class DynamoTicketRepository:
     """TicketRepository on the table; every change is one TransactWriteItems."""
 
-    def __init__(self, models: TableModels):
-        self.models = models
+    def __init__(self, table: DynamoTable):
+        self.table = table
+        table.bind()
 
     def next_number(self, count: int = 1) -> int:
         """The last of `count` new numbers. One UpdateItem with ADD: atomic, no read first."""
-        counter = self.models.Counter("COUNTER", "TICKET")
-        counter.update(actions=[self.models.Counter.value.add(count)])
+        counter = CounterItem("COUNTER", "TICKET")
+        counter.update(actions=[CounterItem.value.add(count)])
         return int(counter.value)
 
     def add(
@@ -53,7 +56,7 @@ class DynamoTicketRepository:
     ) -> None:
         if isinstance(change, Event):
             change = Change(change)
-        tx = Transaction(self.models)
+        tx = Transaction(self.table)
         item = tx.change(ticket, change)
         if receipt is not None:
             tx.receipt(receipt, ticket.number, ticket.updated_at)
@@ -66,7 +69,7 @@ class DynamoTicketRepository:
         self, parent: Ticket, change: Change, children: Sequence[tuple[Ticket, Change]]
     ) -> None:
         """The parent's split and every new sub-ticket: one transaction (at most 100 items)."""
-        tx = Transaction(self.models)
+        tx = Transaction(self.table)
         items = [(parent, tx.change(parent, change))]
         items += [(child, tx.change(child, child_change)) for child, child_change in children]
         tx.commit()
@@ -75,72 +78,75 @@ class DynamoTicketRepository:
 
     def get(self, number: int) -> Ticket:
         try:
-            item = self.models.Ticket.get(ticket_pk(number), META, consistent_read=True)
+            item = TicketItem.get(ticket_pk(number), META, consistent_read=True)
         except DoesNotExist:
             raise TicketNotFound(number) from None
-        return item_to_ticket(item)
+        return decode_ticket(item)
 
     def get_many(self, numbers: Iterable[int]) -> dict[int, Ticket]:
         keys = [(ticket_pk(n), META) for n in dict.fromkeys(numbers)]
-        return {int(i.number): item_to_ticket(i) for i in self.models.Ticket.batch_get(keys)}
+        return {int(i.number): decode_ticket(i) for i in TicketItem.batch_get(keys)}
 
     def history(self, number: int) -> list[Event]:
         # Consistent: the scheduler plans timers from it right after a change.
-        items = self.models.Event.query(
-            ticket_pk(number), self.models.Event.sk.startswith(EVENT_PREFIX), consistent_read=True
+        items = EventItem.query(
+            ticket_pk(number), EventItem.sk.startswith(EVENT_PREFIX), consistent_read=True
         )
-        return [item_to_event(i) for i in items]
+        return [decode_event(i) for i in items]
 
     # -- queue views: GSI queries, oldest first ------------------------------------------------
 
-    def _query(self, index, key: str, limit: int) -> list[Ticket]:
-        return [item_to_ticket(i) for i in index.query(key, limit=limit)]
+    def _query(self, index: GlobalSecondaryIndex[TicketItem], key: str, limit: int) -> list[Ticket]:
+        return [decode_ticket(i) for i in index.query(key, limit=limit)]
 
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
-        return self._query(self.models.Ticket.by_status, f"STATUS#{status.value}", limit)
+        return self._query(TicketItem.by_status, f"STATUS#{status.value}", limit)
 
     def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
-        return self._query(self.models.Ticket.by_owner, f"OWNER#{member}", limit)
+        return self._query(TicketItem.by_owner, f"OWNER#{member}", limit)
 
     def escalated(self, limit: int = 200) -> list[Ticket]:
-        return self._query(self.models.Ticket.by_escalation, "ESCALATED", limit)
+        return self._query(TicketItem.by_escalation, "ESCALATED", limit)
 
     def due(self, now: datetime, limit: int = 500) -> list[int]:
         """Tickets with a timer due at `now`: one Query of the sparse timer index, which
         reads only the due items (KEYS_ONLY), never the table."""
-        index = self.models.Ticket.by_next_timer
-        items = index.query("TIMER", self.models.Ticket.timer_at <= utc_iso(now), limit=limit)
+        condition = TicketItem.timer_at <= utc_iso(now)
+        items = TicketItem.by_next_timer.query("TIMER", condition, limit=limit)
         return [int(i.pk.removeprefix("TICKET#")) for i in items]
 
     def public(
         self, status: Status, *, limit: int = 100, newest_first: bool = False, after: str = ""
     ) -> tuple[list[Ticket], str]:
         """One page of the sparse public index; the cursor is the last item's sort key."""
-        T = self.models.Ticket
         key = f"PUBLIC#{status.value}"
-        start = {"public_key": {"S": key}, "sort_at": {"S": after}} if after else None
-        if start:
+        start = None
+        if after:
             number = int(after.rpartition("#")[2])
-            start |= {"pk": {"S": ticket_pk(number)}, "sk": {"S": META}}
-        results = T.by_public.query(
+            start = {
+                "public_key": {"S": key},
+                "sort_at": {"S": after},
+                "pk": {"S": ticket_pk(number)},
+                "sk": {"S": META},
+            }
+        results = TicketItem.by_public.query(
             key, limit=limit, scan_index_forward=not newest_first, last_evaluated_key=start
         )
-        tickets = [item_to_ticket(i) for i in results]
+        tickets = [decode_ticket(i) for i in results]
         last = results.last_evaluated_key
         return tickets, (last["sort_at"]["S"] if last and len(tickets) == limit else "")
 
     def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
-        index = self.models.Ticket.by_requester
-        items = index.query(f"REQUESTER#{email.lower()}", limit=limit, scan_index_forward=False)
-        return [item_to_ticket(i) for i in items]
+        key = f"REQUESTER#{email.lower()}"
+        items = TicketItem.by_requester.query(key, limit=limit, scan_index_forward=False)
+        return [decode_ticket(i) for i in items]
 
     def events_on(self, day: date) -> list[Event]:
-        return [item_to_event(i) for i in self.models.Event.by_day.query(day_key(day))]
+        return [decode_event(i) for i in EventItem.by_day.query(day_key(day))]
 
     def open_counts(self, members: Iterable[str]) -> dict[str, int]:
         """Each member's open owned tickets, from the WIP counters (one BatchGetItem)."""
-        keys = [(f"MEMBER#{m}", "WIP") for m in dict.fromkeys(members)]
-        counts = {m: 0 for m in dict.fromkeys(members)}
-        for item in self.models.Wip.batch_get(keys):
+        counts = dict.fromkeys(members, 0)
+        for item in WipItem.batch_get([(f"MEMBER#{m}", "WIP") for m in counts]):
             counts[item.pk.removeprefix("MEMBER#")] = int(item.open_count or 0)
         return counts

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import secrets
+
 from pynamodb.exceptions import DoesNotExist
 
+from services.domain.ports import Clock
 from services.domain.tokens import token_digest
 
-from .models import TableModels
+from .models import StaffTokenItem
+from .table import DynamoTable
 
 
 class DynamoStaffTokens:
     """Staff API tokens: `rtf_<member>_<secret>`; the table keeps only SHA-256 of the secret."""
 
-    def __init__(self, models: TableModels, clock):
-        self.models = models
+    def __init__(self, table: DynamoTable, clock: Clock):
+        table.bind()
         self.clock = clock
 
     def issue(self, member: str, label: str = "") -> str:
-        import secrets
-
         secret = secrets.token_urlsafe(32)
-        self.models.StaffToken(
+        StaffTokenItem(
             f"STAFF#{member}",
             f"TOKEN#{token_digest(secret)}",
             member=member,
@@ -40,7 +42,7 @@ class DynamoStaffTokens:
 
     def exists(self, member: str, digest: str) -> bool:
         try:
-            self.models.StaffToken.get(f"STAFF#{member}", f"TOKEN#{digest}")
+            StaffTokenItem.get(f"STAFF#{member}", f"TOKEN#{digest}")
         except DoesNotExist:
             return False
         return True
@@ -52,9 +54,7 @@ class DynamoStaffTokens:
 
     def revoke_all(self, member: str) -> int:
         items = list(
-            self.models.StaffToken.query(
-                f"STAFF#{member}", self.models.StaffToken.sk.startswith("TOKEN#")
-            )
+            StaffTokenItem.query(f"STAFF#{member}", StaffTokenItem.sk.startswith("TOKEN#"))
         )
         for item in items:
             item.delete()
