@@ -17,30 +17,13 @@ def dev_blueprint(mailbox, stack_info: dict, clock, settle) -> Blueprint:
     @bp.post("/dev/clock")
     def move_clock():
         """{"advance_seconds": N} or {"set": "<ISO time>"}; answers after the due jobs ran."""
-        body = request.get_json(force=True, silent=True)
-        if (
-            not isinstance(body, dict)
-            or len(body) != 1
-            or not {"advance_seconds", "set"} & set(body)
-        ):
-            return _bad('send {"advance_seconds": N} or {"set": "<ISO time with zone>"}')
-        try:
-            if "advance_seconds" in body:
-                seconds = body["advance_seconds"]
-                if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-                    return _bad("advance_seconds must be a number")
-                clock.advance(float(seconds))
-            else:
-                clock.set(datetime.fromisoformat(str(body["set"])))
-        except ValueError as e:
-            return _bad(str(e))
+        problem = _move(clock, request.get_json(force=True, silent=True))
+        if problem:
+            response = jsonify({"error": problem})
+            response.status_code = 400
+            return response
         settle()
         return jsonify({"now": clock.now().isoformat()})
-
-    def _bad(message: str):
-        response = jsonify({"error": message})
-        response.status_code = 400
-        return response
 
     @bp.get("/dev/mail.json")
     def mail_json():
@@ -60,3 +43,20 @@ def dev_blueprint(mailbox, stack_info: dict, clock, settle) -> Blueprint:
         return response
 
     return bp
+
+
+def _move(clock, body: object) -> str:
+    """Move the clock as `body` asks; what is wrong with the request, "" when it moved."""
+    if not isinstance(body, dict) or len(body) != 1 or not {"advance_seconds", "set"} & set(body):
+        return 'send {"advance_seconds": N} or {"set": "<ISO time with zone>"}'
+    try:
+        if "advance_seconds" in body:
+            seconds = body["advance_seconds"]
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+                return "advance_seconds must be a number"
+            clock.advance(float(seconds))
+        else:
+            clock.set(datetime.fromisoformat(str(body["set"])))
+    except ValueError as e:
+        return str(e)
+    return ""

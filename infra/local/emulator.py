@@ -29,10 +29,7 @@ def _scoped_transactions() -> None:
     down as tickets pile up. This backs up only the partitions the transaction touches and,
     when it is cancelled, restores them and drops the stream records it added: the same
     all-or-nothing result, the shard readers hold is kept, at the cost of what is touched."""
-    import copy
-
     from moto.dynamodb.models import DynamoDBBackend
-    from moto.dynamodb.models.dynamo_type import DynamoType
     from moto.dynamodb.models.table import Table
 
     original = DynamoDBBackend.transact_write_items
@@ -40,31 +37,14 @@ def _scoped_transactions() -> None:
         return
 
     def transact_write_items(self, transact_items):
-        saved, shards = {}, {}
-        for entry in transact_items:
-            op = next(iter(entry.values()))
-            table = self.tables.get(op.get("TableName"))
-            attrs = op.get("Key") or op.get("Item") or {}
-            if table is None or table.hash_key_attr not in attrs:
-                continue  # moto raises the validation error itself
-            key = DynamoType(attrs[table.hash_key_attr])
-            if (table.name, key) not in saved:
-                saved[table.name, key] = (table, key, copy.deepcopy(table.items.get(key)))
-            if table.stream_shard is not None and table.name not in shards:
-                shards[table.name] = (table.stream_shard, len(table.stream_shard.items))
+        saved, shards = _backup(self, transact_items)
         # moto's own whole-table backup becomes a no-op; requests are serialised (below), so
         # nothing else deep-copies a table meanwhile.
         Table.__deepcopy__ = lambda table, memo: table  # type: ignore[attr-defined]  # patching moto
         try:
             return original(self, transact_items)
         except Exception:
-            for table, key, part in saved.values():
-                if part is None:
-                    table.items.pop(key, None)
-                else:
-                    table.items[key] = part
-            for shard, committed in shards.values():
-                del shard.items[committed:]
+            _restore(saved, shards)
             raise
         finally:
             del Table.__deepcopy__  # type: ignore[attr-defined]
@@ -72,6 +52,38 @@ def _scoped_transactions() -> None:
     transact_write_items.scoped = True  # type: ignore[attr-defined]  # marks the patch as done
     transact_write_items.__wrapped__ = original  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def _backup(backend, transact_items) -> tuple[dict, dict]:
+    """The partitions a transaction touches, and the length of each table's stream."""
+    import copy
+
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    saved: dict = {}
+    shards: dict = {}
+    for entry in transact_items:
+        op = next(iter(entry.values()))
+        table = backend.tables.get(op.get("TableName"))
+        attrs = op.get("Key") or op.get("Item") or {}
+        if table is None or table.hash_key_attr not in attrs:
+            continue  # moto raises the validation error itself
+        key = DynamoType(attrs[table.hash_key_attr])
+        if (table.name, key) not in saved:
+            saved[table.name, key] = (table, key, copy.deepcopy(table.items.get(key)))
+        if table.stream_shard is not None and table.name not in shards:
+            shards[table.name] = (table.stream_shard, len(table.stream_shard.items))
+    return saved, shards
+
+
+def _restore(saved: dict, shards: dict) -> None:
+    for table, key, part in saved.values():
+        if part is None:
+            table.items.pop(key, None)
+        else:
+            table.items[key] = part
+    for shard, committed in shards.values():
+        del shard.items[committed:]
 
 
 class _OneAtATime:
