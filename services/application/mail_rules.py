@@ -8,119 +8,15 @@ read its ticket.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 
 from services.domain import events as ev
-from services.domain.events import Event
 from services.domain.events import payloads as p
-from services.domain.flow import FlowConfig
 from services.domain.integrations import SOURCE_LABELS
 from services.domain.mail import Mail
-from services.domain.ticket import Ticket
-from services.domain.tokens import status_link, status_token
 
 from . import messages
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One event on its ticket, and the ways to write to the people concerned."""
-
-    event: Event
-    ticket: Ticket
-    flow: FlowConfig
-    base_url: str
-    secret_key: str
-
-    @property
-    def title(self) -> str:
-        return self.ticket.title
-
-    @cached_property
-    def by(self) -> str:
-        """Who acted, by name: a team member, else triage (the system)."""
-        kind, _, ident = self.event.actor.partition(":")
-        actor = self.flow.member(ident) if kind == "staff" else None
-        return actor.name if actor else "triage"
-
-    @cached_property
-    def triagers(self) -> list[str]:
-        return [m.id for m in self.flow.members_with_role("triager")]
-
-    @property
-    def owner_or_triagers(self) -> list[str]:
-        return [self.ticket.owner] if self.ticket.owner else self.triagers
-
-    @property
-    def sizing(self) -> list[str]:
-        c = self.ticket.complexity
-        return [f"Complexity: {c.size}", *c.reasons] if c else []
-
-    def _token(self) -> str:
-        return status_token(self.secret_key, self.ticket.number, self.ticket.token_salt)
-
-    def requester(
-        self,
-        subject: str,
-        headline: str,
-        *,
-        lines: list[str] | None = None,
-        items: list[str] | None = None,
-        link: str | None = None,
-        link_label: str = "Where your ticket stands",
-    ) -> Mail:
-        ticket = self.ticket
-        return messages.notice(
-            ticket,
-            self.flow.team,
-            (ticket.requester.email,),
-            subject=subject,
-            greeting=f"Hello {ticket.requester.name},",
-            headline=headline,
-            lines=lines,
-            items=items,
-            link=link or status_link(self.base_url, ticket.number, self._token()),
-            link_label=link_label,
-        )
-
-    def ask_for_missing(self, subject: str, opening: str, missing: list[str]) -> Mail:
-        base, number = self.base_url.rstrip("/"), self.ticket.number
-        return self.requester(
-            f"{subject}: {self.title}",
-            f"{opening} a little more before the team can start. Please add:",
-            items=[f.replace("_", " ") for f in missing],
-            link=f"{base}/tickets/{number}/info?token={self._token()}",
-            link_label="Add the missing information",
-        )
-
-    def staff(
-        self,
-        member_ids: list[str],
-        subject: str,
-        headline: str,
-        *,
-        lines: list[str] | None = None,
-        items: list[str] | None = None,
-    ) -> list[Mail]:
-        members = [m for m in (self.flow.member(i) for i in dict.fromkeys(member_ids)) if m]
-        link = f"{self.base_url.rstrip('/')}/staff/tickets/{self.ticket.number}"
-        return [
-            messages.notice(
-                self.ticket,
-                self.flow.team,
-                (m.email,),
-                subject=subject,
-                greeting=f"Hello {m.name},",
-                headline=headline,
-                lines=lines,
-                items=items,
-                link=link,
-                link_label="Open it in the console",
-            )
-            for m in members
-        ]
+from .notice import Notice
 
 
 def _when(iso: str | None) -> str:

@@ -14,7 +14,8 @@ from services.domain.mail import Mail, MailNotSent
 from services.domain.ports import Clock, Mailer, MailLedger, TicketRepository
 
 from .acknowledge import acknowledge_filing
-from .mail_rules import RULES, Notice
+from .mail_rules import RULES
+from .notice import Notice
 
 
 @dataclass(frozen=True)
