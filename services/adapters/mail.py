@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 from services.domain.mail import Mail, MailNotSent
+from services.domain.threading import TICKET_HEADER, message_id, thread_reference
 
 
 def to_mime(mail: Mail, sender: str) -> EmailMessage:
@@ -16,12 +17,12 @@ def to_mime(mail: Mail, sender: str) -> EmailMessage:
     msg["To"] = ", ".join(mail.to)
     msg["Subject"] = " ".join(mail.subject.split())  # a header is one line
     msg["Date"] = formatdate(localtime=False)
-    ticket = mail.headers.get("X-RTFlow-Ticket")
-    # A reply's In-Reply-To names this id: ".rtflow-t<n>@" tells the mail gateway its ticket.
-    msg["Message-ID"] = make_msgid(idstring=f"rtflow-t{ticket}" if ticket else None, domain=domain)
+    header = mail.headers.get(TICKET_HEADER)
+    ticket = int(header) if header and header.isdigit() else None
+    # A reply's In-Reply-To names this id, and so its ticket (services/domain/threading.py).
+    msg["Message-ID"] = message_id(ticket, domain)
     if ticket and domain:
-        # One thread per ticket in the requester's mail client.
-        msg["References"] = f"<thread.rtflow-t{ticket}@{domain}>"
+        msg["References"] = thread_reference(ticket, domain)
     for name, value in mail.headers.items():
         msg[name] = value
     msg.set_content(mail.text)

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from services.domain.flow import Team
 from services.domain.mail import Mail
+from services.domain.threading import TICKET_HEADER, subject_tag
 from services.domain.ticket import Ticket
 
 
@@ -23,11 +24,6 @@ def _env() -> Environment:
     )
 
 
-def subject_tag(team: Team, number: int) -> str:
-    """Stable across every mail of a ticket, so replies can be matched to it."""
-    return f"[{team.name} #{number}]"
-
-
 def _render(name: str, subject: str, to: tuple[str, ...], **context: Any) -> Mail:
     env = _env()
     return Mail(
@@ -38,7 +34,7 @@ def _render(name: str, subject: str, to: tuple[str, ...], **context: Any) -> Mai
         headers={
             # RFC 3834: other robots must not answer these (no vacation-reply loops).
             "Auto-Submitted": "auto-generated",
-            "X-RTFlow-Ticket": str(context["ticket"].number),
+            TICKET_HEADER: str(context["ticket"].number),
         },
     )
 
@@ -46,7 +42,7 @@ def _render(name: str, subject: str, to: tuple[str, ...], **context: Any) -> Mai
 def requester_acknowledgement(ticket: Ticket, team: Team, status_link: str) -> Mail:
     return _render(
         "ack_requester",
-        f"{subject_tag(team, ticket.number)} Received: {ticket.title}",
+        f"{subject_tag(team.name, ticket.number)} Received: {ticket.title}",
         (ticket.requester.email,),
         ticket=ticket,
         team=team,
@@ -57,7 +53,7 @@ def requester_acknowledgement(ticket: Ticket, team: Team, status_link: str) -> M
 def team_acknowledgement(ticket: Ticket, team: Team, base_url: str) -> Mail:
     return _render(
         "ack_team",
-        f"{subject_tag(team, ticket.number)} New {ticket.type} ticket: {ticket.title}",
+        f"{subject_tag(team.name, ticket.number)} New {ticket.type} ticket: {ticket.title}",
         (team.mail_list,),
         ticket=ticket,
         team=team,
@@ -81,7 +77,7 @@ def notice(
 ) -> Mail:
     """Every mail after the acknowledgement: one shape, worded by the caller. Without
     `about_ticket`, nothing of the ticket but its number (a mail to a stranger)."""
-    tag = subject_tag(team, ticket.number)
+    tag = subject_tag(team.name, ticket.number)
     return _render(
         "notice",
         f"{tag} {subject}",

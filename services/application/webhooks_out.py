@@ -42,6 +42,7 @@ from services.domain.events import Event
 from services.domain.flow import FlowConfig
 from services.domain.integrations import Subscription
 from services.domain.ports import Clock, DeliveryLog, HttpPoster, TicketRepository
+from services.domain.threading import subject_tag
 from services.domain.ticket import Ticket
 
 log = logging.getLogger("rtflow.webhooks")
@@ -162,10 +163,8 @@ def json_body(event: Event, ticket: Ticket, delivery: str, base_url: str) -> dic
 def slack_body(event: Event, ticket: Ticket, team: str, base_url: str) -> dict[str, Any]:
     email = ticket.requester.email
     title = _slack_escape(_scrub(ticket.title, email))
-    text = (
-        f"[{_slack_escape(team)} #{ticket.number}] {_slack_escape(event.summary)}: {title}"
-        f" — {staff_url(base_url, ticket.number)}"
-    )
+    tag = subject_tag(_slack_escape(team), ticket.number)  # as the mails' subjects
+    text = f"{tag} {_slack_escape(event.summary)}: {title} — {staff_url(base_url, ticket.number)}"
     line = _scrub(chat_line(event), email)
     if line:
         who = ticket.requester.name if event.actor.startswith("requester:") else ""
