@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,12 +22,6 @@ log = logging.getLogger("rtflow.local")
 
 STACK_NAME = "rtflow-local"
 REGION = "us-east-1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _aws_env(endpoint: str) -> dict[str, str]:

@@ -49,11 +49,6 @@ def is_completion(event: Event) -> bool:
     return moved is not None and moved[0] in OPEN_NAMES and moved[1] in FINISHED_NAMES
 
 
-def is_reopening(event: Event) -> bool:
-    moved = change(event)
-    return moved is not None and moved[0] in FINISHED_NAMES and moved[1] in OPEN_NAMES
-
-
 def _chain(run: list[Event], state: str | None) -> list[Event]:
     rest, out = list(run), []
     while rest:
