@@ -28,6 +28,7 @@ class Action(StrEnum):
     REQUEST_INFO = "request-info"
     ADD_INFO = "add-info"
     TRIAGE = "triage"
+    TRIAGE_TO_OWNER = "triage-to-owner"
     TAKE = "take"
     ASSIGN = "assign"
     START = "start"
@@ -43,9 +44,11 @@ class Action(StrEnum):
     REJECT = "reject"
     RESOLVE = "resolve"
     REOPEN = "reopen"
+    REOPEN_FOR_INFO = "reopen-for-info"
     CLOSE = "close"
     REMIND = "remind"
     REPLY = "reply"
+    ANSWER = "answer"
     COMMENT = "comment"
     WITHDRAW = "withdraw"
 
@@ -61,6 +64,7 @@ OPEN = frozenset(
     }
 )
 OWNED = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+FINISHED = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED})
 
 # Marks a transition that keeps the current status, or (for WAKE) returns to the status the
 # ticket had before it was postponed.
@@ -75,6 +79,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.REQUEST_INFO: (frozenset({Status.NEW, Status.TRIAGED}), Status.NEEDS_INFO),
     Action.ADD_INFO: (frozenset({Status.NEEDS_INFO}), Status.NEW),
     Action.TRIAGE: (frozenset({Status.NEW}), Status.TRIAGED),
+    # Complete, with an obvious owner: assigned in the same step.
+    Action.TRIAGE_TO_OWNER: (frozenset({Status.NEW}), Status.ASSIGNED),
     Action.TAKE: (frozenset({Status.NEW, Status.TRIAGED}), Status.ASSIGNED),
     Action.ASSIGN: (frozenset({Status.NEW, Status.TRIAGED, *OWNED}), Status.ASSIGNED),
     Action.START: (frozenset({Status.ASSIGNED}), Status.IN_PROGRESS),
@@ -90,12 +96,16 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.LINK: (OPEN, SAME),
     Action.REJECT: (OPEN, Status.REJECTED),
     Action.RESOLVE: (OWNED, Status.RESOLVED),
-    Action.REOPEN: (frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED}), Status.TRIAGED),
+    Action.REOPEN: (FINISHED, Status.TRIAGED),
+    # Closed for want of an answer: it goes back to waiting for that answer.
+    Action.REOPEN_FOR_INFO: (FINISHED, Status.NEEDS_INFO),
     Action.CLOSE: (frozenset({Status.RESOLVED, Status.NEEDS_INFO}), Status.CLOSED),
     # A timer's reminder or warning: recorded on an open ticket, the status unchanged.
     Action.REMIND: (OPEN, SAME),
     # The requester writes to an open ticket (a postponed one wakes: see Ticket.reply).
-    Action.REPLY: (OPEN - {Status.POSTPONED}, SAME),
+    Action.REPLY: (OPEN - {Status.POSTPONED, Status.NEEDS_INFO}, SAME),
+    # ... and to one waiting for information: a person reads the answer.
+    Action.ANSWER: (frozenset({Status.NEEDS_INFO}), Status.TRIAGED),
     # A comment from another tool or a staff member's mail: history only, on any ticket.
     Action.COMMENT: (frozenset(Status), SAME),
     # The tool the ticket came from closed it (its issue closed): the request is gone.

@@ -10,9 +10,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from infra.local.mailbox import SesMailbox
-from infra.local.stack import free_port
 from services.adapters.mail import SesMailer, SmtpMailer
 from services.domain.mail import Mail
+from tests.e2e.stack_process import free_port
 
 MAIL = Mail(
     to=("ana@example.org",),

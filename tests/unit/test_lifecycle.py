@@ -15,6 +15,7 @@ LEGAL: dict[tuple[Action, Status], Status] = {
     (Action.REQUEST_INFO, S.TRIAGED): S.NEEDS_INFO,
     (Action.ADD_INFO, S.NEEDS_INFO): S.NEW,
     (Action.TRIAGE, S.NEW): S.TRIAGED,
+    (Action.TRIAGE_TO_OWNER, S.NEW): S.ASSIGNED,
     (Action.TAKE, S.NEW): S.ASSIGNED,
     (Action.TAKE, S.TRIAGED): S.ASSIGNED,
     (Action.ASSIGN, S.NEW): S.ASSIGNED,
@@ -49,11 +50,15 @@ LEGAL: dict[tuple[Action, Status], Status] = {
     (Action.REOPEN, S.RESOLVED): S.TRIAGED,
     (Action.REOPEN, S.CLOSED): S.TRIAGED,
     (Action.REOPEN, S.REJECTED): S.TRIAGED,
+    (Action.REOPEN_FOR_INFO, S.RESOLVED): S.NEEDS_INFO,
+    (Action.REOPEN_FOR_INFO, S.CLOSED): S.NEEDS_INFO,
+    (Action.REOPEN_FOR_INFO, S.REJECTED): S.NEEDS_INFO,
     **{
         (Action.REMIND, s): s
         for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
     },
-    **{(Action.REPLY, s): s for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS)},
+    **{(Action.REPLY, s): s for s in (S.NEW, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS)},
+    (Action.ANSWER, S.NEEDS_INFO): S.TRIAGED,
     (Action.CLOSE, S.RESOLVED): S.CLOSED,
     (Action.CLOSE, S.NEEDS_INFO): S.CLOSED,
     **{(Action.COMMENT, s): s for s in Status},
@@ -97,6 +102,7 @@ def test_waking_without_knowing_the_previous_state_is_refused():
 def test_final_states_only_reopen_or_record_a_late_acknowledgement_or_comment():
     for status in (S.CLOSED, S.REJECTED):
         legal = {a for (a, s) in LEGAL if s == status}
-        assert legal == {Action.REOPEN, Action.ACKNOWLEDGE, Action.COMMENT}
-        for action in legal - {Action.REOPEN}:
+        reopening = {Action.REOPEN, Action.REOPEN_FOR_INFO}
+        assert legal == {*reopening, Action.ACKNOWLEDGE, Action.COMMENT}
+        for action in legal - reopening:
             assert next_status(status, action) == status  # history only, never a way out

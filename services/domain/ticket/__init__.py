@@ -3,11 +3,12 @@
 `Ticket` is the only class callers use; the mixins exist to keep each concern readable.
 """
 
+from ..lifecycle import FINISHED
 from .conversation import ConversationMixin
 from .ending import EndingMixin
 from .filing import FilingMixin
 from .links import LinksMixin
-from .record import FINISHED, Change, Escalation, WipChange
+from .record import Change, Escalation, WipChange
 from .timing import TimingMixin
 from .triage import TriageMixin
 from .work import WorkMixin

@@ -61,15 +61,13 @@ class ConversationMixin(TicketRecord):
         if not self.is_open:  # kept in the history; reopening is the requester's choice
             return self._change(Action.COMMENT, actor, now, ev.REPLIED, public=True, data=data)
         if self.status is Status.NEEDS_INFO:
-            self._check(Action.REPLY)
             return self._change(
-                Action.REPLY,
+                Action.ANSWER,
                 actor,
                 now,
                 ev.REPLIED,
                 public=True,
                 data=data | {"woke": True, "missing": list(self.missing)},
-                to=Status.TRIAGED,
             )
         if self.status is not Status.POSTPONED:
             return self._change(Action.REPLY, actor, now, ev.REPLIED, public=True, data=data)

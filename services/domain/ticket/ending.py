@@ -69,10 +69,8 @@ class EndingMixin(TicketRecord):
         self.owner = None
         self.eta = None
         # Closed for want of an answer: it goes back to waiting for that answer.
-        to = Status.NEEDS_INFO if self.missing else Status.TRIAGED
-        return self._change(
-            Action.REOPEN, actor, now, ev.REOPENED, public=True, data={"reason": reason}, to=to
-        )
+        action = Action.REOPEN_FOR_INFO if self.missing else Action.REOPEN
+        return self._change(action, actor, now, ev.REOPENED, public=True, data={"reason": reason})
 
     def withdraw(
         self, *, now: datetime, actor: Actor, reason: str, data: dict[str, Any] | None = None

@@ -18,10 +18,8 @@ from ..actors import Actor
 from ..drafts import Requester
 from ..errors import Forbidden
 from ..events import Event
-from ..lifecycle import Action, Status, next_status
+from ..lifecycle import FINISHED, Action, Status, next_status
 from ..triage_rules import Complexity
-
-FINISHED = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED})
 
 
 @dataclass(frozen=True)
@@ -141,10 +139,11 @@ class TicketRecord:
         data: dict[str, Any] | None = None,
         wip: tuple[WipChange, ...] = (),
         require_finished: tuple[int, ...] = (),
-        to: Status | None = None,
     ) -> Change:
+        """The ticket after `action`: its status is what lifecycle.py's table says, or
+        IllegalTransition. The change's event carries the move, if any."""
         before = self.status
-        after = to if to is not None else next_status(before, action, self.postponed_from)
+        after = next_status(before, action, self.postponed_from)
         payload = dict(data or {})
         if after != before:
             self.status = after

@@ -9,7 +9,7 @@ from .. import events as ev
 from ..actors import Actor
 from ..errors import AlreadyDone, Forbidden
 from ..flow import Member
-from ..lifecycle import Action, Status
+from ..lifecycle import Action
 from ..triage_rules import Complexity
 from .record import Change, TicketRecord, WipChange
 
@@ -85,12 +85,11 @@ class TriageMixin(TicketRecord):
         self.owner = owner.id
         data["owner"] = owner.id
         return self._change(
-            Action.TRIAGE,
+            Action.TRIAGE_TO_OWNER,
             actor,
             now,
             ev.TRIAGED,
             public=True,
             data=data,
             wip=(WipChange(owner.id, +1, owner.wip_limit),),
-            to=Status.ASSIGNED,
         )
