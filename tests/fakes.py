@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime, timedelta
 
+from services.domain.deliveries import DELIVERED, Attempt, DeliveryRecord
 from services.domain.errors import (
     AlreadyDone,
     NotDone,
@@ -16,7 +17,7 @@ from services.domain.events import Event
 from services.domain.inbound import Inbound
 from services.domain.lifecycle import Status
 from services.domain.mail import Mail, MailNotSent
-from services.domain.ticket import FINISHED, Change, Ticket
+from services.domain.ticket import FINISHED, Change, Ticket, WipChange
 
 
 class FixedClock:
@@ -28,6 +29,11 @@ class FixedClock:
 
     def advance(self, **kwargs) -> None:
         self.current += timedelta(**kwargs)
+
+
+def _filed(t: Ticket) -> tuple[datetime, int]:
+    """The order of the queue views: by filing time, then number (the indexes' sort key)."""
+    return t.created_at, t.number
 
 
 class FakeTicketRepository:
@@ -50,25 +56,6 @@ class FakeTicketRepository:
     ) -> None:
         self.save(ticket, Change(event), receipt=receipt, thread=thread)
 
-    def _check(self, ticket: Ticket, change: Change, wip: dict[str, int]) -> None:
-        stored = self.tickets.get(ticket.number)
-        if (stored.version if stored else None) != ticket.version:
-            raise StaleVersion(f"ticket #{ticket.number} was changed by someone else")
-        for w in change.wip:
-            wip[w.member] = wip.get(w.member, 0) + w.delta
-            if w.limit is not None and w.delta > 0 and wip[w.member] > w.limit:
-                raise WipLimitReached(w.member, w.limit)
-        for n in change.require_finished:
-            if n not in self.tickets or self.tickets[n].status not in FINISHED:
-                raise NotDone(f"ticket #{n} is not finished yet")
-
-    def _apply(self, ticket: Ticket, change: Change) -> None:
-        ticket.version = (ticket.version or 0) + 1
-        self.tickets[ticket.number] = copy.deepcopy(ticket)
-        events = self.events.setdefault(ticket.number, [])
-        if change.event is not None:
-            events.append(change.event)
-
     def save(
         self,
         ticket: Ticket,
@@ -78,24 +65,67 @@ class FakeTicketRepository:
         thread: str = "",
     ) -> None:
         change = change if isinstance(change, Change) else Change(change)
-        self._check(ticket, change, dict(self.wip))
-        if receipt is not None and receipt.key in self.inbox.applied:
-            raise AlreadyDone(f"delivery {receipt.key} was applied already")
-        if thread and thread in self.inbox.links:
-            raise StaleVersion(f"{thread} was linked meanwhile")
-        self.save_split(ticket, change, [])
-        if receipt is not None:
-            self.inbox.applied[receipt.key] = f"applied to #{ticket.number}"
-        if thread:
-            self.inbox.links[thread] = ticket.number
+        self._commit([(ticket, change)], receipt=receipt, thread=thread)
 
     def save_split(self, parent: Ticket, change: Change, children) -> None:
-        wip = dict(self.wip)
-        for ticket, c in [(parent, change), *children]:
-            self._check(ticket, c, wip)
-        for ticket, c in [(parent, change), *children]:
-            self._apply(ticket, c)
+        self._commit([(parent, change), *children])
+
+    def _commit(
+        self,
+        changes: list[tuple[Ticket, Change]],
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+    ) -> None:
+        """All or nothing. A refusal names the first condition that failed in the order the
+        table reports them: finished-ticket checks, versions, the thread, the receipt, WIP."""
+        self._check(changes)
+        if thread and thread in self.inbox.links:
+            raise StaleVersion(f"{thread} was linked meanwhile")
+        if receipt is not None and not self.inbox.pending(receipt):
+            raise AlreadyDone(f"delivery {receipt.key} was applied already")
+        wip = self._moved_wip([change for _, change in changes])
+        for ticket, change in changes:
+            self._apply(ticket, change)
         self.wip = wip
+        number = changes[0][0].number
+        if receipt is not None:
+            self.inbox.applied[receipt.key] = f"applied to #{number}"
+        if thread:
+            self.inbox.links[thread] = number
+
+    def _check(self, changes: list[tuple[Ticket, Change]]) -> None:
+        for _, change in changes:
+            for n in change.require_finished:
+                if n not in self.tickets or self.tickets[n].status not in FINISHED:
+                    raise NotDone(f"ticket #{n} is not finished yet")
+        for ticket, _ in changes:
+            stored = self.tickets.get(ticket.number)
+            if (stored.version if stored else None) != ticket.version:
+                raise StaleVersion(f"ticket #{ticket.number} was changed by someone else")
+
+    def _moved_wip(self, changes: list[Change]) -> dict[str, int]:
+        """The counters after the changes: one move per member, their deltas summed, a rise
+        checked against the lowest limit given for it."""
+        moves: dict[str, list[WipChange]] = {}
+        for change in changes:
+            for w in change.wip:
+                moves.setdefault(w.member, []).append(w)
+        wip = dict(self.wip)
+        for member, ws in moves.items():
+            delta = sum(w.delta for w in ws)
+            limits = [w.limit for w in ws if w.limit is not None and w.delta > 0]
+            if delta > 0 and limits and wip.get(member, 0) + delta > min(limits):
+                raise WipLimitReached(member, min(limits))
+            wip[member] = wip.get(member, 0) + delta
+        return wip
+
+    def _apply(self, ticket: Ticket, change: Change) -> None:
+        ticket.version = (ticket.version or 0) + 1
+        self.tickets[ticket.number] = copy.deepcopy(ticket)
+        events = self.events.setdefault(ticket.number, [])
+        if change.event is not None:
+            events.append(change.event)
 
     def get(self, number: int) -> Ticket:
         if number not in self.tickets:
@@ -110,15 +140,15 @@ class FakeTicketRepository:
 
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
         found = [t for t in self.tickets.values() if t.status == status]
-        return [copy.deepcopy(t) for t in sorted(found, key=lambda t: t.created_at)][:limit]
+        return [copy.deepcopy(t) for t in sorted(found, key=_filed)][:limit]
 
     def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
         found = [t for t in self.tickets.values() if t.owner == member and t.is_open]
-        return [copy.deepcopy(t) for t in sorted(found, key=lambda t: t.created_at)][:limit]
+        return [copy.deepcopy(t) for t in sorted(found, key=_filed)][:limit]
 
     def escalated(self, limit: int = 200) -> list[Ticket]:
         found = [t for t in self.tickets.values() if t.escalation and t.is_open]
-        return [copy.deepcopy(t) for t in sorted(found, key=lambda t: t.created_at)][:limit]
+        return [copy.deepcopy(t) for t in sorted(found, key=_filed)][:limit]
 
     def due(self, now, limit: int = 500) -> list[int]:
         pending = [(min(t.timers.values()), n) for n, t in self.tickets.items() if t.timers]
@@ -164,7 +194,9 @@ class FakeMailLedger:
         return True
 
     def release(self, ticket: int, event_id: str, recipient: str) -> None:
-        self.claimed.discard((ticket, event_id, recipient.lower()))
+        key = (ticket, event_id, recipient.lower())
+        if key not in self.sent:  # a mail recorded as sent stays claimed
+            self.claimed.discard(key)
 
     def mark_sent(self, ticket: int, event_id: str, recipient: str, message_id: str) -> None:
         self.sent[(ticket, event_id, recipient.lower())] = message_id
@@ -203,12 +235,22 @@ class FakePublisher:
 
 
 class FakeInbox:
-    """Deliveries recorded once, applied once; the links from tools' threads to tickets."""
+    """Deliveries recorded once, applied once; the links from tools' threads to tickets.
 
-    def __init__(self):
+    Like the table, it applies or settles only a recorded delivery, unless `assume_recorded`
+    (tests of applying skip the receiver, which records every delivery before the queue
+    carries it)."""
+
+    def __init__(self, *, assume_recorded: bool = True):
         self.recorded: dict[str, Inbound] = {}
         self.applied: dict[str, str] = {}  # delivery key -> outcome
         self.links: dict[str, int] = {}
+        self.assume_recorded = assume_recorded
+
+    def pending(self, message: Inbound) -> bool:
+        """Recorded and not applied yet: what a receipt or a settlement may apply."""
+        recorded = self.assume_recorded or message.key in self.recorded
+        return recorded and message.key not in self.applied
 
     def record(self, message: Inbound) -> bool:
         if message.key in self.recorded:
@@ -217,7 +259,7 @@ class FakeInbox:
         return True
 
     def settle(self, message: Inbound, outcome: str) -> bool:
-        if message.key in self.applied:
+        if not self.pending(message):
             return False
         self.applied[message.key] = outcome
         return True
@@ -227,24 +269,90 @@ class FakeInbox:
 
 
 class FakeRequesterLinks:
-    """One-time sign-in links in memory; `expire()` makes every issued link too old."""
+    """One-time sign-in links in memory, as the table keeps them: each good for LIFETIME, at
+    most `per_address` asked for per address in a WINDOW (None: no limit); `expire()` makes
+    every issued link too old."""
 
-    def __init__(self, per_address: int | None = None):
+    LIFETIME = timedelta(minutes=30)
+    WINDOW = timedelta(minutes=15)
+
+    def __init__(self, per_address: int | None = None, clock: FixedClock | None = None):
         self.links: dict[str, str] = {}
+        self.expires: dict[str, datetime] = {}
         self.sent: list[tuple[str, str]] = []
+        self.asked: list[tuple[str, int]] = []  # (address, window)
         self.per_address = per_address  # None: no rate limit
+        self.clock = clock or FixedClock()
+
+    def _window(self) -> int:
+        now = int(self.clock.now().timestamp())
+        return now - now % int(self.WINDOW.total_seconds())
 
     def issue(self, email: str) -> str | None:
-        asked = sum(1 for e, _ in self.sent if e == email.lower())
-        if self.per_address is not None and asked >= self.per_address:
-            return None
+        email, window = email.lower(), self._window()
+        if self.per_address is not None:
+            if self.asked.count((email, window)) >= self.per_address:
+                return None
+            self.asked.append((email, window))
         token = f"link-{len(self.sent) + 1}-{email}"
-        self.links[token] = email.lower()
-        self.sent.append((email.lower(), token))
+        self.links[token] = email
+        self.expires[token] = self.clock.now() + self.LIFETIME
+        self.sent.append((email, token))
         return token
 
     def redeem(self, token: str) -> str | None:
-        return self.links.pop(token, None)
+        email = self.links.pop(token, None)
+        if email is None or self.clock.now() >= self.expires[token]:
+            return None
+        return email
 
     def expire(self) -> None:
         self.links.clear()
+
+
+class FakeDeliveryLog:
+    """Webhook deliveries in memory, as the table keeps them: per (ticket, delivery), every
+    attempt summed up; `recent` shows those first tried today or yesterday (UTC)."""
+
+    def __init__(self, clock: FixedClock | None = None):
+        self.clock = clock or FixedClock()
+        self.rows: dict[tuple[int, str], DeliveryRecord] = {}
+        self.attempts: list[Attempt] = []
+
+    def record(self, a: Attempt) -> None:
+        self.attempts.append(a)
+        row = self.rows.get((a.ticket, a.delivery_id))
+        if row is not None and row.state == DELIVERED and a.state != DELIVERED:
+            return  # a late failure never undoes a delivery
+        at = a.at.astimezone(UTC)
+        self.rows[a.ticket, a.delivery_id] = DeliveryRecord(
+            id=a.delivery_id,
+            subscription=a.subscription,
+            ticket=a.ticket,
+            event_id=a.event_id,
+            event_kind=a.event_kind,
+            state=a.state,
+            attempts=(row.attempts if row else 0) + 1,
+            last_status=a.status,
+            last_error=a.error,
+            first_at=row.first_at if row else at,
+            updated_at=at,
+            delivered_at=at if a.state == DELIVERED else (row.delivered_at if row else None),
+        )
+
+    def state(self, ticket: int, delivery_id: str) -> str | None:
+        row = self.rows.get((ticket, delivery_id))
+        return row.state if row else None
+
+    def was_delivered(self, ticket: int, delivery_id: str) -> bool:
+        return self.state(ticket, delivery_id) == DELIVERED
+
+    def for_ticket(self, ticket: int) -> list[DeliveryRecord]:
+        rows = [r for r in self.rows.values() if r.ticket == ticket]
+        return sorted(rows, key=lambda r: (r.first_at, r.id), reverse=True)
+
+    def recent(self, limit: int = 50) -> list[DeliveryRecord]:
+        today = self.clock.now().astimezone(UTC).date()
+        days = {today, today - timedelta(days=1)}
+        rows = [r for r in self.rows.values() if r.first_at.date() in days]
+        return sorted(rows, key=lambda r: (r.first_at, r.id), reverse=True)[:limit]

@@ -1,5 +1,5 @@
-"""The ticket repository on DynamoDB (moto): one transaction per change, optimistic locking,
-and an atomic counter."""
+"""The ticket repository on DynamoDB (moto), beyond the contract every implementation keeps
+(tests/contract): the stored items, one transaction per change, an atomic counter."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from services.adapters.dynamo import event_key
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
-from services.domain.errors import Conflict, TicketNotFound
-from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
+from services.domain.errors import Conflict
+from services.domain.events import TICKET_FILED
 from tests.conftest import valid_ticket
 
 
@@ -52,26 +52,6 @@ def test_a_filed_ticket_and_its_event_are_stored_together(container):
     assert event.kind == TICKET_FILED
 
 
-def test_a_missing_ticket_is_not_found(container):
-    with pytest.raises(TicketNotFound):
-        container.tickets.get(999)
-
-
-def test_a_stale_copy_cannot_overwrite_a_newer_one(container):
-    number = file(container).ticket.number
-    first, second = container.tickets.get(number), container.tickets.get(number)
-    container.tickets.save(first, first.acknowledge(now=container.clock.now(), recipients=["a"]))
-    with pytest.raises(Conflict, match="changed by someone else"):
-        container.tickets.save(
-            second, second.acknowledge(now=container.clock.now(), recipients=["b"])
-        )
-    assert [e.kind for e in container.tickets.history(number)] == [
-        TICKET_FILED,
-        TICKET_ACKNOWLEDGED,
-    ]
-    assert container.tickets.get(number).version == 2
-
-
 def test_the_ticket_is_not_changed_when_its_event_cannot_be_written(container):
     number = file(container).ticket.number
     # Something already occupies the key of the next event: the transaction fails as a whole.
@@ -96,17 +76,6 @@ def test_the_counter_alone_is_atomic_under_concurrency(container):
     with ThreadPoolExecutor(max_workers=8) as pool:
         numbers = list(pool.map(lambda _: container.tickets.next_number(), range(200)))
     assert len(set(numbers)) == 200
-
-
-def test_the_mail_ledger_claims_once_until_released(container):
-    ledger = container.mail_ledger
-    assert ledger.claim(1, "ev1", "Ana@example.org")
-    assert not ledger.claim(1, "ev1", "ana@example.org")
-    assert ledger.claim(1, "ev1", "team@example.org")
-    ledger.release(1, "ev1", "ana@example.org")
-    assert ledger.claim(1, "ev1", "ana@example.org")
-    ledger.mark_sent(1, "ev1", "ana@example.org", "m-1")
-    assert not ledger.claim(1, "ev1", "ana@example.org")
 
 
 def test_a_failed_check_is_reported_as_itself_whatever_order_the_items_are_sent_in(container):
