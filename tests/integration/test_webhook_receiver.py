@@ -29,6 +29,9 @@ from services.application.webhooks_out import (
 from services.domain.integrations import Subscription
 from tests.conftest import valid_ticket
 
+# Real HTTP receivers, and waits out the delivery back-off.
+pytestmark = pytest.mark.slow
+
 SECRET = "receiver-shared-secret"
 
 
@@ -237,7 +240,7 @@ def test_the_handler_backs_off_on_the_queue_then_delivers(aws, container, receiv
         clock=container.clock,
         deliveries=DynamoDeliveryLog(container.models, container.clock),
     )
-    monkeypatch.setattr(webhook_handler, "_container", lambda: c)
+    monkeypatch.setattr("services.adapters.bootstrap.container", lambda: c)
     url, arn = aws["WebhooksQueueUrl"], aws["WebhooksQueueArn"]
     c.sqs.send_message(QueueUrl=url, MessageBody=json.dumps(event.to_message()))
     receiver.script = [503]

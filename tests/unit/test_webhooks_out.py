@@ -505,9 +505,12 @@ def handler_world(tickets, flow, clock, monkeypatch):
         sqs = FakeSqs()
         flow = world_deps.flow
 
+        @property
+        def webhook_deps(self):
+            return world["deps"]
+
     world = {"container": Container(), "deps": world_deps}
-    monkeypatch.setattr(webhook_handler, "_container", lambda: world["container"])
-    monkeypatch.setattr(webhook_handler, "_deps", lambda: world["deps"])
+    monkeypatch.setattr("services.adapters.bootstrap.container", lambda: world["container"])
     return world
 
 
@@ -557,11 +560,13 @@ def _imported_after(module: str, names: tuple[str, ...]) -> list[str]:
     return result.stdout.split()
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_the_logic_imports_no_aws_http_or_web_library():
     names = ("boto3", "botocore", "pynamodb", "urllib3", "flask", "services.adapters")
     assert _imported_after("services.application.webhooks_out", names) == []
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_importing_the_handler_builds_nothing_and_needs_no_web_framework():
     # botocore comes with Powertools' batch utility; clients are built on the first message.
     names = ("boto3", "pynamodb", "urllib3", "flask", "services.adapters", "services.intake")
