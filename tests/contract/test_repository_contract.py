@@ -266,3 +266,18 @@ def test_moves_of_one_member_in_one_change_are_summed(tickets, tag):
     change = Change(event(b), wip=(WipChange(member, 1, 1), WipChange(member, -1)))
     tickets.save(b, change)  # +1 and -1 at the limit: no move at all, so nothing to refuse
     assert tickets.open_counts([member]) == {member: 1}
+
+
+def test_a_split_over_the_limit_of_a_member_with_no_tickets_yet_is_refused(tickets, tag):
+    member = f"newcomer-{tag}"  # no counter stored yet: the limit still holds
+    parent = stored(tickets)
+    kids = [ticket(tickets, parent=parent.number), ticket(tickets, parent=parent.number)]
+    parent.children = [k.number for k in kids]
+    with pytest.raises(WipLimitReached):  # 0 + 2 > 1
+        tickets.save_split(
+            parent,
+            Change(event(parent, "ticket.split")),
+            [(k, taken(k, member, limit=1)) for k in kids],
+        )
+    assert tickets.get_many(k.number for k in kids) == {}
+    assert tickets.open_counts([member]) == {member: 0}

@@ -57,8 +57,13 @@ class Transaction:
     def move_wip(self, change: WipChange) -> None:
         condition = None
         if change.limit is not None and change.delta > 0:
-            condition = WipItem.open_count.does_not_exist() | (
-                WipItem.open_count <= change.limit - change.delta
+            room = WipItem.open_count <= change.limit - change.delta
+            # No counter yet means nothing owned: the move fits if the delta alone does (a
+            # comparison with a missing attribute is false, so over the limit it fails).
+            condition = (
+                room
+                if change.delta > change.limit
+                else (WipItem.open_count.does_not_exist() | room)
             )
         item = WipItem(f"MEMBER#{change.member}", "WIP")
         actions: list[Action] = [WipItem.open_count.add(change.delta)]
