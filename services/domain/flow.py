@@ -169,7 +169,8 @@ class FlowConfig(_Strict):
     # Tools that may post to /hooks/<name> (github, alertmanager, gitlab, sentry, grafana,
     # generic); a name not listed here answers 404.
     hooks: dict[str, HookSource] = Field(default_factory=dict)
-    # The mail gateway (mail in); without it, incoming mail is refused.
+    # The mail gateway (mail in): new mail files tickets only with it; replies to a ticket
+    # are applied either way.
     email: EmailIntake | None = None
     # Webhooks out: who hears of which events.
     subscriptions: tuple[Subscription, ...] = ()

@@ -26,6 +26,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
+# Packages with Node's serverless (osls) and lints with cfn-lint: real processes.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"
 REGION = "us-east-1"
@@ -358,6 +361,37 @@ def test_role_is_scoped(resources):
         {"Fn::GetAtt": ["TicketsTable", "Arn"]},
         {"Fn::Sub": "${TicketsTable.Arn}/index/*"},
     ]
+
+
+# pynamodb's calls, and the DynamoDB operation each one is authorized by.
+_TABLE_CALLS = {
+    "batch_get": "BatchGetItem",
+    "batch_write": "BatchWriteItem",
+    "query": "Query",
+    "scan": "Scan",
+    "save": "PutItem",
+    "delete": "DeleteItem",
+    "update": "UpdateItem",
+}
+
+
+def test_the_role_allows_every_table_call_the_adapters_make(resources):
+    from services.adapters.settings import PROJECT_ROOT
+
+    source = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in (PROJECT_ROOT / "services" / "adapters").rglob("*.py")
+    )
+    used = {op for call, op in _TABLE_CALLS.items() if re.search(rf"\.{call}\(", source)}
+    assert "BatchGetItem" in used and "Scan" not in used
+    allowed = {
+        a.removeprefix("dynamodb:")
+        for policy in resources["IamRoleLambdaExecution"]["Properties"]["Policies"]
+        for st in policy["PolicyDocument"]["Statement"]
+        for a in (st["Action"] if isinstance(st["Action"], list) else [st["Action"]])
+        if a.startswith("dynamodb:")
+    }
+    assert used - allowed == set()
 
 
 def test_http_api_routes_everything_to_web(resources):
