@@ -1,4 +1,4 @@
-"""The pure parts of the intake benchmark (tests/bench/bench_intake.py): percentiles, the
+"""The pure parts of the intake benchmark (tests/bench/bench_intake/): percentiles, the
 acknowledgement mails it recognises, how work is shared by clients, and the tables' shape.
 Nothing here starts a stack or times anything."""
 
@@ -8,16 +8,10 @@ import statistics
 
 import pytest
 
-from tests.bench.bench_intake import (
-    HEAD,
-    acknowledgements,
-    concurrency_table,
-    notes_table,
-    per_second,
-    percentile,
-    run_clients,
-    summarize,
-)
+from tests.bench.bench_intake.clients import run_clients
+from tests.bench.bench_intake.following import acknowledgements
+from tests.bench.bench_intake.stats import per_second, percentile, summarize
+from tests.bench.bench_intake.tables import HEAD, concurrency_table, notes_table
 
 
 def test_percentile_interpolates_between_the_closest_ranks():
