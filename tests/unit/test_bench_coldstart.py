@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import zipfile
 
-from tests.bench.bench_coldstart import (
-    ROOT,
+from tests.bench.bench_coldstart.handlers import first_call_plan, handlers_from_serverless
+from tests.bench.bench_coldstart.importtime import (
     attribute,
-    first_call_plan,
-    handlers_from_serverless,
     merge_attributions,
     own_time,
     parse_importtime,
-    zip_summary,
 )
+from tests.bench.bench_coldstart.package import zip_summary
+from tests.bench.bench_coldstart.paths import ROOT
 
 SERVERLESS = """
 service: x
