@@ -84,8 +84,6 @@ def _record(item: DeliveryItem) -> DeliveryRecord:
 class DynamoDeliveryLog:
     """DeliveryLog on the table: UpdateItem of the delivery, then PutItem of its copy."""
 
-    Item = DeliveryItem  # the stored items, for tests that read them
-
     def __init__(self, table: DynamoTable, clock: Clock):
         table.bind()
         self.clock = clock

@@ -9,7 +9,7 @@ from datetime import timedelta
 import botocore.client
 import pytest
 
-from services.adapters.deliveries import RECENT_DAYS, DynamoDeliveryLog, recent_key
+from services.adapters.deliveries import RECENT_DAYS, DeliveryItem, DynamoDeliveryLog, recent_key
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
 from services.application.webhooks_out import (
@@ -156,7 +156,7 @@ def test_the_recent_copy_expires_and_a_retry_rewrites_it_in_place(log, clock):
     log.record(attempt(clock))
     clock.advance(minutes=2)
     log.record(attempt(clock, status=502))
-    item = log.Item.get(*recent_key(first_at, delivery_id("ev1", "ops")))
+    item = DeliveryItem.get(*recent_key(first_at, delivery_id("ev1", "ops")))
     assert (item.attempts, item.last_status) == (2, 502)
     assert item.expires_at == int((first_at + timedelta(days=RECENT_DAYS)).timestamp())
     assert len(log.recent()) == 1

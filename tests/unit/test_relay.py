@@ -8,15 +8,14 @@ from datetime import UTC, datetime
 import pytest
 
 from services.adapters import bootstrap
-from services.adapters.dynamo import TableModels, event_to_item, ticket_pk
+from services.adapters.dynamo import encode_event, ticket_pk
+from services.adapters.dynamo.models import InboxItem
 from services.adapters.settings import Settings
 from services.domain.events import Event
 from services.domain.flow import FlowConfig
 from services.domain.inbound import Inbound
 from services.relay import handler as relay_handler
 from tests.fakes import FakePublisher
-
-MODELS = TableModels("t", "us-east-1")
 
 
 def stream_record(image: dict, seq: str, name: str = "INSERT") -> dict:
@@ -42,7 +41,7 @@ def event_image(n: int, kind: str = "ticket.filed") -> tuple[Event, dict]:
         public=True,
         data={"source": "web", "n": n},
     )
-    return event, event_to_item(MODELS, event, seq=1).serialize()
+    return event, encode_event(event, seq=1).serialize()
 
 
 @pytest.fixture
@@ -126,7 +125,7 @@ def inbox_image(delivery: str) -> tuple[Inbound, dict]:
         author="octocat",
         message="Any news?",
     )
-    item = MODELS.Inbox(
+    item = InboxItem(
         f"INBOX#{message.key}",
         "META",
         message=message.model_dump_json(),
