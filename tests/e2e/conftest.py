@@ -20,6 +20,15 @@ from .stack_process import RunningStack, clean_env, free_port, start_stack
 # Fixtures of the staff API tests live with their helpers in support.py.
 from .support import api, staff_tokens, tickets  # noqa: F401
 
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this directory is end-to-end, whether or not its module says so."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
 
 @pytest.fixture(scope="session")
 def running_stack() -> Iterator[RunningStack]:

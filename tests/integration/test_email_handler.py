@@ -208,6 +208,7 @@ def test_an_event_without_records_does_nothing(lambda_container):
     }
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_importing_the_handler_builds_no_client_and_reads_no_setting():
     code = (
         "import os\n"
@@ -225,6 +226,7 @@ def test_importing_the_handler_builds_no_client_and_reads_no_setting():
 # --- infra/aws/email.yml ------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # cfn-lint in a process of its own
 def test_the_mail_bucket_template_lints_clean():
     done = subprocess.run(
         [

@@ -29,6 +29,9 @@ from services.intake.app import create_app
 from tests.conftest import valid_ticket
 from tests.fakes import FakeMailer, FakeRequesterLinks, FakeTicketRepository
 
+# Starts Debian's slapd (installed by `make test`, not by `make test-fast`).
+pytestmark = pytest.mark.slow
+
 SLAPD = Path("/usr/sbin/slapd")
 SCHEMAS = Path("/etc/ldap/schema")
 MODULES = Path("/usr/lib/ldap")

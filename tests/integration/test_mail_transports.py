@@ -6,6 +6,7 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 
 import boto3
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
@@ -32,6 +33,7 @@ class Inbox(Message):
         self.messages.append(message)
 
 
+@pytest.mark.slow  # a real SMTP server
 def test_smtp_delivers_a_multipart_message():
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())

@@ -15,6 +15,9 @@ from services.domain.inbound import InboundAction
 from services.domain.integrations import EmailIntake
 from tests.fakes import FakeInbox
 
+# Real SMTP conversations with the stack's SMTP server.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def mail_flow(flow):
