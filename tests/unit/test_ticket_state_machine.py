@@ -44,13 +44,6 @@ def rejected(state: TicketLifecycle, number: int) -> None:
     state.action_with_reason(number, "mira", "reject", REASONS[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Ticket.reopen waits for information whenever `missing` is set, and only "
-    "triage and add-info clear it: an answered, resolved ticket or a rejected one reopens to "
-    "needs-info, where docs/lifecycle.md says triaged",
-)
 @pytest.mark.parametrize("finish", [answered_then_resolved, rejected])
 def test_only_a_ticket_closed_for_want_of_an_answer_reopens_waiting_for_one(flow, finish):
     state = TicketLifecycleAsDocumented(flow)
