@@ -139,7 +139,7 @@ def _next_change(
     review_due = timers.REVIEW in ticket.timers and ticket.timers[timers.REVIEW] <= now
     planned = timers.plan(ticket, history, deps.flow, now)
     if review_due or name == timers.REVIEW or planned.get(name, _NEVER) > now:
-        return timers.REVIEW, ticket.replan(planned, now=now)
+        return timers.REVIEW, ticket.replan(planned)
     change = ticket.fire(name, now=now, data=_timer_data(name, due_at, ticket, history, deps, now))
     # Plan the rest from the history this firing extends (the wake, say, restarts the SLA
     # clock), in the same transaction.

@@ -420,6 +420,6 @@ def test_a_timer_whose_planned_time_moved_later_waits_for_it(deps):
     ticket = deps.tickets.get(number)
     # A stale entry (say, from a stricter policy): due now, but a fresh plan says later.
     ticket.timers[FIRST_WARN] = MON_14
-    deps.tickets.save(ticket, ticket.replan(ticket.timers, now=MON_14))
+    deps.tickets.save(ticket, ticket.replan(ticket.timers))
     assert run(deps, MON_14).fired == []
     assert deps.tickets.get(number).timers[FIRST_WARN] > MON_14

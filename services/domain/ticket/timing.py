@@ -119,7 +119,7 @@ class TimingMixin(TicketRecord):
             )
         raise ValueError(f"unknown timer {name!r}")
 
-    def replan(self, planned: dict[str, datetime], *, now: datetime) -> Change:
+    def replan(self, planned: dict[str, datetime]) -> Change:
         """Housekeeping: the scheduler's new plan of timers; no event, nothing to tell."""
         self.timers = dict(planned)
         return Change(event=None)
