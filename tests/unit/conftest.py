@@ -7,7 +7,14 @@ import pytest
 from services.domain.actors import Actor
 from services.domain.flow import FlowConfig
 from services.domain.integrations import EmailIntake
+from tests.fakes import FakeTicketRepository
 from tests.unit.ticket_builders import ROOT, TESS
+
+
+@pytest.fixture
+def tickets():
+    """An empty in-memory ticket table."""
+    return FakeTicketRepository()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Raw mail as clients send it, and reading it as the mail gateway does: what the mail-in\ntests (tests/unit/test_mail_in_*.py) build on."""
+"""Raw mail as clients send it, and reading it as the mail gateway does: what the mail-in
+tests (tests/unit/test_mail_in_*.py) build on."""
 
 from __future__ import annotations
 

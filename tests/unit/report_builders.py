@@ -1,4 +1,5 @@
-"""Open tickets, their events and the report built from them, at a fixed noon: what the\nreport tests (tests/unit/test_report_*.py) build on."""
+"""Open tickets, their events and the report built from them, at a fixed noon: what the
+report tests (tests/unit/test_report_*.py) build on."""
 
 from __future__ import annotations
 
