@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import date
 from email.message import EmailMessage
 
-from services.application.mail_in import (
-    Ignored,
-    read_mail,
-)
+from services.application.mail_in import Ignored, read_mail
 from services.domain.drafts import validate_draft
 from services.domain.inbound import Inbound, InboundAction
 

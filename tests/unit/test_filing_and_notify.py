@@ -17,14 +17,9 @@ from services.domain.lifecycle import Status
 from services.domain.mail import MailNotSent
 from services.domain.tokens import token_digest
 from tests.conftest import valid_ticket
-from tests.fakes import FakeMailer, FakeMailLedger, FakeTicketRepository
+from tests.fakes import FakeMailer, FakeMailLedger
 
 SECRET = "x" * 48
-
-
-@pytest.fixture
-def tickets():
-    return FakeTicketRepository()
 
 
 def file(tickets, flow, clock, **overrides):

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.application.mail_in import (
-    receive,
-)
+from services.application.mail_in import receive
 from tests.fakes import FakeInbox
 from tests.unit.mail_builders import mail, read
 

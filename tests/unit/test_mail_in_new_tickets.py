@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from services.application.mail_in import (
-    NO_SUBJECT,
-    NO_TEXT,
-)
+from services.application.mail_in import NO_SUBJECT, NO_TEXT
 from services.domain.drafts import TEXT_MAX, TITLE_MAX
 from services.domain.inbound import InboundAction
 from tests.unit.mail_builders import assert_files_a_valid_draft, ignored, mail, read

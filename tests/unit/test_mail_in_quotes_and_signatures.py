@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.application.mail_in import (
-    html_to_text,
-    new_text,
-)
+from services.application.mail_in import html_to_text, new_text
 from tests.unit.mail_builders import mail, read
 
 # --- quoted text, attributions and signatures are cut -------------------------------------------

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from services.application.mail_in import (
-    NO_TEXT,
-)
+from services.application.mail_in import NO_TEXT
 from services.domain.inbound import InboundAction
 from tests.unit.mail_builders import mail, read
 

@@ -4,17 +4,7 @@ cumulative flow."""
 from __future__ import annotations
 
 from services.domain.lifecycle import Status
-from tests.unit.report_builders import (
-    NOW,
-    T0,
-    D,
-    H,
-    filed,
-    moved,
-    report,
-    stays_history,
-    ticket,
-)
+from tests.unit.report_builders import NOW, T0, D, H, filed, moved, report, stays_history, ticket
 
 # -- bottlenecks ---------------------------------------------------------------------------
 

@@ -8,13 +8,7 @@ from datetime import date, timedelta
 
 from services.domain.lifecycle import Status
 from services.domain.reports.forecast import forecast_line, trial_days
-from tests.unit.report_builders import (
-    NOW,
-    D,
-    moved,
-    report,
-    ticket,
-)
+from tests.unit.report_builders import NOW, D, moved, report, ticket
 
 # -- the forecast --------------------------------------------------------------------------
 

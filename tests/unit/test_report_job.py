@@ -14,14 +14,7 @@ from services.domain.lifecycle import Status
 from services.domain.mail import MailNotSent
 from services.domain.reports import Report
 from tests.fakes import FakeMailer, FakeTicketRepository, FixedClock
-from tests.unit.report_builders import (
-    NOW,
-    D,
-    H,
-    filed,
-    moved,
-    ticket,
-)
+from tests.unit.report_builders import NOW, D, H, filed, moved, ticket
 
 # -- the job, with fakes -------------------------------------------------------------------
 

@@ -11,13 +11,7 @@ from services.domain.lifecycle import Status
 from services.domain.reports import period_of, window
 from services.domain.reports.aging import bucket
 from services.domain.reports.stats import median, percentile
-from tests.unit.report_builders import (
-    NOW,
-    D,
-    H,
-    report,
-    ticket,
-)
+from tests.unit.report_builders import NOW, D, H, report, ticket
 
 # -- the statistics ------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from services.domain import timers
 from services.domain.actors import Actor
 from services.domain.lifecycle import Status
 from tests.conftest import valid_ticket
-from tests.fakes import FakeTicketRepository, FixedClock
+from tests.fakes import FixedClock
 
 SECRET = "x" * 48
 ANA = Actor.requester("ana@example.org")
@@ -33,11 +33,6 @@ FIRST_BREACH = timers.sla_breach("first_response")
 
 def utc(year: int, month: int, day: int, hour: int, minute: int = 0, second: int = 0):
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-
-
-@pytest.fixture
-def tickets():
-    return FakeTicketRepository()
 
 
 @pytest.fixture

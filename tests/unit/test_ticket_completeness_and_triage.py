@@ -7,22 +7,11 @@ import pytest
 
 from services.domain import events as ev
 from services.domain.actors import Actor
-from services.domain.errors import (
-    AlreadyDone,
-    Forbidden,
-    IllegalTransition,
-)
+from services.domain.errors import AlreadyDone, Forbidden, IllegalTransition
 from services.domain.lifecycle import Status
 from services.domain.ticket import WipChange
 from services.domain.triage_rules import Complexity
-from tests.unit.ticket_builders import (
-    ANA,
-    BOB,
-    EARLIER,
-    NOW,
-    make_ticket,
-    owned,
-)
+from tests.unit.ticket_builders import ANA, BOB, EARLIER, NOW, make_ticket, owned
 
 # -- acknowledge, request info, add info, triage ---------------------------------------------
 

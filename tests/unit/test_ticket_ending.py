@@ -6,23 +6,10 @@ from __future__ import annotations
 import pytest
 
 from services.domain import events as ev
-from services.domain.errors import (
-    Forbidden,
-    IllegalTransition,
-    NotDone,
-    ValidationFailed,
-)
+from services.domain.errors import Forbidden, IllegalTransition, NotDone, ValidationFailed
 from services.domain.lifecycle import Status
 from services.domain.ticket import WipChange
-from tests.unit.ticket_builders import (
-    ANA,
-    BOB,
-    CRITERIA,
-    NOW,
-    TODAY,
-    make_ticket,
-    owned,
-)
+from tests.unit.ticket_builders import ANA, BOB, CRITERIA, NOW, TODAY, make_ticket, owned
 
 # -- reject ----------------------------------------------------------------------------------
 

@@ -6,20 +6,10 @@ from __future__ import annotations
 import pytest
 
 from services.domain import events as ev
-from services.domain.errors import (
-    Conflict,
-    Forbidden,
-    IllegalTransition,
-    ValidationFailed,
-)
+from services.domain.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
 from services.domain.lifecycle import Status
 from services.domain.ticket import WipChange
-from tests.unit.ticket_builders import (
-    NOW,
-    TESS,
-    escalated,
-    owned,
-)
+from tests.unit.ticket_builders import NOW, TESS, escalated, owned
 
 # -- escalation ------------------------------------------------------------------------------
 

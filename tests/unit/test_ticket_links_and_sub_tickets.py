@@ -8,22 +8,10 @@ from datetime import date
 import pytest
 
 from services.domain import events as ev
-from services.domain.errors import (
-    AlreadyDone,
-    Forbidden,
-    IllegalTransition,
-    ValidationFailed,
-)
+from services.domain.errors import AlreadyDone, Forbidden, IllegalTransition, ValidationFailed
 from services.domain.lifecycle import Status
 from services.domain.ticket import WipChange
-from tests.unit.ticket_builders import (
-    EARLIER,
-    NOW,
-    TESS,
-    child_of,
-    make_ticket,
-    owned,
-)
+from tests.unit.ticket_builders import EARLIER, NOW, TESS, child_of, make_ticket, owned
 
 # -- link, split and sub-tickets -------------------------------------------------------------
 

@@ -8,18 +8,9 @@ from datetime import timedelta
 import pytest
 
 from services.domain import events as ev
-from services.domain.errors import (
-    Forbidden,
-    IllegalTransition,
-    ValidationFailed,
-)
+from services.domain.errors import Forbidden, IllegalTransition, ValidationFailed
 from services.domain.lifecycle import Status
-from tests.unit.ticket_builders import (
-    EARLIER,
-    NOW,
-    TODAY,
-    owned,
-)
+from tests.unit.ticket_builders import EARLIER, NOW, TODAY, owned
 
 # -- start and update ------------------------------------------------------------------------
 

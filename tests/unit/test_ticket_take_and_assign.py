@@ -20,15 +20,7 @@ from services.domain.lifecycle import Status
 from services.domain.ticket import WipChange
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository
-from tests.unit.ticket_builders import (
-    ANA,
-    EARLIER,
-    NOW,
-    TESS,
-    escalated,
-    make_ticket,
-    owned,
-)
+from tests.unit.ticket_builders import ANA, EARLIER, NOW, TESS, escalated, make_ticket, owned
 
 # -- take ------------------------------------------------------------------------------------
 

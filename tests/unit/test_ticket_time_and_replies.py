@@ -9,20 +9,11 @@ import pytest
 
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
-from services.domain.errors import (
-    Forbidden,
-    ValidationFailed,
-)
+from services.domain.errors import Forbidden, ValidationFailed
 from services.domain.lifecycle import Status
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository, FixedClock
-from tests.unit.ticket_builders import (
-    ANA,
-    EARLIER,
-    NOW,
-    TODAY,
-    make_ticket,
-)
+from tests.unit.ticket_builders import ANA, EARLIER, NOW, TODAY, make_ticket
 
 # -- time in state ---------------------------------------------------------------------------
 

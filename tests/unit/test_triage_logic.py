@@ -16,7 +16,6 @@ from services.domain.drafts import validate_draft
 from services.domain.lifecycle import Status
 from services.domain.ticket import Ticket
 from tests.conftest import valid_ticket
-from tests.fakes import FakeTicketRepository
 
 SECRET = "x" * 48
 DATABASE_REQUEST = {
@@ -34,11 +33,6 @@ ACCESS_REQUEST = {
     "title": "Shell access for a new analyst",
     "requirements": "Shell access and an LDAP account for Lee on the stat hosts",
 }
-
-
-@pytest.fixture
-def tickets():
-    return FakeTicketRepository()
 
 
 @pytest.fixture
