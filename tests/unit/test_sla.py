@@ -12,8 +12,7 @@ working days (80 business hours), warning at 80 %; an `incident-followup` counts
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
@@ -21,38 +20,22 @@ from services.domain import events as ev
 from services.domain.actors import Actor
 from services.domain.drafts import validate_draft
 from services.domain.events import Event
-from services.domain.sla import SlaState, evaluate
+from services.domain.sla import evaluate
 from services.domain.ticket import Ticket
 from services.domain.timers import DROP_DEAD_TRIAGER
 from tests.conftest import valid_ticket
-
-HOUR = 3600.0
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MIRA = "staff:mira"
-ANA = "requester:ana@example.org"
-SCHEDULER = "system:scheduler"
-
-
-def ams(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=AMSTERDAM)
-
-
-def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-def filed(at: datetime) -> Event:
-    return Event(1, ev.TICKET_FILED, at, ANA, True, {"source": "api", "type": "general"})
-
-
-def moved(
-    at: datetime, frm: str, to: str, *, kind: str, actor: str = MIRA, public: bool = True
-) -> Event:
-    return Event(1, kind, at, actor, public, {"from": frm, "to": to})
-
-
-def note(at: datetime, *, actor: str, public: bool, kind: str = ev.UPDATED) -> Event:
-    return Event(1, kind, at, actor, public, {"message": "a note"})
+from tests.unit.sla_builders import (
+    ANA,
+    HOUR,
+    MIRA,
+    SCHEDULER,
+    ams,
+    filed,
+    moved,
+    note,
+    states,
+    utc,
+)
 
 
 @pytest.fixture
@@ -68,11 +51,6 @@ def followup(flow):
     sla = flow.ticket_type("incident-followup").sla
     assert not sla.business_hours
     return sla.targets(flow.calendar), None, sla.warn_at
-
-
-def states(history, policy, now) -> dict[str, SlaState]:
-    targets, calendar, warn = policy
-    return {s.name: s for s in evaluate(history, targets, calendar, now, warn)}
 
 
 # --- the policy as configured -------------------------------------------------------------
