@@ -17,7 +17,7 @@ from services.application.webhooks_out import (
 )
 from services.domain.integrations import Subscription
 from services.intake.app import create_app
-from tests.integration.test_console import file, section, sign_in
+from tests.integration.console_helpers import file, section
 
 SUBSCRIPTIONS = (
     Subscription(name="ops", url="https://hooks.example.net/rtflow"),
@@ -41,15 +41,9 @@ def log(container):
 
 
 @pytest.fixture
-def client(container, log):
-    return create_app(container).test_client()
-
-
-@pytest.fixture
-def mira(client, container):
-    response = sign_in(client, container.staff_tokens.issue("mira"))
-    assert response.status_code == 303
-    return client
+def app(container, log):
+    """The app, built once the delivery log and the subscriptions are in place."""
+    return create_app(container)
 
 
 def record(log, clock, ticket, sub, state, status, error="", event="ev1", kind="ticket.filed"):

@@ -49,11 +49,6 @@ def container(hook_flow, clock, monkeypatch):
     return build(settings, flow=hook_flow, clock=clock, inbox=FakeInbox())
 
 
-@pytest.fixture
-def client(container):
-    return create_app(container).test_client()
-
-
 def secret(container, source: str) -> str:
     return container.hook_secret(source)
 

@@ -9,13 +9,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
-from services.intake.app import create_app
 from tests.conftest import valid_ticket
-
-
-@pytest.fixture
-def client(container):
-    return create_app(container).test_client()
 
 
 @pytest.fixture

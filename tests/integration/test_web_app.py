@@ -7,13 +7,7 @@ import re
 
 import pytest
 
-from services.intake.app import create_app
 from tests.conftest import valid_ticket
-
-
-@pytest.fixture
-def client(container):
-    return create_app(container).test_client()
 
 
 def file(client, **overrides):
