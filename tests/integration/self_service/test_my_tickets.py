@@ -1,4 +1,4 @@
-"""The requester's list of tickets: only the signed-in requester's, newest first; anyone else's ticket is not
+"""The requester's list of tickets: only their own, newest first; anyone else's ticket is not
 found, as no ticket is; the ticket page escapes what it shows."""
 
 from __future__ import annotations
