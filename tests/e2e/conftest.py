@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import requests
 
+from .clock_stack import ClockStack
 from .stack_process import RunningStack, clean_env, free_port, start_stack
-
-# Fixtures of the staff API tests live with their helpers in support.py.
-from .support import api, staff_tokens, tickets  # noqa: F401
+from .staff_api import Api, Tickets, parse_staff_tokens
+from .support import eventually
 
 HERE = Path(__file__).parent
 
@@ -89,6 +89,51 @@ def wait_for_mail(mail) -> Callable[..., list[dict[str, Any]]]:
             time.sleep(0.2)
 
     return wait
+
+
+@pytest.fixture(scope="session")
+def staff_tokens(running_stack) -> dict[str, str]:
+    """member → staff token, as the session's stack printed them at start."""
+    return eventually(
+        lambda: parse_staff_tokens(running_stack.output()),
+        timeout=15,
+        what="the stack to print the staff tokens",
+    )
+
+
+@pytest.fixture(scope="session")
+def api(stack, stack_info, staff_tokens, flow) -> Api:
+    limits = {m.id: m.wip_limit for m in flow.team.members}
+    return Api(stack, staff_tokens, limits, stack_info)
+
+
+@pytest.fixture
+def tickets(api) -> Iterator[Tickets]:
+    held = Tickets(api)
+    try:
+        yield held
+    finally:
+        held.finish_all()
+
+
+@pytest.fixture(scope="module")
+def clock_stack(flow) -> Iterator[ClockStack]:
+    """A stack of the module's own with a test clock: moving it moves it for every ticket."""
+    port = free_port()
+    running = start_stack(["--port", str(port)], port, clean_env())
+    try:
+        tokens = eventually(
+            lambda: parse_staff_tokens(running.output()),
+            timeout=15,
+            what="the stack to print the staff tokens",
+        )
+        info = requests.get(f"{running.base_url}/dev/stack.json", timeout=10).json()
+        limits = {m.id: m.wip_limit for m in flow.team.members}
+        yield ClockStack(
+            running, Api(running.base_url, tokens, limits, info), frozenset(flow.calendar.holidays)
+        )
+    finally:
+        running.stop()
 
 
 @pytest.fixture

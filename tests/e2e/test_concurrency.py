@@ -11,9 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from .support import (
-    neutral_ticket_body,
-)
+from .staff_api import neutral_ticket_body
 
 pytestmark = pytest.mark.e2e
 

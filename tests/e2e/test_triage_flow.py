@@ -9,15 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from .support import (
-    Page,
-    Wanted,
-    expect_mails,
-    neutral_ticket_body,
-    tag,
-    ticket_body,
-    unique,
-)
+from .staff_api import neutral_ticket_body
+from .support import Page, Wanted, expect_mails, tag, ticket_body, unique
 
 pytestmark = pytest.mark.e2e
 

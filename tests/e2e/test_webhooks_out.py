@@ -17,7 +17,8 @@ import yaml
 from services.adapters.settings import PROJECT_ROOT
 
 from .stack_process import RunningStack, clean_env, free_port, start_stack
-from .support import Page, eventually, parse_staff_tokens, ticket_body
+from .staff_api import parse_staff_tokens
+from .support import Page, eventually, ticket_body
 
 pytestmark = pytest.mark.e2e
 
