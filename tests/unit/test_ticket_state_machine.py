@@ -1,6 +1,6 @@
 """The ticket life-cycle under random sequences of filings, actions, replies and time (see
 ticket_machine.py for the rules and ticket_invariants.py for what must hold), and the minimal
-sequences it found that break what the docs promise."""
+sequences it once found breaking what the docs promise."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from services.domain.lifecycle import Status
-from tests.unit.ticket_machine import REASONS, TicketLifecycle, TicketLifecycleAsDocumented
+from tests.unit.ticket_machine import REASONS, TicketLifecycle
 
 ANA = "ana@example.org"
 
@@ -46,7 +46,7 @@ def rejected(state: TicketLifecycle, number: int) -> None:
 
 @pytest.mark.parametrize("finish", [answered_then_resolved, rejected])
 def test_only_a_ticket_closed_for_want_of_an_answer_reopens_waiting_for_one(flow, finish):
-    state = TicketLifecycleAsDocumented(flow)
+    state = TicketLifecycle(flow)
     number = waiting_for_information(state)
     finish(state, number)
     state.requester_action(number, ANA, "reopen")
@@ -54,7 +54,7 @@ def test_only_a_ticket_closed_for_want_of_an_answer_reopens_waiting_for_one(flow
 
 
 def test_a_ticket_closed_for_want_of_an_answer_reopens_waiting_for_it(flow):
-    state = TicketLifecycleAsDocumented(flow)
+    state = TicketLifecycle(flow)
     number = waiting_for_information(state)
     for _ in range(4):  # ten working days without an answer
         state.minute_job(hours=24 * 4)
