@@ -47,7 +47,10 @@ from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
-from tests.bench.bench_scheduler import _render, item_bytes, log, machine
+from tests.bench.bench_scheduler.measuring import item_bytes
+from tests.bench.host import machine
+from tests.bench.progress import log
+from tests.bench.tables import render as _render
 
 # -- prices -------------------------------------------------------------------------------------
 

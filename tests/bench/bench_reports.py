@@ -29,19 +29,12 @@ from datetime import UTC, datetime, timedelta
 from time import perf_counter
 from typing import Any
 
-from tests.bench.bench_scheduler import (
-    NOW,
-    SECRET,
-    Meter,
-    _base,
-    _render,
-    _requesters,
-    emulator_env,
-    fresh_stack,
-    load,
-    log,
-    machine,
-)
+from tests.bench.bench_scheduler.data import NOW, SECRET, _base, _requesters
+from tests.bench.bench_scheduler.measuring import Meter
+from tests.bench.bench_scheduler.stack import emulator_env, fresh_stack, load
+from tests.bench.host import machine
+from tests.bench.progress import log
+from tests.bench.tables import render as _render
 
 SIZES = ((100, 1_000), (1_000, 10_000), (10_000, 100_000))  # open / total tickets
 DAYS = 28
