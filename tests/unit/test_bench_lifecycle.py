@@ -1,18 +1,18 @@
-"""The capacity-unit arithmetic of the life-cycle benchmark (tests/bench/bench_lifecycle.py):
+"""The capacity-unit arithmetic of the life-cycle benchmark (tests/bench/bench_lifecycle/):
 AWS's documented rules for request units and global secondary index writes."""
 
 from __future__ import annotations
 
 from infra.local.cfn import load_template
-from tests.bench.bench_lifecycle import (
+from tests.bench.bench_lifecycle.billing import Line
+from tests.bench.bench_lifecycle.capacity import (
     Index,
-    Line,
-    dollars,
     index_writes,
     indexes_from_template,
     read_units,
     write_units,
 )
+from tests.bench.bench_lifecycle.summing import dollars
 
 KEYS = ("pk", "sk")
 BY_STATUS = Index("by-status", "status_key", "sort_at", "ALL")
