@@ -1,10 +1,11 @@
 """Every implementation of each port (services/domain/ports.py), for the contract cases to run
-over: the in-memory fakes of tests/fakes.py and the DynamoDB adapters on the emulator.
+over: the in-memory fakes of tests/fakes.py, the DynamoDB adapters on the emulator and the
+SQLite adapters on a database file.
 
-One table serves the session: each case files its own tickets (fresh numbers from the
-counter) and uses its own members, addresses, threads and deliveries. A case that reads a
-whole index partition (every ticket in a status, every event of a day) is marked
-`fresh_table` and gets a table of its own.
+One table (and one database) serves the session: each case files its own tickets (fresh
+numbers from the counter) and uses its own members, addresses, threads and deliveries. A case
+that reads a whole index partition (every ticket in a status, every event of a day) is marked
+`fresh_table` and gets a table (or a database) of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ from services.adapters.dynamo import (
     DynamoTable,
     DynamoTicketRepository,
 )
+from services.adapters.sqlite import (
+    SqliteDatabase,
+    SqliteDeliveryLog,
+    SqliteInbox,
+    SqliteMailLedger,
+    SqliteRequesterLinks,
+    SqliteStaffTokens,
+    SqliteTicketRepository,
+)
 from tests.fakes import (
     FakeDeliveryLog,
     FakeInbox,
@@ -35,12 +45,14 @@ from tests.fakes import (
     FakeTicketRepository,
 )
 
-BACKENDS = ["memory", "dynamodb"]
+BACKENDS = ["memory", "dynamodb", "sqlite"]
 _tables = itertools.count(1)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "fresh_table: the case gets a DynamoDB table of its own")
+    config.addinivalue_line(
+        "markers", "fresh_table: the case gets a table (or database) of its own"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -89,49 +101,103 @@ def table(request: pytest.FixtureRequest, emulator_env: Any) -> DynamoTable:
     return table
 
 
+@pytest.fixture(scope="session")
+def session_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteDatabase]:
+    db = SqliteDatabase(tmp_path_factory.mktemp("contract") / "rtflow.db")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[SqliteDatabase]:
+    if not request.node.get_closest_marker("fresh_table"):
+        yield request.getfixturevalue("session_database")
+        return
+    db = SqliteDatabase(tmp_path / "rtflow.db")
+    yield db
+    db.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def _on(request: pytest.FixtureRequest, backend: str, memory: Any, dynamodb: Any) -> Any:
-    """The fake, or the adapter built on the case's table (created only when needed)."""
-    return memory() if backend == "memory" else dynamodb(request.getfixturevalue("table"))
+def _on(
+    request: pytest.FixtureRequest, backend: str, memory: Any, dynamodb: Any, sqlite: Any
+) -> Any:
+    """The fake, or the adapter built on the case's table or database (created only when
+    needed)."""
+    if backend == "memory":
+        return memory()
+    if backend == "dynamodb":
+        return dynamodb(request.getfixturevalue("table"))
+    return sqlite(request.getfixturevalue("database"))
 
 
 @pytest.fixture
 def inbox(request, backend, clock):
     fake = partial(FakeInbox, assume_recorded=False)
-    return _on(request, backend, fake, lambda t: DynamoInbox(t, clock))
+    return _on(
+        request, backend, fake, lambda t: DynamoInbox(t, clock), lambda d: SqliteInbox(d, clock)
+    )
 
 
 @pytest.fixture
 def tickets(request, backend, inbox):
-    return _on(request, backend, lambda: FakeTicketRepository(inbox=inbox), DynamoTicketRepository)
+    return _on(
+        request,
+        backend,
+        lambda: FakeTicketRepository(inbox=inbox),
+        DynamoTicketRepository,
+        SqliteTicketRepository,
+    )
 
 
 @pytest.fixture
 def ledger(request, backend, clock):
-    return _on(request, backend, FakeMailLedger, lambda t: DynamoMailLedger(t, clock))
+    return _on(
+        request,
+        backend,
+        FakeMailLedger,
+        lambda t: DynamoMailLedger(t, clock),
+        lambda d: SqliteMailLedger(d, clock),
+    )
 
 
 @pytest.fixture
 def links(request, backend, clock):
     fake = partial(FakeRequesterLinks, DynamoRequesterLinks.PER_WINDOW, clock)
-    return _on(request, backend, fake, lambda t: DynamoRequesterLinks(t, clock))
+    return _on(
+        request,
+        backend,
+        fake,
+        lambda t: DynamoRequesterLinks(t, clock),
+        lambda d: SqliteRequesterLinks(d, clock),
+    )
 
 
 @pytest.fixture
 def deliveries(request, backend, clock):
     return _on(
-        request, backend, lambda: FakeDeliveryLog(clock), lambda t: DynamoDeliveryLog(t, clock)
+        request,
+        backend,
+        lambda: FakeDeliveryLog(clock),
+        lambda t: DynamoDeliveryLog(t, clock),
+        lambda d: SqliteDeliveryLog(d, clock),
     )
 
 
-@pytest.fixture
+@pytest.fixture(params=[b for b in BACKENDS if b != "memory"])
 def staff_tokens(request, clock):
-    """The only implementation there is (no fake: the service logic never needs one)."""
-    return DynamoStaffTokens(request.getfixturevalue("table"), clock)
+    """The stored implementations (no fake: the service logic never needs one)."""
+    return _on(
+        request,
+        request.param,
+        None,
+        lambda t: DynamoStaffTokens(t, clock),
+        lambda d: SqliteStaffTokens(d, clock),
+    )
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The DeliveryLog's contract, the same cases on the fake and on DynamoDB: every attempt of a
-delivery summed up, a delivery stays delivered, and the recent ones newest first."""
+"""The DeliveryLog's contract, the same cases on the fake, on DynamoDB and on SQLite: every
+attempt of a delivery summed up, a delivery stays delivered, and the recent ones newest first."""
 
 from __future__ import annotations
 

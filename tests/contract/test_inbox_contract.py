@@ -1,5 +1,5 @@
-"""The Inbox's contract, the same cases on the fake and on DynamoDB: a delivery is recorded
-once and settled once; a tool's thread leads to the ticket filed for it."""
+"""The Inbox's contract, the same cases on the fake, on DynamoDB and on SQLite: a delivery is
+recorded once and settled once; a tool's thread leads to the ticket filed for it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The MailLedger's contract, the same cases on the fake and on DynamoDB: one mail per event
-and recipient, whatever the case of the address, until a failed send releases it."""
+"""The MailLedger's contract, the same cases on the fake, on DynamoDB and on SQLite: one mail
+per event and recipient, whatever the case of the address, until a failed send releases it."""
 
 from __future__ import annotations
 

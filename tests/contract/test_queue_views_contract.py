@@ -1,5 +1,6 @@
-"""The TicketRepository's read views, the same cases on the fake and on DynamoDB (its global
-secondary indexes): who sees which tickets, in which order, a page at a time."""
+"""The TicketRepository's read views, the same cases on the fake, on DynamoDB (its global
+secondary indexes) and on SQLite (its indexes): who sees which tickets, in which order, a page
+at a time."""
 
 from __future__ import annotations
 

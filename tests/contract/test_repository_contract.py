@@ -1,6 +1,6 @@
-"""The TicketRepository's contract, the same cases on the fake and on DynamoDB: changes are
-all or nothing, versions lock optimistically, WIP limits and finished-ticket checks hold at
-commit, and a delivery is applied once (its receipt) to one ticket per thread."""
+"""The TicketRepository's contract, the same cases on the fake, on DynamoDB and on SQLite:
+changes are all or nothing, versions lock optimistically, WIP limits and finished-ticket checks
+hold at commit, and a delivery is applied once (its receipt) to one ticket per thread."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The RequesterLinks' contract, the same cases on the fake and on DynamoDB: a link signs its
-address in once, for a short while, and an address gets only a few links a quarter hour."""
+"""The RequesterLinks' contract, the same cases on the fake, on DynamoDB and on SQLite: a link
+signs its address in once, for a short while, and an address gets only a few links a quarter
+hour."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The StaffTokens' contract on DynamoDB (the one implementation): a token names its member
-until revoked, and the table keeps only its digest."""
+"""The StaffTokens' contract on DynamoDB and on SQLite (no fake): a token names its member
+until revoked, and the store keeps only its digest."""
 
 from __future__ import annotations
 

@@ -1,0 +1,151 @@
+"""The TicketRepository port on the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from services.domain.errors import TicketNotFound
+from services.domain.events import Event
+from services.domain.inbound import Inbound
+from services.domain.lifecycle import Status
+from services.domain.ticket import Change, Ticket
+
+from . import queries as q
+from .codecs import decode_event, decode_ticket, page_cursor, read_cursor, utc_text
+from .database import SqliteDatabase
+from .transactions import Transaction
+
+# Numbers per IN (...) list: well under SQLite's limit of bound parameters.
+_CHUNK = 500
+
+
+class SqliteTicketRepository:
+    """TicketRepository on the database; every change is one transaction."""
+
+    def __init__(self, db: SqliteDatabase):
+        self.db = db
+
+    def next_number(self, count: int = 1) -> int:
+        """The last of `count` new numbers: one upsert of the counter, in its own transaction."""
+        with self.db.transaction() as conn:
+            [(value,)] = conn.execute(q.NEXT_NUMBER, (count,)).fetchall()
+        return int(value)
+
+    def add(
+        self,
+        ticket: Ticket,
+        event: Event,
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+    ) -> None:
+        """A new ticket; filed for a delivery (`receipt`), in the same transaction the
+        delivery is marked applied and the tool's thread linked to it."""
+        self.save(ticket, Change(event), receipt=receipt, thread=thread)
+
+    def save(
+        self,
+        ticket: Ticket,
+        change: Change | Event,
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+    ) -> None:
+        if isinstance(change, Event):
+            change = Change(change)
+        self._commit([(ticket, change)], receipt=receipt, thread=thread)
+
+    def save_split(
+        self, parent: Ticket, change: Change, children: Sequence[tuple[Ticket, Change]]
+    ) -> None:
+        """The parent's split and every new sub-ticket: one transaction."""
+        self._commit([(parent, change), *children])
+
+    def _commit(
+        self,
+        changes: list[tuple[Ticket, Change]],
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+    ) -> None:
+        first = changes[0][0]
+        with self.db.transaction() as conn:
+            tx = Transaction(conn)
+            for _, change in changes:
+                tx.require_finished(change.require_finished)
+            versions = [tx.put_ticket(ticket, change.event) for ticket, change in changes]
+            if thread:
+                tx.link(thread, first)
+            if receipt is not None:
+                tx.receipt(receipt, first)
+            tx.move_wip([change for _, change in changes])
+        for (ticket, _), version in zip(changes, versions, strict=True):
+            ticket.version = version
+
+    def get(self, number: int) -> Ticket:
+        row = self.db.row(q.GET, (number,))
+        if row is None:
+            raise TicketNotFound(number)
+        return decode_ticket(row["body"], row["version"])
+
+    def get_many(self, numbers: Iterable[int]) -> dict[int, Ticket]:
+        wanted = list(dict.fromkeys(numbers))
+        found: dict[int, Ticket] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            for row in self.db.rows(q.get_many(len(chunk)), chunk):
+                found[row["number"]] = decode_ticket(row["body"], row["version"])
+        return found
+
+    def history(self, number: int) -> list[Event]:
+        return [decode_event(r["body"]) for r in self.db.rows(q.HISTORY, (number,))]
+
+    # -- views: each one index range, oldest filed first -----------------------------------------
+
+    def _tickets(self, sql: str, *params: object) -> list[Ticket]:
+        return [decode_ticket(r["body"], r["version"]) for r in self.db.rows(sql, params)]
+
+    def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
+        return self._tickets(q.BY_STATUS, status.value, limit)
+
+    def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
+        return self._tickets(q.BY_OWNER, member, limit)
+
+    def escalated(self, limit: int = 200) -> list[Ticket]:
+        return self._tickets(q.ESCALATED, limit)
+
+    def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
+        return self._tickets(q.BY_REQUESTER, email.lower(), limit)
+
+    def due(self, now: datetime, limit: int = 500) -> list[int]:
+        """Tickets with a timer due at `now`, earliest first: a range of the timer index."""
+        return [int(r["ticket"]) for r in self.db.rows(q.DUE, (utc_text(now), limit))]
+
+    def public(
+        self, status: Status, *, limit: int = 100, newest_first: bool = False, after: str = ""
+    ) -> tuple[list[Ticket], str]:
+        """One page of the public index; the cursor is the last ticket's filing time and
+        number, given only when another ticket follows (one more row is read to know)."""
+        params: tuple[object, ...] = (status.value,)
+        if after:
+            params += read_cursor(after)
+            sql = q.PUBLIC_BEFORE if newest_first else q.PUBLIC_AFTER
+        else:
+            sql = q.PUBLIC_NEWEST if newest_first else q.PUBLIC_OLDEST
+        found = self._tickets(sql, *params, limit + 1)
+        page = found[:limit]
+        return page, (page_cursor(page[-1]) if len(found) > limit else "")
+
+    def events_on(self, day: date) -> list[Event]:
+        return [decode_event(r["body"]) for r in self.db.rows(q.EVENTS_ON, (day.isoformat(),))]
+
+    def open_counts(self, members: Iterable[str]) -> dict[str, int]:
+        """Each member's open owned tickets, from the WIP counters."""
+        counts = dict.fromkeys(members, 0)
+        names = list(counts)
+        for start in range(0, len(names), _CHUNK):
+            chunk = names[start : start + _CHUNK]
+            for row in self.db.rows(q.open_counts(len(chunk)), chunk):
+                counts[row["member"]] = int(row["open_count"])
+        return counts
