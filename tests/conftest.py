@@ -55,32 +55,66 @@ def emulator():
     emulator.stop()
 
 
-@pytest.fixture
-def aws(emulator, monkeypatch, request):
-    """A fresh copy of the resources of infra/resources, created by CloudFormation in the
-    emulator as the embedded stack creates them. Yields the stack's outputs."""
-    import json
-    import re
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "shared_stack: the test reads only what it wrote, so it runs on the session's stack "
+        "instead of a stack of its own",
+    )
 
-    import boto3
 
-    from infra.local.cfn import load_template
-
-    for name, value in {
+def aws_environment(emulator) -> dict[str, str]:
+    """What boto3 and pynamodb read to reach the emulator."""
+    return {
         "AWS_ENDPOINT_URL": emulator.endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-    }.items():
-        monkeypatch.setenv(name, value)
-    name = "t-" + re.sub(r"[^a-zA-Z0-9-]", "-", request.node.name)[:60].strip("-")
+    }
+
+
+def create_stack(name: str) -> dict[str, str]:
+    """A copy of the resources of infra/resources, created by CloudFormation in the emulator
+    as the embedded stack creates them; the stack's outputs."""
+    import json
+
+    import boto3
+
+    from infra.local.cfn import load_template
+
     cfn = boto3.client("cloudformation")
     cfn.create_stack(StackName=name, TemplateBody=json.dumps(load_template()))
     stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
-    yield {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
-    cfn.delete_stack(StackName=name)
+    return {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+
+
+@pytest.fixture(scope="session")
+def session_aws(emulator):
+    """One stack for the session (for each xdist worker): the `shared_stack` tests'."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in aws_environment(emulator).items():
+            mp.setenv(name, value)
+        yield create_stack("session")
+
+
+@pytest.fixture
+def aws(emulator, monkeypatch, request):
+    """The stack's outputs: a fresh stack of the test's own, or the session's for a test
+    marked `shared_stack` (its tables and queues hold other tests' items too)."""
+    import re
+
+    import boto3
+
+    for name, value in aws_environment(emulator).items():
+        monkeypatch.setenv(name, value)
+    if request.node.get_closest_marker("shared_stack"):
+        yield request.getfixturevalue("session_aws")
+        return
+    name = "t-" + re.sub(r"[^a-zA-Z0-9-]", "-", request.node.name)[:60].strip("-")
+    yield create_stack(name)
+    boto3.client("cloudformation").delete_stack(StackName=name)
 
 
 @pytest.fixture

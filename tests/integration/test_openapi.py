@@ -11,6 +11,9 @@ from openapi_spec_validator import validate
 
 from tests.conftest import valid_ticket
 
+# Every test reads only the tickets it filed: one stack serves them all.
+pytestmark = pytest.mark.shared_stack
+
 
 @pytest.fixture
 def spec(client):

@@ -9,6 +9,9 @@ import pytest
 
 from tests.conftest import valid_ticket
 
+# Every test reads only the tickets it filed: one stack serves them all.
+pytestmark = pytest.mark.shared_stack
+
 
 def file(client, **overrides):
     response = client.post("/api/v1/tickets", json=valid_ticket(**overrides))
