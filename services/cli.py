@@ -18,31 +18,47 @@ def main() -> None:
 
 @main.command()
 @click.option(
+    "--host",
+    default=lambda: os.environ.get("HOST", "127.0.0.1"),
+    show_default="127.0.0.1, or $HOST",
+    help="Address the web app listens on; the /dev pages are on only on loopback.",
+)
+@click.option(
     "--port",
     type=int,
     default=lambda: int(os.environ.get("PORT", "8000")),
     show_default="8000, or $PORT",
-    help="Port of the web app on 127.0.0.1.",
+    help="Port of the web app.",
 )
 @click.option("--flow-config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def run(port: int, flow_config: Path | None) -> None:
+def run(host: str, port: int, flow_config: Path | None) -> None:
     """Run the whole product on this machine: AWS emulator, web app, relay, notify, mail."""
-    from infra.local.stack import EmbeddedStack
+    from pydantic import ValidationError
+
+    from infra.local.stack import SMTP_HOST, EmbeddedStack
+    from infra.local.web_server import url_host
     from services.domain.errors import ConfigError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if flow_config:
         os.environ["RTFLOW_FLOW_CONFIG"] = str(flow_config.resolve())
-    stack = EmbeddedStack(port=port)
+    stack = EmbeddedStack(port=port, host=host)
     try:
         stack.start()
     except ConfigError as e:
         stack.stop()
         raise click.ClickException(str(e)) from None
+    except ValidationError as e:
+        stack.stop()
+        raise click.ClickException(
+            f"settings: {e.errors()[0]['loc'][0]}: {e.errors()[0]['msg']}"
+        ) from None
     except OSError as e:
         stack.stop()
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {e.strerror}") from None
+        raise click.ClickException(
+            f"cannot listen on {url_host(host)}:{port}: {e.strerror}"
+        ) from None
     url = stack.base_url
     from services.adapters.bootstrap import container
 
@@ -50,17 +66,23 @@ def run(port: int, flow_config: Path | None) -> None:
     tokens = "\n".join(
         f"  {member:<10} {token}" for member, token in stack.issue_staff_tokens().items()
     )
+    mail_line = f"\n  Captured mail     {url}/dev/mail   (JSON: {url}/dev/mail.json)"
+    clock_line = (
+        f"\n  Test clock        {url}/dev/clock"
+        '   (POST {"advance_seconds": 259200} to jump 3 days)'
+    )
+    if not stack.dev_pages:
+        mail_line = "\n  Dev pages         off (captured mail, test clock; RTFLOW_DEV_PAGES=1: on)"
+        clock_line = ""
     click.echo(
         f"""
 RT Flow is running (embedded stack; stop with Ctrl-C)
 
-  File a ticket     {url}/tickets/new
-  Captured mail     {url}/dev/mail   (JSON: {url}/dev/mail.json)
+  File a ticket     {url}/tickets/new{mail_line}
   API               {url}/api/v1/ticket-types   (OpenAPI: {url}/openapi.json)
   Health            {url}/healthz
-  Staff console     {url}/staff/   (sign in with a token below)
-  Test clock        {url}/dev/clock   (POST {{"advance_seconds": 259200}} to jump 3 days)
-  Mail in (SMTP)    {stack.host}:{stack.smtp_port}   (new mail files a ticket; replies thread)
+  Staff console     {url}/staff/   (sign in with a token below){clock_line}
+  Mail in (SMTP)    {SMTP_HOST}:{stack.smtp_port}   (new mail files a ticket; replies thread)
   AWS emulator      {stack.endpoint}   (region us-east-1, any credentials)
 
 Staff tokens for the example team (Authorization: Bearer <token>):

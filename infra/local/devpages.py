@@ -1,14 +1,36 @@
-"""Pages that exist only on the embedded stack: the captured mail, and where the emulator is."""
+"""Pages that exist only on the embedded stack: the test clock, the captured mail, and where
+the emulator is, with the hook secrets.
+
+They are for the person at this machine: on by default only when the server listens on
+loopback, and answering only to a loopback Host header, so a web page elsewhere cannot reach
+them through a name it points at 127.0.0.1 (DNS rebinding).
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
+
+from .web_server import is_loopback
+
+LOOPBACK_HOST = re.compile(r"(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?", re.IGNORECASE)
+
+
+def dev_pages_on(listen_host: str, setting: bool | None) -> bool:
+    """RTFLOW_DEV_PAGES when set; else on when the server listens on loopback only."""
+    return is_loopback(listen_host) if setting is None else setting
 
 
 def dev_blueprint(mailbox, stack_info: dict, clock, settle) -> Blueprint:
     bp = Blueprint("dev", __name__, template_folder="templates")
+
+    @bp.before_app_request
+    def loopback_host_only():
+        """Any other Host: as if there were no such pages (a 405 would say there are)."""
+        if request.path.startswith("/dev/") and not LOOPBACK_HOST.fullmatch(request.host):
+            abort(404)
 
     @bp.get("/dev/clock")
     def read_clock():

@@ -3,7 +3,8 @@
 moto's server runs in this process on loopback; the resources are created from
 infra/resources by a CloudFormation stack (one definition with serverless.yml); the relay and
 queue pumps feed the same Lambda handlers that run on AWS; mail goes to SES, which the
-emulator captures and /dev/mail shows.
+emulator captures and /dev/mail shows. The web app is served by waitress (web_server.py says
+why) on HOST:PORT; mail in listens on loopback.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from dataclasses import dataclass, field
 
 from .cfn import load_template
 from .pumps import QueuePump, StreamPump, Ticker
+from .web_server import WebServer, url_host
 
 log = logging.getLogger("rtflow.local")
 
 STACK_NAME = "rtflow-local"
 REGION = "us-east-1"
+SMTP_HOST = "127.0.0.1"
 
 
 def _aws_env(endpoint: str) -> dict[str, str]:
@@ -48,7 +51,8 @@ class EmbeddedStack:
 
         self._emulator = None
         self._pumps: list = []
-        self._server = None
+        self._server: WebServer | None = None
+        self.dev_pages = False
         self._smtp = None
         self.smtp_port: int | None = None
         # What /dev/stack.json shows: endpoints, resource names, hook secrets, the SMTP port.
@@ -58,7 +62,7 @@ class EmbeddedStack:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"http://{url_host(self.host)}:{self.port}"
 
     def start_emulator(self) -> None:
         from .emulator import Emulator
@@ -141,7 +145,7 @@ class EmbeddedStack:
         from services.adapters.bootstrap import container
         from services.intake.app import create_app
 
-        from .devpages import dev_blueprint
+        from .devpages import dev_blueprint, dev_pages_on
         from .mailbox import SesMailbox
 
         c = container()
@@ -157,15 +161,12 @@ class EmbeddedStack:
                 for name in c.flow.hooks
             },
         )
-        dev = dev_blueprint(
-            SesMailbox(REGION),
-            self.info,
-            clock=self.clock,
-            settle=self.settle,
-        )
-        # JSON for scripts and tests, on loopback only: no cookie session to protect.
-        app.extensions["csrf"].exempt(dev)
-        app.register_blueprint(dev)
+        self.dev_pages = dev_pages_on(self.host, c.settings.dev_pages)
+        if self.dev_pages:
+            dev = dev_blueprint(SesMailbox(REGION), self.info, clock=self.clock, settle=self.settle)
+            # JSON for scripts and tests, on loopback only: no cookie session to protect.
+            app.extensions["csrf"].exempt(dev)
+            app.register_blueprint(dev)
         return app
 
     def start_smtp(self) -> None:
@@ -181,12 +182,12 @@ class EmbeddedStack:
         port = int(requested) if requested else DEFAULT_PORT
         deliver = lambda raw: receive(raw, c.flow, c.inbox)  # noqa: E731
         try:
-            self._smtp = SmtpIntake(self.host, port, deliver).start()
+            self._smtp = SmtpIntake(SMTP_HOST, port, deliver).start()
         except OSError:
             if requested:
                 raise
             log.warning("port %d is taken: mail in listens on a free port instead", port)
-            self._smtp = SmtpIntake(self.host, 0, deliver).start()
+            self._smtp = SmtpIntake(SMTP_HOST, 0, deliver).start()
         self.smtp_port = self.info["smtp_port"] = self._smtp.port
 
     def run_scheduler(self):
@@ -226,9 +227,17 @@ class EmbeddedStack:
         app = self.app()
         self.start_pumps()
         self.start_smtp()
-        from werkzeug.serving import make_server
+        from services.adapters.bootstrap import container
 
-        self._server = make_server(self.host, self.port, app, threaded=True)
+        settings = container().settings
+        self._server = WebServer(
+            app,
+            self.host,
+            self.port,
+            threads=settings.web_threads,
+            timeout=settings.web_timeout_seconds,
+            max_body=settings.max_request_bytes,
+        )
 
     def serve_forever(self) -> None:
         """Serve until interrupted (Ctrl-C, SIGTERM), then stop everything."""
@@ -239,7 +248,6 @@ class EmbeddedStack:
         except KeyboardInterrupt:
             pass
         finally:
-            server.server_close()
             self._server = None
             self.stop()
 
@@ -250,7 +258,8 @@ class EmbeddedStack:
             self._smtp.stop()
             self._smtp = None
         if self._server is not None:
-            self._server.server_close()
+            self._server.close()
+            self._server = None
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None

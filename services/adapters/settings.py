@@ -50,6 +50,15 @@ class Settings(BaseSettings):
 
     max_request_bytes: int = 256 * 1024
 
+    # The web server of `rtflow run` (infra/local/web_server.py; HOST and PORT say where it
+    # listens): requests served at once, and the seconds a client may stay silent, or take to
+    # send one whole request, before it is cut off.
+    web_threads: int = Field(8, ge=1, le=256)
+    web_timeout_seconds: int = Field(30, ge=1, le=3600)
+    # The /dev/* pages of `rtflow run` (test clock, captured mail, stack details with secrets);
+    # unset: on only when the server listens on loopback.
+    dev_pages: bool | None = None
+
     # Sign-in with directory accounts (LDAP); unset: no directory. The flow config's `ldap:`
     # says where people and groups are. ldaps:// URLs, or STARTTLS, are checked against the
     # system's CAs (or RTFLOW_LDAP_CA_FILE).

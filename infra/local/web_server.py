@@ -1,0 +1,132 @@
+"""The web server of `rtflow run`: waitress, in this process.
+
+Why waitress and not gunicorn: the embedded stack keeps state in its own process that the web
+app shares with the threads beside it: the test clock that /dev/clock moves is the one the
+scheduler's ticker reads, and /dev/clock waits for the relay and queue pumps to go idle.
+gunicorn serves from forked worker processes, which get a copy of that state and none of the
+threads (a fork keeps only the forking thread), and runs on Unix only. waitress is pure Python,
+serves from a bounded pool of threads in this process, runs on any OS, and limits what a client
+may send and how long it may take.
+
+Limits: at most `threads` requests run at once; a client silent for `timeout` seconds, or still
+sending one request `timeout` seconds after its first byte (a slow trickle), is cut off;
+headers over 64 KiB and bodies over twice the app's limit are refused unread (the web app
+answers a body just over its limit with a 413 of its own, in JSON).
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import threading
+import time
+from typing import Any
+
+from waitress import wasyncore
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
+
+HEADER_LIMIT = 64 * 1024
+# How often the server looks for clients to cut off: a timeout holds to within a second.
+CLEANUP_INTERVAL = 1
+
+
+def is_loopback(host: str) -> bool:
+    """Whether listening on `host` listens on this machine only."""
+    name = host.strip("[]")
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def url_host(host: str) -> str:
+    """`host` as a URL writes it: an IPv6 address in brackets."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+class _TimedRequest(HTTPRequestParser):
+    """A request being received, and since when."""
+
+    def __init__(self, adj: Adjustments) -> None:
+        super().__init__(adj)
+        self.started = time.monotonic()
+
+
+class _Channel(HTTPChannel):
+    parser_class = _TimedRequest
+
+
+class _Listener(TcpWSGIServer):
+    channel_class = _Channel
+
+    def maintenance(self, now: float) -> None:
+        """waitress closes connections silent for channel_timeout; close as well those whose
+        request is not whole channel_timeout after its first byte."""
+        super().maintenance(now)
+        cutoff = time.monotonic() - self.adj.channel_timeout
+        for channel in self.active_channels.values():
+            request = channel.request
+            if not channel.requests and request is not None and request.started < cutoff:
+                channel.will_close = True
+
+
+class WebServer:
+    """Serves `app` on host:port (port 0: any free one) until close()."""
+
+    def __init__(
+        self, app: Any, host: str, port: int, *, threads: int, timeout: int, max_body: int
+    ) -> None:
+        try:
+            self.adj = Adjustments(
+                host=host,
+                port=port,
+                threads=threads,
+                channel_timeout=timeout,
+                cleanup_interval=CLEANUP_INTERVAL,
+                max_request_header_size=HEADER_LIMIT,
+                max_request_body_size=2 * max_body,
+            )
+        except ValueError:
+            raise OSError(errno.EADDRNOTAVAIL, "not an address to listen on") from None
+        self._map: dict = {}
+        self._tasks = ThreadedTaskDispatcher()
+        # A name may stand for several addresses (localhost: 127.0.0.1 and ::1): one socket each.
+        try:
+            self._listeners = [
+                _Listener(app, self._map, dispatcher=self._tasks, adj=self.adj, sockinfo=info)
+                for info in self.adj.listen
+            ]
+        except OSError:
+            wasyncore.close_all(self._map)
+            raise
+        self._tasks.set_thread_count(threads)
+        self._stopping = threading.Event()
+
+    @property
+    def port(self) -> int:
+        return int(self._listeners[0].effective_port)
+
+    def serve_forever(self) -> None:
+        """Serve until stop() or an interrupt (KeyboardInterrupt propagates), then close()."""
+        try:
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=self.adj.asyncore_loop_timeout, map=self._map, count=1)
+        finally:
+            self.close()
+
+    def stop(self) -> None:
+        """From any thread: serve_forever() returns at once."""
+        self._stopping.set()
+        if self._map:  # wake the loop from its wait
+            self._listeners[0].pull_trigger()
+
+    def close(self) -> None:
+        """Stop accepting, let running requests end (at most 5 s), close every connection."""
+        self._tasks.shutdown()
+        wasyncore.close_all(self._map)
