@@ -107,6 +107,8 @@ class WebServer:
             raise
         self._tasks.set_thread_count(threads)
         self._stopping = threading.Event()
+        self._closing = threading.Lock()
+        self._closed = False
 
     @property
     def port(self) -> int:
@@ -122,11 +124,14 @@ class WebServer:
 
     def stop(self) -> None:
         """From any thread: serve_forever() returns at once."""
-        self._stopping.set()
-        if self._map:  # wake the loop from its wait
-            self._listeners[0].pull_trigger()
+        with self._closing:  # the wake-up pipe is open until close() says otherwise
+            self._stopping.set()
+            if not self._closed:
+                self._listeners[0].pull_trigger()
 
     def close(self) -> None:
         """Stop accepting, let running requests end (at most 5 s), close every connection."""
+        with self._closing:
+            self._closed = True
         self._tasks.shutdown()
         wasyncore.close_all(self._map)

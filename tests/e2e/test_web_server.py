@@ -53,7 +53,7 @@ def test_listening_on_every_address_turns_the_dev_pages_off_and_cuts_slow_client
     assert "Dev pages         off" in output
     assert f"http://0.0.0.0:{port}/tickets/new" in output
     assert closed == b""
-    assert 1.5 <= waited <= 4, waited
+    assert 1.5 <= waited <= 5, waited  # 2 s, checked each second, on a busy machine
     assert running.process.returncode == 0, output
 
 

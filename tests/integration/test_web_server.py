@@ -21,7 +21,7 @@ slow = pytest.mark.slow
 
 TIMEOUT = 1
 # The server looks for clients to cut off every CLEANUP_INTERVAL seconds; then it closes.
-CUT_OFF_WITHIN = TIMEOUT + CLEANUP_INTERVAL + 1
+CUT_OFF_WITHIN = TIMEOUT + CLEANUP_INTERVAL + 1.5  # slack for a busy machine
 
 
 def hello(environ, start_response):
