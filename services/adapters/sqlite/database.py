@@ -31,9 +31,13 @@ class SqliteDatabase:
         self._opened: list[sqlite3.Connection] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = self.connection()
-        # Persistent in the file: every connection, in any process, uses the log from now on.
-        conn.execute("PRAGMA journal_mode = WAL")
-        migrate(conn)
+        try:
+            migrate(conn)  # first: a database this code must not touch is left as it is
+            # Persistent in the file: every connection, in any process, uses the log now.
+            conn.execute("PRAGMA journal_mode = WAL")
+        except BaseException:
+            self.close()
+            raise
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""

@@ -28,7 +28,7 @@ _RECORD = """
         last_error = excluded.last_error, updated_at = excluded.updated_at,
         delivered_at = coalesce(excluded.delivered_at, delivered_at)
     WHERE deliveries.state != :delivered OR excluded.state = :delivered"""
-_RECENT = """
+RECENT = """
     SELECT * FROM deliveries WHERE first_at >= ? AND first_at < ?
     ORDER BY first_at DESC, delivery_id DESC LIMIT ?"""
 
@@ -103,5 +103,5 @@ class SqliteDeliveryLog:
         """The latest deliveries first tried today or yesterday (UTC), newest first."""
         today = _midnight(self.clock.now())
         since, until = today - timedelta(days=1), today + timedelta(days=1)
-        rows = self.db.rows(_RECENT, (utc_text(since), utc_text(until), limit))
+        rows = self.db.rows(RECENT, (utc_text(since), utc_text(until), limit))
         return [_record(r) for r in rows]

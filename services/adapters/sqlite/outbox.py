@@ -17,7 +17,7 @@ from services.domain.inbound import Inbound
 from .codecs import decode_event
 from .database import SqliteDatabase
 
-_AFTER = """
+AFTER = """
     SELECT o.position, e.body AS event, i.message AS inbound
     FROM outbox AS o
     LEFT JOIN events AS e ON e.ticket = o.ticket AND e.seq = o.seq
@@ -45,7 +45,7 @@ class SqliteOutbox:
 
     def after(self, position: int, limit: int = 100) -> list[OutboxEntry]:
         """What was written after `position`, oldest first: a range of the outbox's key."""
-        return [_entry(r) for r in self.db.rows(_AFTER, (position, limit))]
+        return [_entry(r) for r in self.db.rows(AFTER, (position, limit))]
 
     def last(self) -> int:
         """The highest position given so far (0 before the first)."""

@@ -89,6 +89,8 @@ _INBOUND = (
         FOREIGN KEY (ticket, seq) REFERENCES events (ticket, seq) ON DELETE CASCADE,
         CHECK ((seq IS NULL) <> (inbox_key IS NULL))
     )""",
+    # For the foreign key: an expired inbox row finds its outbox row by the index.
+    "CREATE INDEX outbox_by_inbox_key ON outbox (inbox_key)",
     # Where each reader of the outbox has got to.
     """CREATE TABLE outbox_readers (
         name TEXT PRIMARY KEY,

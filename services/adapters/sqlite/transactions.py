@@ -30,7 +30,9 @@ _UPDATE_TICKET = """
     UPDATE tickets SET body = ?2, status = ?3, filed_at = ?4, requester = ?5, open_owner = ?6,
                        escalated = ?7, public_status = ?8, version = version + 1
     WHERE number = ?1 AND version = ?9"""
-_FINISHED = ",".join(f"'{s.value}'" for s in sorted(FINISHED))
+_IS_FINISHED = "SELECT 1 FROM tickets WHERE number = ? AND status IN ({})".format(  # noqa: S608
+    ",".join(f"'{s.value}'" for s in sorted(FINISHED))
+)
 
 
 def _stale(number: int) -> StaleVersion:
@@ -46,11 +48,7 @@ class Transaction:
 
     def require_finished(self, numbers: Sequence[int]) -> None:
         for number in numbers:
-            found = self.conn.execute(
-                f"SELECT 1 FROM tickets WHERE number = ? AND status IN ({_FINISHED})",  # noqa: S608
-                (number,),
-            ).fetchone()
-            if found is None:
+            if self.conn.execute(_IS_FINISHED, (number,)).fetchone() is None:
                 raise NotDone(f"ticket #{number} is not finished yet")
 
     def put_ticket(self, ticket: Ticket, event: Event | None) -> int:

@@ -1,0 +1,53 @@
+"""What DynamoDB's TTL and conditions do where the ports leave it open, done the same way:
+the inbox forgets a delivery after INBOX_DAYS, expired links and rate windows are removed,
+and a mail marked sent must have been claimed."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.adapters.sqlite import (
+    INBOX_DAYS,
+    NotClaimed,
+    SqliteMailLedger,
+    SqliteRequesterLinks,
+    expire,
+)
+from services.domain.inbound import Inbound
+
+
+def delivery(name: str) -> Inbound:
+    return Inbound(source="github", delivery=name, action="comment", thread="gh#1")
+
+
+def test_a_delivery_is_forgotten_after_the_inbox_days(inbox, outbox, clock):
+    assert inbox.record(delivery("d1"))
+    clock.advance(days=INBOX_DAYS, seconds=-1)
+    assert not inbox.record(delivery("d1"))
+    clock.advance(seconds=1)
+    assert inbox.record(delivery("d1"))  # a redelivery this late files again
+    assert [e.position for e in outbox.after(0)] == [2]  # the old one went with its row
+
+
+def test_expire_removes_only_what_is_past_its_time(db, inbox, clock):
+    links = SqliteRequesterLinks(db, clock)
+    inbox.record(delivery("old"))
+    old_link = links.issue("ana@example.org")
+    clock.advance(days=INBOX_DAYS)
+    inbox.record(delivery("new"))
+    new_link = links.issue("ana@example.org")
+    assert expire(db, clock.now()) == {"inbox": 1, "login_links": 1, "login_rate": 1}
+    assert inbox.outcome(delivery("old")) is None and not inbox.settle(delivery("old"), "x")
+    assert inbox.settle(delivery("new"), "kept")
+    assert links.redeem(old_link or "") is None
+    assert links.redeem(new_link or "") == "ana@example.org"
+
+
+def test_a_mail_marked_sent_must_have_been_claimed(db, clock):
+    ledger = SqliteMailLedger(db, clock)
+    with pytest.raises(NotClaimed):
+        ledger.mark_sent(1, "e1", "ana@example.org", "m-1")
+    assert ledger.claim(1, "e1", "ana@example.org")
+    ledger.mark_sent(1, "e1", "ANA@example.org", "m-1")
+    ledger.release(1, "e1", "ana@example.org")  # sent: the claim stays, quietly
+    assert not ledger.claim(1, "e1", "ana@example.org")

@@ -1,0 +1,124 @@
+"""No read on a request path scans a table: every view is one range of its index, read in
+the order the view wants, and every statement the adapters run (caught as they run) finds
+its rows by a key or an index."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from services.adapters.sqlite import (
+    SqliteDeliveryLog,
+    SqliteMailLedger,
+    SqliteRequesterLinks,
+    SqliteStaffTokens,
+    expire,
+)
+from services.adapters.sqlite import queries as q
+from services.adapters.sqlite.deliveries import RECENT
+from services.adapters.sqlite.outbox import AFTER
+from services.domain.deliveries import RETRYING, Attempt
+from services.domain.inbound import Inbound
+from services.domain.lifecycle import Status
+from services.domain.ticket import Change
+from tests.contract.builders import T0, escalation, event, finished, minutes, stored, taken
+
+# Each ticket view: its query, the index it must read, and that the index gives its order.
+VIEWS = {
+    "by_status": (q.BY_STATUS, "tickets_by_status"),
+    "by_owner": (q.BY_OWNER, "tickets_by_owner"),
+    "escalated": (q.ESCALATED, "tickets_escalated"),
+    "by_requester": (q.BY_REQUESTER, "tickets_by_requester"),
+    "public, oldest first": (q.PUBLIC_OLDEST, "tickets_public"),
+    "public, newest first": (q.PUBLIC_NEWEST, "tickets_public"),
+    "public, after a cursor": (q.PUBLIC_AFTER, "tickets_public"),
+    "public, before a cursor": (q.PUBLIC_BEFORE, "tickets_public"),
+    "events of a day": (q.EVENTS_ON, "events_by_day"),
+    "history": (q.HISTORY, "sqlite_autoindex_events_1"),
+}
+# The other reads: the index each one must use (they may sort what they found).
+READS = {
+    "get": (q.GET, "INTEGER PRIMARY KEY"),
+    "get_many": (q.get_many(3), "INTEGER PRIMARY KEY"),
+    "open_counts": (q.open_counts(2), "PRIMARY KEY"),
+    "due timers": (q.DUE, "COVERING INDEX timers_by_due (due<?)"),
+    "recent deliveries": (RECENT, "INDEX deliveries_by_first_attempt"),
+    "the outbox after a position": (AFTER, "INTEGER PRIMARY KEY (rowid>?)"),
+}
+
+
+def plan(db, sql: str) -> list[str]:
+    """EXPLAIN QUERY PLAN's lines, every parameter bound to NULL."""
+    numbered = [int(n) for n in re.findall(r"\?(\d+)", sql)]
+    count = max(numbered) if numbered else sql.count("?")
+    return [r["detail"] for r in db.rows(f"EXPLAIN QUERY PLAN {sql}", [None] * count)]
+
+
+def scans(details: list[str]) -> list[str]:
+    return [d for d in details if d.startswith("SCAN")]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_each_view_reads_a_range_of_its_index_in_order(db, view):
+    sql, index = VIEWS[view]
+    details = plan(db, sql)
+    assert scans(details) == []
+    assert any(f"USING INDEX {index} (" in d for d in details), details
+    assert not any("TEMP B-TREE" in d for d in details), details  # no sort of its own
+
+
+@pytest.mark.parametrize("read", READS)
+def test_every_other_read_uses_a_key_or_an_index(db, read):
+    sql, index = READS[read]
+    details = plan(db, sql)
+    assert scans(details) == []
+    assert any(index in d for d in details), details
+
+
+def workload(db, tickets, inbox, outbox, clock, tag: str = "plans") -> None:
+    """A call of every method of every adapter."""
+    message = Inbound(source="github", delivery=tag, action="open", thread=tag, draft={})
+    inbox.record(message)
+    t = stored(tickets, timers={"sla": T0 + minutes(5)})
+    u = stored(tickets, escalation=escalation())
+    tickets.save(t, taken(t, "priya", limit=3), receipt=message, thread=f"{tag}-thread")
+    tickets.save(t, Change(event(t)))
+    u.status = Status.REJECTED
+    tickets.save(u, Change(event(u, "ticket.rejected")))
+    tickets.save(t, finished(t, "priya"))
+    tickets.save(t, Change(None, require_finished=(u.number,)))
+    tickets.get(t.number), tickets.get_many([t.number, u.number]), tickets.history(t.number)
+    for status in Status:
+        tickets.by_status(status), tickets.public(status, limit=1)
+    page, cursor = tickets.public(Status.NEW, limit=1)
+    tickets.public(Status.NEW, after=cursor or f"{'0' * 10}#1")
+    tickets.public(Status.NEW, after=cursor or f"{'0' * 10}#1", newest_first=True)
+    tickets.by_owner("priya"), tickets.escalated(), tickets.by_requester("ana@example.org")
+    tickets.due(T0 + minutes(10)), tickets.events_on(T0.date()), tickets.open_counts(["priya"])
+    inbox.settle(message, "done"), inbox.linked(f"{tag}-thread"), inbox.outcome(message)
+    ledger = SqliteMailLedger(db, clock)
+    ledger.claim(t.number, "e1", "ana@example.org"), ledger.release(t.number, "e1", "ana@x.org")
+    ledger.claim(t.number, "e2", "ana@example.org")
+    ledger.mark_sent(t.number, "e2", "ana@example.org", "m-1")
+    staff = SqliteStaffTokens(db, clock)
+    token = staff.issue("priya")
+    staff.verify(token), staff.revoke_all("priya")
+    links = SqliteRequesterLinks(db, clock)
+    links.redeem(links.issue("ana@example.org") or "")
+    log = SqliteDeliveryLog(db, clock)
+    log.record(Attempt("d1", "ops", t.number, "e1", "ticket.filed", T0, RETRYING, 503))
+    log.state(t.number, "d1"), log.for_ticket(t.number), log.recent()
+    outbox.after(0), outbox.last(), outbox.advance("relay", 3), outbox.position("relay")
+    expire(db, T0)
+
+
+def test_no_statement_any_adapter_runs_scans_a_table(db, tickets, inbox, outbox, clock):
+    ran: list[str] = []
+    db.connection().set_trace_callback(ran.append)
+    workload(db, tickets, inbox, outbox, clock)
+    db.connection().set_trace_callback(None)
+    statements = {s for s in ran if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA)", s)}
+    assert len(statements) > 40
+    scanning = {s: scans(plan(db, s)) for s in statements}
+    assert {s: found for s, found in scanning.items() if found} == {}
