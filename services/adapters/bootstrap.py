@@ -2,6 +2,9 @@
 
 Everything is built lazily on first use, so importing a handler costs no network call, and
 moto (or any endpoint) can be set up before the first client exists. Tests pass overrides.
+
+RTFLOW_BACKEND chooses where the storage ports live: "aws" (DynamoDB) or "sqlite" (one
+database file in RTFLOW_DATA_DIR); everything else is built the same for both.
 """
 
 from __future__ import annotations
@@ -10,13 +13,19 @@ import functools
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.domain.flow import FlowConfig
 from services.domain.ports import Clock
 
 from .clock import SystemClock
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .dynamo import DynamoTable
+    from .sqlite import SqliteDatabase
+
+DATABASE_FILE = "rtflow.db"
 
 _CLIENTS_LOCK = threading.Lock()
 
@@ -77,32 +86,60 @@ class Container:
         return load_flow(self.settings.flow_config)
 
     @cached_property
-    def models(self):
-        from .dynamo import TableModels
+    def models(self) -> DynamoTable:
+        """The table the item models are bound to, for every DynamoDB adapter."""
+        from .dynamo import DynamoTable
 
         s = self.settings
-        return TableModels(s.table_name, s.aws_region, s.aws_endpoint_url)
+        return DynamoTable(s.table_name, s.aws_region, s.aws_endpoint_url)
+
+    @property
+    def on_sqlite(self) -> bool:
+        return self.settings.backend == "sqlite"
+
+    @cached_property
+    def database(self) -> SqliteDatabase:
+        """The SQLite home's database file, for every SQLite adapter."""
+        from .sqlite import SqliteDatabase
+
+        return SqliteDatabase(self.settings.data_dir / DATABASE_FILE)
 
     @cached_property
     def tickets(self):
+        if self.on_sqlite:
+            from .sqlite import SqliteTicketRepository
+
+            return SqliteTicketRepository(self.database)
         from .dynamo import DynamoTicketRepository
 
         return DynamoTicketRepository(self.models)
 
     @cached_property
     def staff_tokens(self):
+        if self.on_sqlite:
+            from .sqlite import SqliteStaffTokens
+
+            return SqliteStaffTokens(self.database, self.clock)
         from .dynamo import DynamoStaffTokens
 
         return DynamoStaffTokens(self.models, self.clock)
 
     @cached_property
     def inbox(self):
+        if self.on_sqlite:
+            from .sqlite import SqliteInbox
+
+            return SqliteInbox(self.database, self.clock)
         from .dynamo import DynamoInbox
 
         return DynamoInbox(self.models, self.clock)
 
     @cached_property
     def requester_links(self):
+        if self.on_sqlite:
+            from .sqlite import SqliteRequesterLinks
+
+            return SqliteRequesterLinks(self.database, self.clock)
         from .dynamo import DynamoRequesterLinks
 
         return DynamoRequesterLinks(self.models, self.clock)
@@ -131,12 +168,20 @@ class Container:
 
     @cached_property
     def deliveries(self):
+        if self.on_sqlite:
+            from .sqlite import SqliteDeliveryLog
+
+            return SqliteDeliveryLog(self.database, self.clock)
         from .deliveries import DynamoDeliveryLog
 
         return DynamoDeliveryLog(self.models, self.clock)
 
     @cached_property
     def mail_ledger(self):
+        if self.on_sqlite:
+            from .sqlite import SqliteMailLedger
+
+            return SqliteMailLedger(self.database, self.clock)
         from .dynamo import DynamoMailLedger
 
         return DynamoMailLedger(self.models, self.clock)

@@ -6,17 +6,50 @@ embedded stack and serverless.yml set from the outputs of infra/resources.
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
+
+
+def kept_secret_key(data_dir: Path) -> str:
+    """The SQLite home's secret key: made once and kept in the data directory (readable by
+    its owner only), so status links, staff sessions and derived hook secrets outlive a
+    restart. Two processes starting at once agree on the one written first."""
+    path = data_dir / SECRET_KEY_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_urlsafe(48))
+        f.flush()
+        os.fsync(f.fileno())
+    return path.read_text(encoding="ascii").strip()
+
+
+def _secret_key(data: dict[str, Any]) -> str:
+    # Unset on the SQLite home: the kept one. Elsewhere unset is an error (min_length).
+    if data.get("backend") == "sqlite":
+        return kept_secret_key(Path(data["data_dir"]))
+    return ""
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RTFLOW_", extra="ignore")
+
+    # Where tickets live: "sqlite", one database file in data_dir (services/adapters/sqlite),
+    # or "aws", DynamoDB and SQS (on AWS, or the emulator of `rtflow run` with this backend).
+    backend: Literal["sqlite", "aws"] = "aws"
+    # The SQLite home's directory: the database, the secret key, the captured mail.
+    data_dir: Path = Path(".rtflow")
 
     table_name: str = "rtflow-local-tickets"
     notify_queue_url: str = ""
@@ -37,8 +70,9 @@ class Settings(BaseSettings):
     flow_config: Path = PROJECT_ROOT / "infra" / "flow.example.yaml"
     # Where people reach the web app; links in mails are built from it.
     base_url: str = "http://127.0.0.1:8000"
-    # Signs status-link tokens and session cookies. Required on AWS (serverless.yml sets it).
-    secret_key: str = Field(min_length=32)
+    # Signs status-link tokens and session cookies. Required on AWS (serverless.yml sets it);
+    # on the SQLite home, unset means the one kept in data_dir.
+    secret_key: str = Field(default_factory=_secret_key, min_length=32, validate_default=True)
 
     mail_transport: Literal["ses", "smtp"] = "ses"
     mail_from: str = "RT Flow <rtflow@example.org>"
