@@ -180,6 +180,22 @@ class FakeTicketRepository:
         found = [e for es in self.events.values() for e in es if e.at.astimezone(UTC).date() == day]
         return sorted(found, key=lambda e: e.at)
 
+    def numbers(self) -> list[int]:
+        return sorted(self.tickets)
+
+    def reserve_through(self, number: int) -> None:
+        self._last = max(self._last, number)
+
+    def restore(self, ticket: Ticket, events) -> bool:
+        if ticket.number in self.tickets:
+            return False
+        self.tickets[ticket.number] = copy.deepcopy(ticket)
+        self.tickets[ticket.number].version = max(ticket.version or 0, len(events), 1)
+        self.events[ticket.number] = list(events)
+        if ticket.owner and ticket.is_open:
+            self.wip[ticket.owner] = self.wip.get(ticket.owner, 0) + 1
+        return True
+
 
 class FakeMailLedger:
     def __init__(self):

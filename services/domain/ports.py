@@ -72,6 +72,25 @@ class TicketRepository(Protocol):
     def events_on(self, day: date) -> list[Event]:
         """Every event of a UTC day, in time order, from the by-day index (reports)."""
 
+    # -- moving house (rtflow export / import) only; nothing on a request path calls these ----
+
+    def numbers(self) -> list[int]:
+        """Every stored ticket's number, ascending. For export only: the one read of the
+        whole store, which a backup is. Every number is at most the counter's (filing takes
+        it from there; import reserves through the highest before it restores)."""
+
+    def reserve_through(self, number: int) -> None:
+        """Raise the counter so that next_number never gives `number` or below; it never
+        falls. For import only: numbering goes on above the imported tickets."""
+
+    def restore(self, ticket: Ticket, events: Sequence[Event]) -> bool:
+        """For import only: store an exported ticket as it was (its number, its version, all
+        its fields; the version raised to the number of events if it is lower, so the next
+        change's event finds its place free) with its history in order, in one transaction,
+        and count it against its owner's WIP if it is open (no limit applies). The events are
+        history, not news: no consumer is told of them (no mail, no triage, no webhook).
+        False, with nothing written, when a ticket with that number exists."""
+
 
 class RequesterLinks(Protocol):
     """One-time sign-in links for requesters: mailed, used once, short-lived."""

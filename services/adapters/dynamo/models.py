@@ -210,6 +210,8 @@ class EventItem(ItemModel):
     # JSON text: the event's payload is small, schemaless and read whole.
     data = SortedJSONAttribute()
     day_key = UnicodeAttribute(null=True)  # DAY#<yyyy-mm-dd> (UTC): the by-day index
+    # Imported history (rtflow import, restore.py): the relay carries it to no one.
+    restored = BooleanAttribute(null=True)
 
     by_day = DayIndex()
 

@@ -21,8 +21,9 @@ def inbound_from_stream_image(image: dict[str, Any]) -> Inbound | None:
 
 def event_from_stream_image(image: dict[str, Any]) -> Event | None:
     """The Event in a stream record's NEW_IMAGE (already deserialised), or None when the item
-    is not an event (tickets, ledger entries and the counter pass through the stream too)."""
-    if not str(image.get("sk", "")).startswith(EVENT_PREFIX):
+    is not an event (tickets, ledger entries and the counter pass through the stream too) or
+    is an imported one (`restored`: history, not news)."""
+    if not str(image.get("sk", "")).startswith(EVENT_PREFIX) or image.get("restored"):
         return None
     return Event(
         id=str(image["id"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex
 
 from services.domain.errors import TicketNotFound
@@ -17,7 +17,8 @@ from services.domain.ticket import Change, Ticket
 from .codecs import decode_event, decode_ticket
 from .keys import EVENT_PREFIX, META, day_key, ticket_pk, utc_iso
 from .models import CounterItem, EventItem, TicketItem, WipItem
-from .table import DynamoTable
+from .restore import restore
+from .table import DynamoTable, is_condition_failure
 from .transactions import Transaction
 
 
@@ -150,3 +151,36 @@ class DynamoTicketRepository:
         for item in WipItem.batch_get([(f"MEMBER#{m}", "WIP") for m in counts]):
             counts[item.pk.removeprefix("MEMBER#")] = int(item.open_count or 0)
         return counts
+
+    # -- moving house (services/application/moving.py) ----------------------------------------
+
+    def numbers(self) -> list[int]:
+        """Every number: the tickets of 1..the counter, a BatchGetItem of 100 keys at a time
+        (keys only). By key, not by the status index: a ticket changing status meanwhile is
+        neither missed nor read twice; a number given out but never filed costs one key."""
+        last = self._counter()
+        found: list[int] = []
+        for start in range(1, last + 1, 100):
+            keys = [(ticket_pk(n), META) for n in range(start, min(start + 100, last + 1))]
+            items = TicketItem.batch_get(keys, consistent_read=True, attributes_to_get=["pk"])
+            found += [int(i.pk.removeprefix("TICKET#")) for i in items]
+        return sorted(found)
+
+    def _counter(self) -> int:
+        try:
+            return int(CounterItem.get("COUNTER", "TICKET", consistent_read=True).value)
+        except DoesNotExist:
+            return 0
+
+    def reserve_through(self, number: int) -> None:
+        """One conditional UpdateItem: set the counter to `number` if it is lower."""
+        counter = CounterItem("COUNTER", "TICKET")
+        lower = CounterItem.value.does_not_exist() | (CounterItem.value < number)
+        try:
+            counter.update(actions=[CounterItem.value.set(number)], condition=lower)
+        except UpdateError as e:
+            if not is_condition_failure(e):
+                raise
+
+    def restore(self, ticket: Ticket, events: Sequence[Event]) -> bool:
+        return restore(self.table, ticket, events)

@@ -12,6 +12,14 @@ NEXT_NUMBER = """
     ON CONFLICT (name) DO UPDATE SET value = value + excluded.value
     RETURNING value"""
 
+# counters' primary key: the counter rises to a number, never falls (import)
+RESERVE_THROUGH = """
+    INSERT INTO counters (name, value) VALUES ('ticket', ?1)
+    ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)"""
+
+# tickets' primary key, a range at a time (export)
+NUMBERS_AFTER = "SELECT number FROM tickets WHERE number > ? ORDER BY number LIMIT ?"
+
 # events' unique (ticket, seq)
 HISTORY = "SELECT body FROM events WHERE ticket = ? ORDER BY seq"
 

@@ -14,6 +14,7 @@ from services.domain.ticket import Change, Ticket
 from . import queries as q
 from .codecs import decode_event, decode_ticket, page_cursor, read_cursor, utc_text
 from .database import SqliteDatabase
+from .restore import restore
 from .transactions import Transaction
 
 # Numbers per IN (...) list: well under SQLite's limit of bound parameters.
@@ -149,3 +150,20 @@ class SqliteTicketRepository:
             for row in self.db.rows(q.open_counts(len(chunk)), chunk):
                 counts[row["member"]] = int(row["open_count"])
         return counts
+
+    # -- moving house (services/application/moving.py) ----------------------------------------
+
+    def numbers(self) -> list[int]:
+        """Every number, a range of the primary key at a time."""
+        found: list[int] = []
+        while page := self.db.rows(q.NUMBERS_AFTER, (found[-1] if found else 0, _CHUNK)):
+            found += [int(r["number"]) for r in page]
+        return found
+
+    def reserve_through(self, number: int) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(q.RESERVE_THROUGH, (number,))
+
+    def restore(self, ticket: Ticket, events: Sequence[Event]) -> bool:
+        with self.db.transaction() as conn:
+            return restore(conn, ticket, events)
