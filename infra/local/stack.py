@@ -64,6 +64,13 @@ class EmbeddedStack:
     def base_url(self) -> str:
         return f"http://{url_host(self.host)}:{self.port}"
 
+    @property
+    def container(self):
+        """The process-wide container, which the Lambda handlers the pumps call use too."""
+        from services.adapters.bootstrap import container
+
+        return container()
+
     def start_emulator(self) -> None:
         from .emulator import Emulator
 

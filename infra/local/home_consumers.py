@@ -1,0 +1,62 @@
+"""The SQLite home's consumers of the outbox: what the queues feed on AWS, each calling the
+use case its queue handler calls (services/*/handler.py), with the queue's number of tries."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from services.adapters.bootstrap import Container
+from services.application import inbound, notify, triage, webhooks_out
+from services.application.relay import TRIAGE_KINDS
+from services.domain.events import Event
+from services.domain.inbound import Inbound
+
+from .consumers import Consumer, Item, RetryAfter
+
+log = logging.getLogger("rtflow.home")
+
+# As infra/resources/queues.yml's maxReceiveCount of each queue.
+QUEUE_TRIES = 5
+
+
+def _is_event(item: Item) -> bool:
+    return isinstance(item, Event)
+
+
+def _for_triage(item: Item) -> bool:
+    return isinstance(item, Event) and item.kind in TRIAGE_KINDS
+
+
+def _is_inbound(item: Item) -> bool:
+    return isinstance(item, Inbound)
+
+
+def consumers(c: Container) -> list[Consumer]:
+    def run_triage(item: Any, attempt: int) -> None:
+        triage.handle_event(item, c.triage_deps)
+
+    def run_notify(item: Any, attempt: int) -> None:
+        notify.handle_event(item, c.notify_deps)
+
+    def run_inbound(item: Any, attempt: int) -> None:
+        last_try = attempt >= inbound.LAST_TRY
+        log.info("inbound %s: %s", item.key, inbound.apply(item, c.inbound_deps, last_try=last_try))
+
+    def run_webhooks(item: Any, attempt: int) -> None:
+        wanted: list[int] = []  # the backoff the use case asks for after a failure
+        try:
+            webhooks_out.offer(item, c.webhook_deps, receives=attempt, delay=wanted.append)
+        except Exception as e:
+            if wanted:
+                raise RetryAfter(wanted[0], str(e)) from e
+            raise
+
+    made = [
+        Consumer("triage", _for_triage, run_triage, QUEUE_TRIES),
+        Consumer("notify", _is_event, run_notify, QUEUE_TRIES),
+        Consumer("inbound", _is_inbound, run_inbound, QUEUE_TRIES),
+    ]
+    if c.flow.subscriptions:  # nobody subscribed: nobody hears webhooks out
+        made.append(Consumer("webhooks", _is_event, run_webhooks, webhooks_out.MAX_RECEIVES))
+    return made
