@@ -16,7 +16,7 @@ SLAPD := /usr/sbin/slapd
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
 
-.PHONY: run test test-fast lint package bench lock clean
+.PHONY: run run-aws test test-fast lint package bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ node_modules/.package-lock.json: package-lock.json
 
 run: $(VENV)/.local            ## the whole product on 127.0.0.1:$${PORT:-8000}
 	$(BIN)/rtflow run
+
+run-aws: $(VENV)/.local        ## the same on the AWS emulator (moto): nothing is kept after it stops
+	RTFLOW_BACKEND=aws $(BIN)/rtflow run
 
 test: $(VENV)/.test node_modules/.package-lock.json $(CHROMIUM) $(ALERTMANAGER) $(SLAPD)   ## the whole suite
 	$(BIN)/python -m pytest

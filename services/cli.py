@@ -32,18 +32,34 @@ def main() -> None:
 )
 @click.option("--flow-config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def run(host: str, port: int, flow_config: Path | None) -> None:
-    """Run the whole product on this machine: AWS emulator, web app, relay, notify, mail."""
-    from pydantic import ValidationError
-
-    from infra.local.stack import SMTP_HOST, EmbeddedStack
-    from infra.local.web_server import url_host
-    from services.domain.errors import ConfigError
+    """Run the whole product on this machine: web app, relay, notify, mail in. Where it keeps
+    tickets is RTFLOW_BACKEND's choice: sqlite (a data directory, RTFLOW_DATA_DIR) or aws
+    (an AWS emulator in this process, kept only while it runs)."""
+    from infra.local.launch import banner, make_stack
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if flow_config:
         os.environ["RTFLOW_FLOW_CONFIG"] = str(flow_config.resolve())
-    stack = EmbeddedStack(port=port, host=host)
+    try:
+        stack = make_stack(port=port, host=host)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    _start(stack, host, port)
+    click.echo(banner(stack, hook_lines(stack.container)))
+    sys.stdout.flush()
+    # A test or a process manager stops the stack with SIGTERM: shut down as on Ctrl-C.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stack.serve_forever()
+
+
+def _start(stack, host: str, port: int) -> None:
+    """Start `stack`, or stop what it started and say in one line what was wrong."""
+    from pydantic import ValidationError
+
+    from infra.local.web_server import url_host
+    from services.domain.errors import ConfigError
+
     try:
         stack.start()
     except ConfigError as e:
@@ -59,43 +75,6 @@ def run(host: str, port: int, flow_config: Path | None) -> None:
         raise click.ClickException(
             f"cannot listen on {url_host(host)}:{port}: {e.strerror}"
         ) from None
-    url = stack.base_url
-    from services.adapters.bootstrap import container
-
-    hooks = "\n".join(hook_lines(container())) or "  (none configured)"
-    tokens = "\n".join(
-        f"  {member:<10} {token}" for member, token in stack.issue_staff_tokens().items()
-    )
-    mail_line = f"\n  Captured mail     {url}/dev/mail   (JSON: {url}/dev/mail.json)"
-    clock_line = (
-        f"\n  Test clock        {url}/dev/clock"
-        '   (POST {"advance_seconds": 259200} to jump 3 days)'
-    )
-    if not stack.dev_pages:
-        mail_line = "\n  Dev pages         off (captured mail, test clock; RTFLOW_DEV_PAGES=1: on)"
-        clock_line = ""
-    click.echo(
-        f"""
-RT Flow is running (embedded stack; stop with Ctrl-C)
-
-  File a ticket     {url}/tickets/new{mail_line}
-  API               {url}/api/v1/ticket-types   (OpenAPI: {url}/openapi.json)
-  Health            {url}/healthz
-  Staff console     {url}/staff/   (sign in with a token below){clock_line}
-  Mail in (SMTP)    {SMTP_HOST}:{stack.smtp_port}   (new mail files a ticket; replies thread)
-  AWS emulator      {stack.endpoint}   (region us-east-1, any credentials)
-
-Staff tokens for the example team (Authorization: Bearer <token>):
-{tokens}
-
-Webhooks in (point each tool at its URL; `rtflow hooks` prints these again):
-{hooks}
-""",
-    )
-    sys.stdout.flush()
-    # A test or a process manager stops the stack with SIGTERM: shut down as on Ctrl-C.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    stack.serve_forever()
 
 
 @main.group()
