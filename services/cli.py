@@ -215,5 +215,113 @@ def report(kind: str, days: int | None, fmt: str, out: Path | None) -> None:
     click.echo(f"wrote the {kind} report {made.period} ({fmt}) to {out}", err=True)
 
 
+# -- moving house: rtflow export / rtflow import (services/application/moving.py) ------------
+
+
+def _backend_errors() -> tuple[type[Exception], ...]:
+    """What the table or the database raise when they cannot be reached or refuse."""
+    import sqlite3
+
+    from botocore.exceptions import BotoCoreError
+    from pynamodb.exceptions import PynamoDBException
+
+    from services.adapters.sqlite import SchemaTooNew
+
+    return (PynamoDBException, BotoCoreError, sqlite3.Error, SchemaTooNew, OSError)
+
+
+def _why(e: Exception) -> str:
+    said = getattr(e, "msg", None) or str(e) or type(e).__name__
+    cause = str(getattr(e, "cause", None) or "")
+    return f"{said}: {cause}" if cause and cause not in said else said
+
+
+def _bar(length: int, label: str):
+    # On stderr: stdout carries the summary alone.
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
+def _lines(path: Path, progress=lambda _: None):
+    """The file's lines as text, counting bytes into `progress`; a line that is not UTF-8 is
+    named as a malformed export's."""
+    from services.application.moving import MalformedExport
+
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            progress(len(raw))
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise MalformedExport(number, "not UTF-8 text") from None
+
+
+def _listed(numbers: list[int], shown: int = 20) -> str:
+    more = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
+    return ", ".join(f"#{n}" for n in numbers[:shown]) + more
+
+
+@main.command("export")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The JSON Lines file to write; replaced only once the export is whole.",
+)
+def export(out: Path) -> None:
+    """Write every ticket with its whole history to a file (JSON Lines), from the configured
+    backend: a backup, or the first half of a move (`rtflow import`)."""
+    from services.application.moving import export_tickets
+
+    container = _container_for_cli()
+    partial = out.with_name(out.name + ".partial")
+    try:
+        tickets = container.tickets
+        numbers = tickets.numbers()
+        with partial.open("w", encoding="utf-8") as f, _bar(len(numbers), "Exporting") as bar:
+            summary = export_tickets(tickets, numbers, f.write, bar.update)
+        partial.replace(out)
+    except _backend_errors() as e:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"export failed, {out} not written: {_why(e)}") from None
+    click.echo(f"exported {summary.tickets} tickets ({summary.events} events) to {out}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(file: Path) -> None:
+    """Read every ticket of FILE (from `rtflow export`) into the configured backend: numbers
+    kept, the counter above the highest, no mail sent. A ticket already there is skipped, so
+    importing a file again changes nothing."""
+    from services.application.moving import NUMBER_TAKEN, MalformedExport, import_tickets, survey
+
+    container = _container_for_cli()
+    try:
+        with _bar(file.stat().st_size, f"Checking {file.name}") as bar:
+            checked = survey(_lines(file, bar.update))
+    except MalformedExport as e:
+        raise click.ClickException(f"{file}: {e}; nothing was imported") from None
+    stopping: tuple[type[Exception], ...] = (*_backend_errors(), MalformedExport)
+    try:
+        tickets = container.tickets
+        with _bar(checked.tickets, "Importing") as bar:
+            summary = import_tickets(tickets, _lines(file), checked, bar.update)
+    except stopping as e:
+        raise click.ClickException(
+            f"import stopped: {_why(e)}; the tickets imported so far stay (import the file"
+            " again to finish: they are skipped)"
+        ) from None
+    click.echo(
+        f"imported {summary.imported} tickets ({summary.events} events) from {file};"
+        f" new tickets are numbered from #{checked.highest + 1} or above"
+    )
+    for why, numbers in summary.skipped.items():
+        click.echo(f"skipped {len(numbers)}, {why}: {_listed(numbers)}")
+    if NUMBER_TAKEN in summary.skipped:
+        raise click.ClickException(
+            f"{len(summary.skipped[NUMBER_TAKEN])} tickets were not imported: their numbers"
+            " belong to other tickets here (import into a fresh home)"
+        )
+
+
 if __name__ == "__main__":
     main()
