@@ -54,15 +54,7 @@ def answered_then_withdrawn(state: TicketLifecycle, number: int) -> None:
     [
         answered_then_resolved,
         rejected,
-        pytest.param(
-            answered_then_withdrawn,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="withdraw keeps `missing`, which the requester's answer left set: "
-                "reopened, the ticket waits for information again",
-            ),
-        ),
+        answered_then_withdrawn,
     ],
 )
 def test_only_a_ticket_closed_for_want_of_an_answer_reopens_waiting_for_one(flow, finish):

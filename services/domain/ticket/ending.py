@@ -18,7 +18,6 @@ class EndingMixin(TicketRecord):
     def reject(self, *, now: datetime, actor: Actor, reason: str) -> Change:
         self._require(actor, "reject", "triager", "bugmeister", owner=True)
         self._check(Action.REJECT)
-        self.missing = []  # decided by a person: a reopening starts from triage
         wip = self._release_wip()
         return self._change(
             Action.REJECT, actor, now, ev.REJECTED, public=True, data={"reason": reason}, wip=wip
@@ -48,7 +47,6 @@ class EndingMixin(TicketRecord):
                 f"ticket #{self.number} waits for " + ", ".join(f"#{n}" for n in unfinished)
             )
         wip = self._release_wip()
-        self.missing = []  # whatever was asked for, the work is done: a reopening is triaged
         return self._change(
             Action.RESOLVE,
             actor,

@@ -148,6 +148,12 @@ class TicketRecord:
         if after != before:
             self.status = after
             self.status_since = now
+            if after in FINISHED and action is not Action.CLOSE:
+                # Resolved, rejected or withdrawn: nothing is awaited any more. Only a ticket
+                # closed for want of an answer keeps what it waited for, and a reopening waits
+                # for it again (lifecycle.py's REOPEN_FOR_INFO). An answered ticket keeps it
+                # too: the triagers read the answer against it.
+                self.missing = []
             if before is Status.POSTPONED:  # however it left (woken, rejected, returned)
                 self.postponed_from = self.postponed_until = None
                 self.postponed_public = False
