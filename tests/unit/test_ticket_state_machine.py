@@ -1,6 +1,6 @@
 """The ticket life-cycle under random sequences of filings, actions, replies and time (see
 ticket_machine.py for the rules and ticket_invariants.py for what must hold), and the minimal
-sequences it found that break, or broke, what the docs promise."""
+sequences it found that broke what the docs promise."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from services.domain.lifecycle import Status
-from tests.unit.ticket_machine import REASONS, TicketLifecycle, TicketLifecycleAsDocumented
+from tests.unit.ticket_machine import REASONS, TicketLifecycle
 
 ANA = "ana@example.org"
 
@@ -58,7 +58,7 @@ def answered_then_withdrawn(state: TicketLifecycle, number: int) -> None:
     ],
 )
 def test_only_a_ticket_closed_for_want_of_an_answer_reopens_waiting_for_one(flow, finish):
-    state = TicketLifecycleAsDocumented(flow)
+    state = TicketLifecycle(flow)
     number = waiting_for_information(state)
     finish(state, number)
     state.requester_action(number, ANA, "reopen")
@@ -66,7 +66,7 @@ def test_only_a_ticket_closed_for_want_of_an_answer_reopens_waiting_for_one(flow
 
 
 def test_a_ticket_closed_for_want_of_an_answer_reopens_waiting_for_it(flow):
-    state = TicketLifecycleAsDocumented(flow)
+    state = TicketLifecycle(flow)
     number = waiting_for_information(state)
     for _ in range(4):  # ten working days without an answer
         state.minute_job(hours=24 * 4)

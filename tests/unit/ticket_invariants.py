@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis.stateful import invariant
 
+from services.domain import events as ev
 from services.domain import timers
 from services.domain.events import Event
 from services.domain.inbound import Inbound
@@ -151,3 +152,16 @@ class TicketInvariants:
         for n in (*t.children, *t.depends_on):
             self._walk(n, [*path, number], done)
         done.add(number)
+
+    @invariant()
+    def reopening_waits_for_information_only_after_closing_for_want_of_it(self) -> None:
+        """A reopened ticket goes back to triaged, or to needs-info when it was closed for want
+        of an answer (closed while it waited for one)."""
+        for number in self.repo.tickets:
+            moves = [e for e in self.repo.history(number) if "from" in e.data]
+            for finished, reopened in zip(moves, moves[1:], strict=False):
+                if reopened.kind == ev.REOPENED and reopened.data["to"] == Status.NEEDS_INFO:
+                    assert (finished.data["from"], finished.data["to"]) == (
+                        Status.NEEDS_INFO,
+                        Status.CLOSED,
+                    ), f"#{number} reopened to needs-info after {finished.kind}"

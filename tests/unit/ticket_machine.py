@@ -12,14 +12,13 @@ from datetime import timedelta
 
 from hypothesis import event
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, multiple, rule
 
 from services.application.actions import perform
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
 from services.application.timers import SchedulerDeps, run_due
 from services.application.triage import TriageDeps, triage
-from services.domain import events as ev
 from services.domain.actors import Actor
 from services.domain.errors import DomainError
 from services.domain.flow import FlowConfig
@@ -325,22 +324,3 @@ class TicketLifecycle(TicketInvariants, RuleBasedStateMachine):
             if any(at <= now for at in t.timers.values())
         }
         assert not late, f"timers left due after the minute job: {late}"
-
-
-class TicketLifecycleAsDocumented(TicketLifecycle):
-    """The same, held to one more thing docs/lifecycle.md says and the code does not do on
-    every path yet (see the xfail case in test_ticket_state_machine.py); once it does, this
-    invariant joins TicketInvariants."""
-
-    @invariant()
-    def reopening_waits_for_information_only_after_closing_for_want_of_it(self) -> None:
-        """A reopened ticket goes back to triaged, or to needs-info when it was closed for want
-        of an answer (closed while it waited for one)."""
-        for number in self.repo.tickets:
-            moves = [e for e in self.repo.history(number) if "from" in e.data]
-            for finished, reopened in zip(moves, moves[1:], strict=False):
-                if reopened.kind == ev.REOPENED and reopened.data["to"] == Status.NEEDS_INFO:
-                    assert (finished.data["from"], finished.data["to"]) == (
-                        Status.NEEDS_INFO,
-                        Status.CLOSED,
-                    ), f"#{number} reopened to needs-info after {finished.kind}"
