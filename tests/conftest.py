@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -11,6 +12,10 @@ from services.adapters.settings import PROJECT_ROOT
 from tests.fakes import FixedClock
 
 EXAMPLE_FLOW = PROJECT_ROOT / "infra" / "flow.example.yaml"
+
+# The suite's containers are on DynamoDB (moto) or fakes unless a test asks for the SQLite
+# home; without this, Settings() would open a data directory where the suite runs.
+os.environ.setdefault("RTFLOW_BACKEND", "aws")
 
 
 @pytest.fixture(scope="session")

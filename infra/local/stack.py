@@ -96,6 +96,7 @@ class EmbeddedStack:
         )
         os.environ.update(
             {
+                "RTFLOW_BACKEND": "aws",
                 "RTFLOW_TABLE_NAME": self.outputs["TicketsTableName"],
                 "RTFLOW_NOTIFY_QUEUE_URL": self.outputs["NotifyQueueUrl"],
                 "RTFLOW_TRIAGE_QUEUE_URL": self.outputs["TriageQueueUrl"],

@@ -23,7 +23,7 @@ def kept_secret_key(data_dir: Path) -> str:
     its owner only), so status links, staff sessions and derived hook secrets outlive a
     restart. Two processes starting at once agree on the one written first."""
     path = data_dir / SECRET_KEY_FILE
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the home is its owner's alone
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -46,8 +46,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RTFLOW_", extra="ignore")
 
     # Where tickets live: "sqlite", one database file in data_dir (services/adapters/sqlite),
-    # or "aws", DynamoDB and SQS (on AWS, or the emulator of `rtflow run` with this backend).
-    backend: Literal["sqlite", "aws"] = "aws"
+    # or "aws", DynamoDB and SQS (serverless.yml says so; or the emulator of `rtflow run`).
+    backend: Literal["sqlite", "aws"] = "sqlite"
     # The SQLite home's directory: the database, the secret key, the captured mail.
     data_dir: Path = Path(".rtflow")
 

@@ -175,6 +175,7 @@ def bench_size(open_count: int, total: int, runs: int, flow) -> dict[str, Any]:
             table_name=outputs["TicketsTableName"],
             reports_bucket=outputs["ReportsBucketName"],
             secret_key=SECRET,
+            backend="aws",
         )
         c = build_container(settings, flow=flow, clock=FixedClock(NOW), mailer=FakeMailer())
         loaded = load(c.models, tickets, histories, "direct")

@@ -44,6 +44,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     }
     env["PYTHONUNBUFFERED"] = "1"
     env["RTFLOW_SMTP_IN_PORT"] = "0"  # mail in on a free port: stacks may run side by side
+    env["RTFLOW_BACKEND"] = "aws"  # the embedded AWS stack, unless a test asks for the SQLite home
     env.update(extra)
     return env
 

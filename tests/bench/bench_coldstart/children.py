@@ -26,6 +26,7 @@ ENV = {
     "AWS_REGION": "eu-west-1",
     "AWS_DEFAULT_REGION": "eu-west-1",
     "AWS_EC2_METADATA_DISABLED": "true",
+    "RTFLOW_BACKEND": "aws",
     "RTFLOW_TABLE_NAME": "rtflow-bench-tickets",
     "RTFLOW_NOTIFY_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/notify",
     "RTFLOW_TRIAGE_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/triage",

@@ -46,6 +46,7 @@ def bench_size(
             table_name=outputs["TicketsTableName"],
             notify_queue_url=outputs["NotifyQueueUrl"],
             secret_key=SECRET,
+            backend="aws",
         )
         clock = FixedClock(NOW)
         c = build(settings, flow=flow, clock=clock)

@@ -61,3 +61,11 @@ def test_on_aws_the_secret_key_is_still_required(monkeypatch, tmp_path):
     with pytest.raises(ValidationError, match="secret_key"):
         Settings()
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_the_sqlite_home_is_the_default_and_the_deployment_says_aws():
+    from services.adapters.settings import PROJECT_ROOT
+
+    assert Settings.model_fields["backend"].default == "sqlite"
+    serverless = (PROJECT_ROOT / "serverless.yml").read_text(encoding="utf-8")
+    assert "\n    RTFLOW_BACKEND: aws\n" in serverless
