@@ -1,6 +1,7 @@
 """Events: immutable facts about a ticket, in the past tense.
 
-Every change to a ticket writes exactly one event in the same transaction. Events are at once
+Every change to a ticket writes exactly one event in the same transaction, but the scheduler's
+re-plan of timers (housekeeping: nothing happened that anybody hears of). Events are at once
 the ticket's history (status page, audit) and the outbox the relay carries to the queues.
 What each kind carries, says and shows is in its spec (catalogue.py).
 """
