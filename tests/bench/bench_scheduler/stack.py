@@ -8,11 +8,14 @@ import gc
 import json
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.bench.progress import Progress
 
 from .measuring import Meter, item_bytes
+
+if TYPE_CHECKING:
+    from services.adapters.dynamo import DynamoTable
 
 ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -77,9 +80,13 @@ LOAD_METHODS = {
 }
 
 
-def load(models, tickets, histories, method: str = "http") -> dict[str, Any]:
-    """Every item through the repository's own mapping (ticket_to_item, event_to_item)."""
-    from services.adapters.dynamo import event_to_item, ticket_to_item
+def load(table: DynamoTable, tickets, histories, method: str = "http") -> dict[str, Any]:
+    """Every item through the adapter's own codecs (encode_ticket, encode_event), into the
+    table the item models are bound to."""
+    from services.adapters.dynamo import encode_event, encode_ticket
+    from services.adapters.dynamo.models import TicketItem
+
+    table.bind()
 
     events = [(e, seq) for h in histories.values() for seq, e in enumerate(h, start=1)]
     items = len(tickets) + len(events)
@@ -87,23 +94,23 @@ def load(models, tickets, histories, method: str = "http") -> dict[str, Any]:
 
     def all_items():
         for ticket in tickets:
-            yield ticket_to_item(models, ticket)
+            yield encode_ticket(ticket)
         for event, seq in events:
-            yield event_to_item(models, event, seq)
+            yield encode_event(event, seq)
 
     with Meter() as meter:
         if method == "http":
-            with models.Ticket.batch_write() as batch:
+            with TicketItem.batch_write() as batch:  # one table: it writes every kind of item
                 for item in all_items():
                     batch.save(item)
                     progress.update()
             nbytes = meter.written_bytes
         elif method == "direct":
-            table = _moto_table(models.table_name)
+            moto_table = _moto_table(table.table_name)
             nbytes = 0
             for item in all_items():
                 attrs = item.serialize()
-                table.put_item(attrs)
+                moto_table.put_item(attrs)
                 nbytes += item_bytes(attrs)
                 progress.update()
         else:
