@@ -5,6 +5,7 @@ sends no acknowledgement twice once it is started again on the same directory.""
 from __future__ import annotations
 
 import re
+import smtplib
 import threading
 import time
 from collections import Counter
@@ -98,6 +99,31 @@ def test_an_api_filing_is_acknowledged_exactly_once(home):
     assert view(base, number, r.json()["status_url"].rpartition("=")[2]).json()["status"] in (
         AFTER_FILING
     )
+
+
+def test_mail_in_files_a_ticket_and_the_test_clock_fires_its_timers(home):
+    base, uid = home.base_url, unique()
+    port = requests.get(f"{base}/dev/stack.json", timeout=10).json()["smtp_port"]
+    sender = f"mail-{uid}@example.com"
+    message = (
+        f"From: {sender}\r\nTo: tickets@example.org\r\nSubject: Home {uid}: printer\r\n"
+        f"Message-ID: <{uid}@example.com>\r\n\r\nThe printer is out of toner.\r\n"
+    )
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.sendmail(sender, ["tickets@example.org"], message.encode())
+    asked = eventually(
+        lambda: [
+            m for m in mails(base) if m["to"] == [sender] and "More information" in m["subject"]
+        ],
+        what="triage asking the sender for what is missing",
+    )
+    number = int(re.search(r"#(\d+)\]", asked[0]["subject"])[1])
+    r = requests.post(f"{base}/dev/clock", json={"advance_seconds": 30 * 86400}, timeout=60)
+    assert r.status_code == 200
+    closed = [m for m in mails(base) if m["to"] == [sender] and "Closed, no answer" in m["subject"]]
+    assert [m["subject"] for m in closed] == [
+        f"[TechOps #{number}] Closed, no answer: Home {uid}: printer"
+    ]
 
 
 def burst(base_url: str, answered: dict[int, str], stop: threading.Event) -> None:
