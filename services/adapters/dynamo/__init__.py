@@ -24,11 +24,10 @@ DynamoDB's per-partition limits (1,000 writes/s).
 The package, by concern: keys (key formats), models (the item models, their indexes and
 `bind`), table (DynamoTable: where the table is), codecs (tickets and events to items and
 back), transactions, one module per port's adapter, and streams (the stream images the
-relay decodes). compat keeps the single module's call forms for callers not yet moved.
+relay decodes).
 """
 
 from .codecs import decode_event, decode_ticket, encode_event, encode_ticket
-from .compat import TableModels, event_to_item, ticket_to_item
 from .inbox import INBOX_DAYS, DynamoInbox
 from .keys import (
     EVENT_PREFIX,
@@ -41,7 +40,6 @@ from .keys import (
     ticket_pk,
     utc_iso,
 )
-from .keys import utc_iso as _utc_iso  # the name the scheduler benchmark imports
 from .mail_ledger import DynamoMailLedger
 from .models import ItemModel, bind
 from .requester_links import DynamoRequesterLinks
@@ -62,8 +60,6 @@ __all__ = [
     "DynamoTable",
     "DynamoTicketRepository",
     "ItemModel",
-    "TableModels",
-    "_utc_iso",
     "bind",
     "day_key",
     "decode_event",
@@ -72,12 +68,10 @@ __all__ = [
     "encode_ticket",
     "event_from_stream_image",
     "event_key",
-    "event_to_item",
     "inbound_from_stream_image",
     "inbox_pk",
     "is_condition_failure",
     "link_pk",
     "ticket_pk",
-    "ticket_to_item",
     "utc_iso",
 ]
