@@ -64,3 +64,12 @@ class WipLimitReached(Conflict):
 
 class NotDone(Conflict):
     """A ticket cannot be resolved while tickets it waits for are open."""
+
+
+class StorageUnavailable(DomainError):
+    """The store could not take or give the data just now (busy past its wait, or its disk
+    full): nothing of the change was stored, and the same request may be sent again later."""
+
+    def __init__(self, message: str, retry_after_seconds: int):
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

@@ -1,10 +1,12 @@
 """The one place that maps errors to HTTP: JSON under /api and /hooks, a page elsewhere.
 
-Anything a client sends gets a 4xx with a clear message; a 500 means a bug on our side and is
-logged with its traceback, never shown."""
+Anything a client sends gets a 4xx with a clear message; a store that cannot take a change
+now (busy, its disk full) a 503 in words with Retry-After; a 500 means a bug on our side and
+is logged with its traceback, never shown."""
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -16,6 +18,7 @@ from services.domain.errors import (
     DomainError,
     Forbidden,
     IllegalTransition,
+    StorageUnavailable,
     TicketNotFound,
     Unauthorized,
     ValidationFailed,
@@ -36,7 +39,10 @@ STATUS_FOR = {
     BadPayload: 400,
     UnknownSource: 404,
     HookUnavailable: 503,
+    StorageUnavailable: 503,
 }
+# A file of the store (the captured mail, a report) written on a full disk.
+DISK_FULL = "the disk of the ticket store is full"
 
 
 def _wants_json() -> bool:
@@ -58,9 +64,19 @@ def _respond(status: int, message: str, errors: dict[str, str] | None = None) ->
     return response
 
 
+def _unavailable(message: str, retry_after_seconds: int, cause: BaseException) -> Response:
+    # The operators must hear of it: the person is only told to try again.
+    log.warning("%s %s answered 503: %s", request.method, request.path, cause)
+    response = _respond(503, message)
+    response.headers["Retry-After"] = str(retry_after_seconds)
+    return response
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(e: DomainError):
+        if isinstance(e, StorageUnavailable):
+            return _unavailable(str(e), e.retry_after_seconds, e.__cause__ or e)
         status = next((s for cls, s in STATUS_FOR.items() if isinstance(e, cls)), 400)
         if isinstance(e, TicketNotFound):
             # Same answer for "no such ticket" and "wrong token": reveal nothing.
@@ -82,6 +98,10 @@ def register(app: Flask) -> None:
             413: f"request body too large (limit {app.config['MAX_CONTENT_LENGTH']} bytes)",
         }
         return _respond(e.code or 500, messages.get(e.code or 0, e.description or e.name))
+
+    @app.errorhandler(OSError)
+    def os_error(e: OSError):
+        return _unavailable(DISK_FULL, 60, e) if e.errno == errno.ENOSPC else unexpected(e)
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):

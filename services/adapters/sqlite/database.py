@@ -9,11 +9,40 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from services.domain.errors import StorageUnavailable
+
 from .schema import migrate
 
 # How long a writer waits for another's transaction to end before giving up ("database is
 # locked"): far longer than any one change holds the lock.
 BUSY_TIMEOUT_SECONDS = 10.0
+
+BUSY = "the ticket store is busy; try again"
+FULL = "the disk of the ticket store is full"
+# The failures that say nothing of the change, only that the store cannot take it now: the
+# words a person is shown, and the seconds after which a retry may do better.
+_UNAVAILABLE = {
+    sqlite3.SQLITE_BUSY: (BUSY, 5),
+    sqlite3.SQLITE_LOCKED: (BUSY, 5),
+    sqlite3.SQLITE_FULL: (FULL, 60),
+}
+
+
+class SqliteUnavailable(StorageUnavailable, sqlite3.OperationalError):
+    """StorageUnavailable, and still an sqlite3.OperationalError: what catches the database's
+    own errors (the export and import commands) catches it as before."""
+
+
+@contextmanager
+def _unavailable_in_words() -> Iterator[None]:
+    """A locked database or a full disk, raised as the domain's StorageUnavailable."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        said = _UNAVAILABLE.get(getattr(e, "sqlite_errorcode", 0) & 0xFF)
+        if said is None or isinstance(e, StorageUnavailable):
+            raise
+        raise SqliteUnavailable(*said) from e
 
 
 class SqliteDatabase:
@@ -70,22 +99,27 @@ class SqliteDatabase:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: everything done in it is stored, or nothing is. BEGIN
-        IMMEDIATE takes the write lock at once, so what it reads stays true until COMMIT."""
+        IMMEDIATE takes the write lock at once, so what it reads stays true until COMMIT.
+        A lock held past the busy timeout, or a full disk, is StorageUnavailable, once rolled
+        back."""
         conn = self.connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+        with _unavailable_in_words():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
 
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        return self.connection().execute(sql, params).fetchall()
+        with _unavailable_in_words():
+            return self.connection().execute(sql, params).fetchall()
 
     def row(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.connection().execute(sql, params).fetchone()
+        with _unavailable_in_words():
+            row: sqlite3.Row | None = self.connection().execute(sql, params).fetchone()
         return row
 
     def close(self) -> None:
