@@ -72,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         default=bench_intake.N,
         help=f"tickets filed per concurrency by the intake benchmark (default: {bench_intake.N})",
     )
+    parser.add_argument(
+        "--intake-homes",
+        type=bench_intake.parse_homes,
+        default=bench_intake.HOMES,
+        help="the homes the intake benchmark compares, comma-separated (default: sqlite,aws)",
+    )
     args = parser.parse_args(argv)
 
     results = []
@@ -92,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "lifecycle"):
         results.append(bench_lifecycle.run())
     if args.only in (None, "intake"):
-        results.append(bench_intake.run(args.intake_n))
+        results.append(bench_intake.run(args.intake_n, homes=args.intake_homes))
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:

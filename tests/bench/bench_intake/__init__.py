@@ -1,14 +1,19 @@
-"""Intake throughput and latency on the embedded stack: N tickets filed through the HTTP API by
-1 and by 4 concurrent clients, each followed through to its acknowledgement mails (issue 7).
+"""Intake throughput and latency on both homes, side by side in one run: N tickets filed through
+the HTTP API by 1 and by 4 concurrent clients, each followed through to its acknowledgement
+mails (issue 7), on the SQLite home (RTFLOW_BACKEND=sqlite, a fresh RTFLOW_DATA_DIR) and on the
+embedded moto stack (RTFLOW_BACKEND=aws); and each home's idle CPU (issue 12).
 
-For each concurrency this starts `rtflow run` as a child process, as the end-to-end tests do
-(tests/e2e/stack_process.py), on a free port, and stops it by its PID at the end. A fresh stack
-per concurrency: stock moto deep-copies the whole table before every TransactWriteItems, so on
+For each home and concurrency this starts `rtflow run` as a child process, as the end-to-end
+tests do (tests/e2e/stack_process.py), on a free port, and stops it by its PID at the end. A
+fresh stack per concurrency: stock moto deep-copies the whole table before every TransactWriteItems, so on
 the emulator every write gets slower as tickets pile up, and the second run would otherwise
 start on the first one's table.
 
 On each stack, after a warm-up (the reports the stack runs at start, two tickets filed and
 acknowledged, then the stack left idle):
+
+- on each home's first stack, the idle CPU: utime + stime of the stack's process from
+  /proc/<pid>/stat over 20 s in which nothing is sent to it, as % of one core;
 
 - the baseline: GET /healthz by the same clients, as many requests: the web app's floor (same
   server, same connections, no AWS call);
@@ -29,9 +34,11 @@ three minutes); `--intake-n 200` runs the full size.
 
 The package, by concern: stats (percentiles, pure), clients (the filing and baseline requests,
 shared by threads), following (tickets to their acknowledgement mails), benchmark (one stack per
-concurrency, and `run`), tables (what is printed).
+concurrency, and `run`), tables (what is printed), idle (the CPU of a quiet stack), compare
+(the homes side by side with the issue's goals, pure).
 """
 
 from .benchmark import CONCURRENCY, N, run
+from .compare import HOMES, parse_homes
 
-__all__ = ["CONCURRENCY", "N", "run"]
+__all__ = ["CONCURRENCY", "HOMES", "N", "parse_homes", "run"]

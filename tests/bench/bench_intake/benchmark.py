@@ -1,8 +1,10 @@
-"""One embedded stack per concurrency: warmed up, the baseline, the filing, the following; and
-`run`, which prints the tables and returns the JSON-ready results."""
+"""One running stack per home and concurrency: warmed up, the idle CPU (once per home), the
+baseline, the filing, the following; and `run`, which prints the tables and returns the
+JSON-ready results."""
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -13,7 +15,9 @@ from tests.bench.host import machine
 from tests.bench.progress import Progress, log
 
 from .clients import Filing, file_one, get_ms, run_clients
+from .compare import HOME_NAMES, HOMES, comparison_table, side_by_side
 from .following import POLL_MIN_S, Polls, follow, wait_for_mail
+from .idle import IDLE_SECONDS, idle_cpu
 from .stats import per_second, summarize
 from .tables import LEGEND, concurrency_table, notes_table
 
@@ -40,16 +44,27 @@ def stack_log_problems(output: str) -> dict[str, int]:
     }
 
 
-def bench_concurrency(clients: int, n: int) -> dict[str, Any]:
+def bench_concurrency(
+    clients: int, n: int, home: str = "aws", idle: bool = False
+) -> dict[str, Any]:
+    """`clients` filing `n` tickets on a fresh stack of `home` (a fresh data directory for the
+    SQLite home); with `idle`, the stack's CPU over a quiet spell once it is warmed up."""
+    with tempfile.TemporaryDirectory(prefix="rtflow-bench-") as data_dir:
+        result = _bench_stack(clients, n, home, data_dir, idle)
+    return {"home": home, **result}
+
+
+def _bench_stack(clients: int, n: int, home: str, data_dir: str, idle: bool) -> dict[str, Any]:
     import requests
 
     from tests.e2e.stack_process import clean_env, free_port, start_stack
     from tests.e2e.support import ticket_body
 
-    log(f"{clients} client(s): starting the embedded stack")
+    log(f"{HOME_NAMES[home]}, {clients} client(s): starting `rtflow run`")
     t0 = perf_counter()
     port = free_port()
-    stack = start_stack(["--port", str(port)], port, clean_env())
+    env = clean_env(RTFLOW_BACKEND=home, RTFLOW_DATA_DIR=data_dir)
+    stack = start_stack(["--port", str(port)], port, env)
     started_s = perf_counter() - t0
     base = stack.base_url
     sessions = [requests.Session() for _ in range(clients)]
@@ -70,6 +85,10 @@ def bench_concurrency(clients: int, n: int) -> dict[str, Any]:
             raise RuntimeError("the warm-up tickets were not acknowledged: is the stack well?")
         settle(watcher, base)
         warmed_s = perf_counter() - t0
+        idle_result = None
+        if idle:
+            log(f"  idle: the stack's CPU over {IDLE_SECONDS:.0f} s of quiet")
+            idle_result = idle_cpu(stack.process.pid)
 
         log(f"  baseline: {n} x GET /healthz")
         healthz, healthz_s = run_clients(sessions, n, lambda s, _: get_ms(s, f"{base}/healthz"))
@@ -137,27 +156,40 @@ def bench_concurrency(clients: int, n: int) -> dict[str, Any]:
             "ms": summarize(healthz),
         },
         "stack_log": problems,
+        **({"idle_cpu": idle_result} if idle_result else {}),
     }
 
 
-def run(n: int = N, concurrency: Sequence[int] = CONCURRENCY) -> dict[str, Any]:
-    """Benchmark each concurrency on its own stack, print the tables; the JSON-ready results."""
+def run(
+    n: int = N, concurrency: Sequence[int] = CONCURRENCY, homes: Sequence[str] = HOMES
+) -> dict[str, Any]:
+    """Benchmark each home and concurrency on its own stack (the idle CPU on each home's first),
+    print the tables and the homes side by side; the JSON-ready results."""
     started = datetime.now(UTC)
     t0 = perf_counter()
-    results = [bench_concurrency(c, n) for c in concurrency]
+    results = [
+        bench_concurrency(c, n, home, idle=i == 0)
+        for home in homes
+        for i, c in enumerate(concurrency)
+    ]
     host = machine()
+    comparison = side_by_side(results)
     print()
     print(
-        f"Intake: {n} tickets filed through the HTTP API on the embedded stack. "
+        f"Intake: {n} tickets filed through the HTTP API, on {' and '.join(HOME_NAMES[h] for h in homes)}. "
         f"{host['cpu']} x{host['cpu_count']}, Python {host['python']}, "
         f"moto {host['packages']['moto']}, {started:%Y-%m-%d}"
     )
-    for r in results:
+    for home in homes:
+        ran = [r for r in results if r["home"] == home]
+        for r in ran:
+            print()
+            print(f"{HOME_NAMES[home]}, {r['clients']} client(s), {n} tickets:")
+            print(concurrency_table(r))
         print()
-        print(f"{r['clients']} client{'s' if r['clients'] > 1 else ''}, {n} tickets:")
-        print(concurrency_table(r))
+        print(notes_table(ran))
     print()
-    print(notes_table(results))
+    print(comparison_table(comparison))
     print()
     print(LEGEND)
     return {
@@ -168,9 +200,14 @@ def run(n: int = N, concurrency: Sequence[int] = CONCURRENCY) -> dict[str, Any]:
         "setup": {
             "tickets": n,
             "concurrency": list(concurrency),
+            "homes": list(homes),
             "stack": "rtflow run as a child process (tests/e2e/stack_process.py), a fresh one "
-            "per concurrency, warmed up with its start-up reports and "
+            "per home and concurrency (RTFLOW_BACKEND=sqlite on a fresh RTFLOW_DATA_DIR, or "
+            "aws), warmed up with its start-up reports and "
             f"{WARMUP_TICKETS} acknowledged tickets",
+            "idle_cpu": f"utime + stime of the stack's process from /proc/<pid>/stat over "
+            f"{IDLE_SECONDS:.0f} s of quiet after the warm-up settled, on each home's first "
+            "stack; % of one core",
             "body": "tests/e2e/support.py ticket_body(): a complete general ticket, unique",
             "request": "client wall time, POST /api/v1/tickets to its 201",
             "filed_to_acknowledged": "ticket.acknowledged event time minus the client's clock "
@@ -181,4 +218,5 @@ def run(n: int = N, concurrency: Sequence[int] = CONCURRENCY) -> dict[str, Any]:
             "percentiles": "linear interpolation between closest ranks",
         },
         "results": results,
+        "side_by_side": comparison,
     }

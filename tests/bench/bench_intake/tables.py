@@ -95,4 +95,8 @@ also deep-copies the whole table, stream records included, before each TransactW
 (filing, triage, the acknowledgement and the scheduler's review write one each), so on the
 emulator everything slows as the table grows ("first/last 10 %"); each concurrency therefore
 runs on a fresh stack, after a warm-up. drain s: from the last 201 to the last acknowledgement.
-Percentiles interpolate between the closest ranks: under 100 tickets p99 is close to the max."""
+Percentiles interpolate between the closest ranks: under 100 tickets p99 is close to the max.
+The SQLite home is one process too (web server, outbox consumers woken by each commit, the
+minute job), on a fresh data directory per concurrency. idle CPU: utime + stime of the stack's
+process over 20 s of quiet after its warm-up settled, as % of one core. SQLite / moto: the
+SQLite home's value divided by the moto stack's. The goals are issue 12's, for the SQLite home."""
