@@ -35,7 +35,7 @@ def run(host: str, port: int, flow_config: Path | None) -> None:
     """Run the whole product on this machine: web app, relay, notify, mail in. Where it keeps
     tickets is RTFLOW_BACKEND's choice: sqlite (a data directory, RTFLOW_DATA_DIR) or aws
     (an AWS emulator in this process, kept only while it runs)."""
-    from infra.local.launch import banner, make_stack
+    from infra.local.launch import DataDirUnusable, banner, make_stack
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -43,7 +43,7 @@ def run(host: str, port: int, flow_config: Path | None) -> None:
         os.environ["RTFLOW_FLOW_CONFIG"] = str(flow_config.resolve())
     try:
         stack = make_stack(port=port, host=host)
-    except ValueError as e:
+    except (ValueError, DataDirUnusable) as e:
         raise click.ClickException(str(e)) from None
     _start(stack, host, port)
     click.echo(banner(stack, hook_lines(stack.container)))

@@ -4,8 +4,12 @@ AWS stack on moto (stack.py); and the banner it prints once the home is up."""
 from __future__ import annotations
 
 import os
+import sqlite3
+from pathlib import Path
 
+from services.adapters.bootstrap import DATABASE_FILE
 from services.adapters.settings import Settings
+from services.adapters.sqlite import SchemaTooNew, SqliteDatabase
 
 from .home import SqliteHome
 from .stack import SMTP_HOST, EmbeddedStack
@@ -21,8 +25,35 @@ def backend() -> str:
     return chosen
 
 
+class DataDirUnusable(Exception):
+    """The SQLite home's data directory cannot be made or its database opened; the message
+    names the directory and why."""
+
+
+def data_dir() -> Path:
+    """RTFLOW_DATA_DIR, or the settings' default, as the home will resolve it."""
+    chosen = os.environ.get("RTFLOW_DATA_DIR") or Settings.model_fields["data_dir"].default
+    return Path(chosen).resolve()
+
+
+def open_data_dir(path: Path) -> None:
+    """Make the data directory if missing and open its database once, so that a directory
+    that cannot hold the home is refused in words before anything starts."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)  # as the secret key makes it
+        SqliteDatabase(path / DATABASE_FILE).close()
+    except FileExistsError:
+        raise DataDirUnusable(
+            f"cannot use the data directory {path}: a file is in its place"
+        ) from None
+    except (OSError, sqlite3.Error, SchemaTooNew) as e:
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise DataDirUnusable(f"cannot open the data directory {path}: {why}") from e
+
+
 def make_stack(port: int, host: str) -> SqliteHome | EmbeddedStack:
     if backend() == "sqlite":
+        open_data_dir(data_dir())
         os.environ["RTFLOW_BACKEND"] = "sqlite"
         return SqliteHome(port=port, host=host)
     os.environ["RTFLOW_BACKEND"] = "aws"
