@@ -20,9 +20,15 @@ domain: filed, triaged, postponed, with their events), 10 % with timers in the f
 them the later minutes' due groups, so every timed run_due sees a fresh 20), and the rest
 finished tickets with no timer.
 
+The same tickets go into a fresh SQLite home too (sqlite_home.py: a database file in a
+temporary directory, loaded through the adapter's import path in big transactions), where
+due(now) and run_due are timed the same way, counting the rows its reads return; the first
+table printed puts the two homes side by side.
+
 The package, by concern: measuring (what an operation did over the wire, timed runs), data
 (the tickets and their histories), stack (the emulator, loading, transaction backups),
-benchmark (each size, and `run`), tables (what is printed).
+sqlite_home (the database, its loading, the row meter), benchmark (each size, and `run`),
+tables (what is printed).
 """
 
 from .benchmark import SIZES, parse_sizes, run

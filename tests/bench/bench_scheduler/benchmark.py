@@ -12,8 +12,9 @@ from tests.bench.progress import log
 
 from .data import DUE, FUTURE_SHARE, NOW, SECRET, build_tickets
 from .measuring import read_units, timed
+from .sqlite_home import LOAD_HOW, fresh_database, load_database, timed_rows
 from .stack import LOAD_METHODS, emulator_env, fresh_stack, load, partition_backups
-from .tables import LEGEND, notes_table, table
+from .tables import LEGEND, homes_table, notes_table, table
 
 SIZES = (1_000, 10_000, 100_000)
 
@@ -30,6 +31,39 @@ def naive_due(now: datetime) -> list[int]:
     return [int(i.number) for i in TicketItem.scan(TicketItem.timer_at <= utc_iso(now))]
 
 
+def bench_sqlite(tickets, histories, runs: int, flow, budget_s: float) -> dict[str, Any]:
+    """The same tickets in a fresh SQLite home: due(now), then run_due minute by minute."""
+    from services.adapters.sqlite import SqliteTicketRepository
+    from services.application.timers import SchedulerDeps, run_due
+    from tests.fakes import FixedClock
+
+    with fresh_database() as db:
+        loaded = load_database(db, tickets, histories)
+        repo = SqliteTicketRepository(db)
+        log("  SQLite due(now): one range of the timer index")
+        query = timed_rows(db, lambda _: repo.due(NOW), runs, budget_s)
+        if len(query.results[0]) != DUE:
+            raise RuntimeError(f"SQLite due() found {len(query.results[0])}, expected {DUE}")
+        log(f"  SQLite run_due: {DUE} due timers firing, a fresh minute each run")
+        clock = FixedClock(NOW)
+        deps = SchedulerDeps(tickets=repo, flow=flow, clock=clock)
+
+        def one_minute(i: int):
+            clock.current = NOW + timedelta(minutes=i)
+            return run_due(deps, clock.current)
+
+        fired = timed_rows(db, one_minute, runs, budget_s)
+    summaries = {}
+    for name, measured in (("query", query), ("run_due", fired)):
+        summaries[name] = measured.summary()
+        summaries[name].pop("ms_in_calls_median")  # no calls: the database is in-process
+    summaries["run_due"]["reports"] = [
+        {"due_tickets": r.due_tickets, "fired": len(r.fired), "replanned": r.replanned}
+        for r in fired.results
+    ]
+    return {"load": loaded, **summaries}
+
+
 def bench_size(
     n: int, runs: int, flow, budget_s: float, load_method: str, stock_moto: bool
 ) -> dict[str, Any]:
@@ -42,6 +76,7 @@ def bench_size(
     start = perf_counter()
     tickets, histories = build_tickets(n, runs, flow)
     built = perf_counter() - start
+    sqlite = bench_sqlite(tickets, histories, runs, flow, budget_s)
     with fresh_stack(f"bench-{n}") as outputs:
         settings = Settings(
             table_name=outputs["TicketsTableName"],
@@ -104,6 +139,7 @@ def bench_size(
         "query": query.summary(),
         "scan": scan_summary,
         "run_due": run_due_summary,
+        "sqlite": sqlite,
     }
 
 
@@ -143,6 +179,8 @@ def run(
         f"Python {host['python']}, moto {host['packages']['moto']}, "
         f"{started:%Y-%m-%d}"
     )
+    print(homes_table(results))
+    print()
     print(table(results))
     print()
     print(notes_table(results))
@@ -161,6 +199,9 @@ def run(
             "budget_seconds_per_measurement": budget_s,
             "emulator": "moto server in this process (infra.local.emulator.Emulator), HTTP",
             "load": LOAD_METHODS[load_method],
+            "sqlite": "a fresh database file in a temporary directory; load: " + LOAD_HOW,
+            "sqlite_rows_read": "rows returned by the repository's reads (SqliteDatabase.rows/"
+            ".row); statements: the connection's trace callback, BEGIN/COMMIT included",
             "transaction_backup": "stock moto (whole table)"
             if stock_moto
             else "touched partitions only (partition_backups)",

@@ -78,7 +78,7 @@ def due_ticket(number: int, wake_at: datetime, requester, flow):
         owner=owner,
         routing="rules",
     )
-    history.append(change.event)
+    history += [change.event] if change.event else []
     change = ticket.postpone(
         now=filed_at + timedelta(hours=2),
         actor=Actor.staff(owner),
@@ -86,7 +86,7 @@ def due_ticket(number: int, wake_at: datetime, requester, flow):
         reason="waiting for the storage order",
         public=True,
     )
-    history.append(change.event)
+    history += [change.event] if change.event else []
     ticket.timers = timers.plan(ticket, history, flow, filed_at + timedelta(hours=2))
     ticket.version = len(history)
     return ticket, history

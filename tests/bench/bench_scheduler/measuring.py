@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import perf_counter
@@ -54,7 +54,7 @@ class Meter:
         self.written: Counter[str] = Counter()
         self.returned_bytes = 0
         self.written_bytes = 0
-        self.read_units: Counter[str] = Counter()
+        self.read_units: defaultdict[str, float] = defaultdict(float)
         self.seconds = 0.0
 
     def __enter__(self) -> Meter:

@@ -148,8 +148,8 @@ def partition_backups(enabled: bool = True) -> Iterator[None]:
     if enabled or not hasattr(scoped, "__wrapped__"):
         yield
         return
-    DynamoDBBackend.transact_write_items = scoped.__wrapped__
+    DynamoDBBackend.transact_write_items = scoped.__wrapped__  # type: ignore[method-assign]
     try:
         yield
     finally:
-        DynamoDBBackend.transact_write_items = scoped
+        DynamoDBBackend.transact_write_items = scoped  # type: ignore[method-assign]

@@ -15,6 +15,36 @@ def _calls(calls: dict[str, int]) -> str:
     return " ".join(f"{SHORT.get(k, k)} {v}" for k, v in sorted(calls.items()))
 
 
+def homes_table(results: list[dict[str, Any]]) -> str:
+    """The two homes side by side: run_due's time and reads, the due lookup's, per size."""
+    head = [
+        "N",
+        "due",
+        "SQLite run_due ms",
+        "DynamoDB run_due ms",
+        "run_due rows / items read",
+        "due() ms SQLite / DynamoDB",
+        "due() rows / items read",
+        "naive Scan items read",
+    ]
+    rows = []
+    for r in results:
+        sq, d, q = r["sqlite"]["run_due"], r["run_due"], r["query"]
+        rows.append(
+            [
+                f"{r['tickets']:,}",
+                str(r["due"]),
+                f"{sq['ms_median']:,.1f}",
+                f"{d['ms_median']:,.0f}",
+                f"{sq['rows_read']:,} / {d['items_read']:,}",
+                f"{r['sqlite']['query']['ms_median']:,.2f} / {q['ms_median']:,.1f}",
+                f"{r['sqlite']['query']['rows_read']:,} / {q['items_read']:,}",
+                f"{r['scan']['items_read']:,}",
+            ]
+        )
+    return render(head, rows)
+
+
 def table(results: list[dict[str, Any]]) -> str:
     head = [
         "N",
@@ -76,6 +106,8 @@ def notes_table(results: list[dict[str, Any]]) -> str:
 
 
 LEGEND = """\
+SQLite: a fresh database file loaded through the adapter's import path; rows read: the rows
+its reads returned (each an index range or key lookup); ms: wall time, the database in-process.
 items read: what DynamoDB bills a request for (Query/Scan ScannedCount, 1 per GetItem key).
 ms: median wall time on moto, not DynamoDB. moto answers a Query by walking every item of
 the table and pages a Scan by re-walking it from the start, so on moto even our Query's time
