@@ -38,7 +38,9 @@ def run(host: str, port: int, flow_config: Path | None) -> None:
     from infra.local.launch import DataDirUnusable, banner, make_stack
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # The emulator's server (werkzeug) and aiosmtpd log every request and connection.
+    for chatty in ("werkzeug", "mail.log"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     if flow_config:
         os.environ["RTFLOW_FLOW_CONFIG"] = str(flow_config.resolve())
     try:
