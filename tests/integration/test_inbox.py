@@ -84,6 +84,7 @@ def test_applying_twice_files_once_and_comments_once(container, deps):
     assert container.inbox.linked(THREAD) == 1
 
 
+@pytest.mark.slow  # threads racing on the emulator
 def test_two_deliveries_opening_the_same_thread_at_once_file_one_ticket(container, deps):
     messages = [opened(f"race-{i}") for i in range(4)]
     for m in messages:

@@ -66,12 +66,14 @@ def test_the_ticket_is_not_changed_when_its_event_cannot_be_written(container):
     assert (stored.acknowledged_at, stored.version) == (None, 1)
 
 
+@pytest.mark.slow  # threads racing on the emulator
 def test_concurrent_filings_never_share_a_number(container):
     with ThreadPoolExecutor(max_workers=8) as pool:
         numbers = list(pool.map(lambda _: file(container).ticket.number, range(40)))
     assert sorted(numbers) == list(range(1, 41))
 
 
+@pytest.mark.slow  # threads racing on the emulator
 def test_the_counter_alone_is_atomic_under_concurrency(container):
     with ThreadPoolExecutor(max_workers=8) as pool:
         numbers = list(pool.map(lambda _: container.tickets.next_number(), range(200)))

@@ -51,6 +51,7 @@ def deps(container):
     return SchedulerDeps(tickets=container.tickets, flow=container.flow, clock=container.clock)
 
 
+@pytest.mark.slow  # threads racing on the emulator
 def test_two_runs_at_once_fire_every_timer_exactly_once(container, deps):
     numbers = postponed_tickets(container, 8)
     later = container.clock.now() + timedelta(hours=2)
