@@ -35,11 +35,11 @@ from .consumers import ConsumerThread
 from .home_consumers import consumers
 from .relay_ledger import RelayLedger
 from .report_files import FileReportStore
+from .serving import mount_dev_pages, serve_until_interrupted, start_mail_in, web_server
 from .web_server import WebServer, url_host
 
 log = logging.getLogger("rtflow.home")
 
-SMTP_HOST = "127.0.0.1"
 MAIL_FILE = "mail.jsonl"
 RELAY_FILE = "relay.db"
 SCHEDULER_SECONDS = 5.0  # the minute job, more often: a demo need not wait a minute
@@ -139,38 +139,21 @@ class SqliteHome:
     def app(self) -> Any:
         from services.intake.app import create_app
 
-        from .devpages import dev_blueprint, dev_pages_on
-
-        c = self.container
-        app = create_app(c)
-        self.info["hooks"] = {
-            name: {"url": f"{self.base_url}/hooks/{name}", "secret": c.hook_secret(name)}
-            for name in c.flow.hooks
-        }
-        self.dev_pages = dev_pages_on(self.host, c.settings.dev_pages)
-        if self.dev_pages:
-            dev = dev_blueprint(self.mailbox, self.info, clock=self.clock, settle=self.settle)
-            app.extensions["csrf"].exempt(dev)
-            app.register_blueprint(dev)
+        app = create_app(self.container)
+        self.dev_pages = mount_dev_pages(
+            app,
+            self.host,
+            self.base_url,
+            self.container,
+            mailbox=self.mailbox,
+            info=self.info,
+            clock=self.clock,
+            settle=self.settle,
+        )
         return app
 
     def start_smtp(self) -> None:
-        """Mail in on loopback: RTFLOW_SMTP_IN_PORT (default 2525; 0 for any free port)."""
-        from services.application.mail_in import receive
-
-        from .smtp_in import DEFAULT_PORT, SmtpIntake
-
-        c = self.container
-        requested = os.environ.get("RTFLOW_SMTP_IN_PORT")
-        port = int(requested) if requested else DEFAULT_PORT
-        deliver = lambda raw: receive(raw, c.flow, c.inbox)  # noqa: E731
-        try:
-            self._smtp = SmtpIntake(SMTP_HOST, port, deliver).start()
-        except OSError:
-            if requested:
-                raise
-            log.warning("port %d is taken: mail in listens on a free port instead", port)
-            self._smtp = SmtpIntake(SMTP_HOST, 0, deliver).start()
+        self._smtp = start_mail_in(self.container)
         self.smtp_port = self.info["smtp_port"] = self._smtp.port
 
     def run_scheduler(self) -> dict[str, Any]:
@@ -212,27 +195,11 @@ class SqliteHome:
         app = self.app()
         self.start_consumers()
         self.start_smtp()
-        settings = self.container.settings
-        self._server = WebServer(
-            app,
-            self.host,
-            self.port,
-            threads=settings.web_threads,
-            timeout=settings.web_timeout_seconds,
-            max_body=settings.max_request_bytes,
-        )
+        self._server = web_server(app, self.host, self.port, self.container.settings)
 
     def serve_forever(self) -> None:
-        """Serve until interrupted (Ctrl-C, SIGTERM), then stop everything."""
-        server = self._server
-        assert server is not None, "start() first"
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            self._server = None
-            self.stop()
+        assert self._server is not None, "start() first"
+        serve_until_interrupted(self._server, self.stop)
 
     def stop(self) -> None:
         if self._server is not None:

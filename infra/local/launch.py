@@ -12,7 +12,8 @@ from services.adapters.settings import Settings
 from services.adapters.sqlite import SchemaTooNew, SqliteDatabase
 
 from .home import SqliteHome
-from .stack import SMTP_HOST, EmbeddedStack
+from .serving import SMTP_HOST
+from .stack import EmbeddedStack
 
 BACKENDS = ("sqlite", "aws")
 

@@ -18,13 +18,18 @@ from dataclasses import dataclass, field
 
 from .cfn import load_template
 from .pumps import QueuePump, StreamPump, Ticker
+from .serving import (
+    mount_dev_pages,
+    serve_until_interrupted,
+    start_mail_in,
+    web_server,
+)
 from .web_server import WebServer, url_host
 
 log = logging.getLogger("rtflow.local")
 
 STACK_NAME = "rtflow-local"
 REGION = "us-east-1"
-SMTP_HOST = "127.0.0.1"
 
 
 def _aws_env(endpoint: str) -> dict[str, str]:
@@ -153,7 +158,6 @@ class EmbeddedStack:
         from services.adapters.bootstrap import container
         from services.intake.app import create_app
 
-        from .devpages import dev_blueprint, dev_pages_on
         from .mailbox import SesMailbox
 
         c = container()
@@ -164,38 +168,21 @@ class EmbeddedStack:
             endpoint_url=self.endpoint,
             region=REGION,
             outputs=self.outputs,
-            hooks={
-                name: {"url": f"{self.base_url}/hooks/{name}", "secret": c.hook_secret(name)}
-                for name in c.flow.hooks
-            },
         )
-        self.dev_pages = dev_pages_on(self.host, c.settings.dev_pages)
-        if self.dev_pages:
-            dev = dev_blueprint(SesMailbox(REGION), self.info, clock=self.clock, settle=self.settle)
-            # JSON for scripts and tests, on loopback only: no cookie session to protect.
-            app.extensions["csrf"].exempt(dev)
-            app.register_blueprint(dev)
+        self.dev_pages = mount_dev_pages(
+            app,
+            self.host,
+            self.base_url,
+            c,
+            mailbox=SesMailbox(REGION),
+            info=self.info,
+            clock=self.clock,
+            settle=self.settle,
+        )
         return app
 
     def start_smtp(self) -> None:
-        """Mail in: an SMTP listener on loopback feeding the mail gateway's own function.
-        RTFLOW_SMTP_IN_PORT (default 2525; 0 for any free port)."""
-        from services.adapters.bootstrap import container
-        from services.application.mail_in import receive
-
-        from .smtp_in import DEFAULT_PORT, SmtpIntake
-
-        c = container()
-        requested = os.environ.get("RTFLOW_SMTP_IN_PORT")
-        port = int(requested) if requested else DEFAULT_PORT
-        deliver = lambda raw: receive(raw, c.flow, c.inbox)  # noqa: E731
-        try:
-            self._smtp = SmtpIntake(SMTP_HOST, port, deliver).start()
-        except OSError:
-            if requested:
-                raise
-            log.warning("port %d is taken: mail in listens on a free port instead", port)
-            self._smtp = SmtpIntake(SMTP_HOST, 0, deliver).start()
+        self._smtp = start_mail_in(self.container)
         self.smtp_port = self.info["smtp_port"] = self._smtp.port
 
     def run_scheduler(self):
@@ -235,29 +222,11 @@ class EmbeddedStack:
         app = self.app()
         self.start_pumps()
         self.start_smtp()
-        from services.adapters.bootstrap import container
-
-        settings = container().settings
-        self._server = WebServer(
-            app,
-            self.host,
-            self.port,
-            threads=settings.web_threads,
-            timeout=settings.web_timeout_seconds,
-            max_body=settings.max_request_bytes,
-        )
+        self._server = web_server(app, self.host, self.port, self.container.settings)
 
     def serve_forever(self) -> None:
-        """Serve until interrupted (Ctrl-C, SIGTERM), then stop everything."""
-        server = self._server
-        assert server is not None, "start() first"
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            self._server = None
-            self.stop()
+        assert self._server is not None, "start() first"
+        serve_until_interrupted(self._server, self.stop)
 
     def stop(self) -> None:
         for pump in self._pumps:

@@ -130,8 +130,11 @@ class WebServer:
                 self._listeners[0].pull_trigger()
 
     def close(self) -> None:
-        """Stop accepting, let running requests end (at most 5 s), close every connection."""
+        """Stop accepting, let running requests end (at most 5 s), close every connection;
+        once (serve_forever closes on its way out, and the stack's stop() closes too)."""
         with self._closing:
+            if self._closed:
+                return
             self._closed = True
         self._tasks.shutdown()
         wasyncore.close_all(self._map)
