@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import logging
+from dataclasses import dataclass
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -45,6 +46,25 @@ STATUS_FOR = {
 DISK_FULL = "the disk of the ticket store is full"
 
 
+def status_of(e: DomainError) -> int:
+    return next((s for cls, s in STATUS_FOR.items() if isinstance(e, cls)), 400)
+
+
+@dataclass(frozen=True)
+class FormFailure:
+    """A refused form, as the page that shows it again says it."""
+
+    status: int
+    message: str
+    errors: dict[str, str]
+
+    @classmethod
+    def of(cls, e: DomainError) -> FormFailure:
+        errors = e.errors if isinstance(e, ValidationFailed) else {}
+        message = "Please correct the fields marked below." if errors else str(e)
+        return cls(status_of(e), message, errors)
+
+
 def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/hooks/")) or request.path in (
         "/healthz",
@@ -77,7 +97,7 @@ def register(app: Flask) -> None:
     def domain_error(e: DomainError):
         if isinstance(e, StorageUnavailable):
             return _unavailable(str(e), e.retry_after_seconds, e.__cause__ or e)
-        status = next((s for cls, s in STATUS_FOR.items() if isinstance(e, cls)), 400)
+        status = status_of(e)
         if isinstance(e, TicketNotFound):
             # Same answer for "no such ticket" and "wrong token": reveal nothing.
             return _respond(404, "ticket not found")

@@ -40,7 +40,7 @@ from services.domain.mail import Mail
 from services.domain.ticket import Ticket
 
 from . import console
-from .errors import STATUS_FOR
+from .errors import FormFailure
 from .views import TicketView
 
 log = logging.getLogger(__name__)
@@ -338,16 +338,14 @@ def act(number: int, action: str):
     except TicketNotFound:
         raise
     except DomainError as e:
-        status = next((s for cls, s in STATUS_FOR.items() if isinstance(e, cls)), 400)
-        errors = e.errors if isinstance(e, ValidationFailed) else {}
-        message = "Please correct the fields marked below." if errors else str(e)
+        failure = FormFailure.of(e)
         return _render_ticket(
             number,
             failed=action,
             values=request.form,
-            error=message,
-            errors=errors,
-            status=status,
+            error=failure.message,
+            errors=failure.errors,
+            status=failure.status,
         )
     flash(NOTICES[action])
     return redirect(url_for("me.ticket", number=number), code=303)

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 
 from services.application import actions
 from services.domain.actors import Actor
-from services.domain.errors import DomainError, TicketNotFound, ValidationFailed
+from services.domain.errors import DomainError, TicketNotFound
 from services.domain.lifecycle import TRANSITIONS, Action
 from services.domain.ticket import Ticket
 
-from ..errors import STATUS_FOR
+from ..errors import FormFailure
 from ..status import staff_view
 from .forms import SPLIT_ROWS, form_body
 from .web import bp, container, engineers
@@ -136,16 +136,14 @@ def act(number: int, action: str) -> Response | tuple[str, int]:
     except TicketNotFound:
         raise
     except DomainError as e:
-        status = next((s for cls, s in STATUS_FOR.items() if isinstance(e, cls)), 400)
-        errors = e.errors if isinstance(e, ValidationFailed) else {}
-        message = "Please correct the fields marked below." if errors else str(e)
+        failure = FormFailure.of(e)
         return _render_ticket(
             number,
             failed=action,
             values=request.form,
-            error=message,
-            errors=errors,
-            status=status,
+            error=failure.message,
+            errors=failure.errors,
+            status=failure.status,
         )
     notice = ACTION_LABELS[action][1]
     if action == "split":
