@@ -10,10 +10,23 @@ from pathlib import Path
 
 import click
 
+from infra.processes.commands import resources, serve
+
 
 @click.group()
-def main() -> None:
+@click.option(
+    "--env-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="RTFLOW_ENV_FILE",
+    help="Read settings from FILE (KEY=VALUE lines, as `rtflow resources create` prints);"
+    " what the environment sets wins.",
+)
+def main(env_file: Path | None) -> None:
     """RT Flow: an operations team's request queue."""
+    if env_file:
+        from dotenv import load_dotenv
+
+        load_dotenv(env_file, override=False)
 
 
 @main.command()
@@ -324,6 +337,9 @@ def import_(file: Path) -> None:
             " belong to other tickets here (import into a fresh home)"
         )
 
+
+main.add_command(resources)
+main.add_command(serve)
 
 if __name__ == "__main__":
     main()

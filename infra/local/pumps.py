@@ -16,10 +16,12 @@ Handler = Callable[[dict, Any], dict]
 
 
 class _Pump(threading.Thread):
-    def __init__(self, name: str):
+    def __init__(self, name: str, idle_wait: float = 0.1):
         super().__init__(name=name, daemon=True)
         self.stopping = threading.Event()
         self.idle = threading.Event()
+        # Seconds between reads when there was nothing to do.
+        self.idle_wait = idle_wait
 
     def stop(self) -> None:
         self.stopping.set()
@@ -33,7 +35,7 @@ class _Pump(threading.Thread):
                 busy = False
             if not busy:
                 self.idle.set()
-                self.stopping.wait(0.1)
+                self.stopping.wait(self.idle_wait)
             else:
                 self.idle.clear()
 
@@ -54,15 +56,47 @@ def _stream_record(raw: dict, stream_arn: str, region: str) -> dict:
     return record
 
 
+class Positions:
+    """Where the relay is in each shard: the last sequence handed on, and the shards read to
+    their end. Here in memory (the embedded stack's stream lives as long as the process);
+    infra/processes keeps them in a file so a restarted relay neither skips nor floods."""
+
+    def __init__(self) -> None:
+        self.sequences: dict[str, str] = {}
+        self.finished: set[str] = set()
+
+    def after(self, shard_id: str) -> str | None:
+        return self.sequences.get(shard_id)
+
+    def is_finished(self, shard_id: str) -> bool:
+        return shard_id in self.finished
+
+    def save(self, shard_id: str, sequence: str) -> None:
+        self.sequences[shard_id] = sequence
+
+    def finish(self, shard_id: str) -> None:
+        self.finished.add(shard_id)
+        self.sequences.pop(shard_id, None)
+
+
 class StreamPump(_Pump):
     # As serverless.yml's maximumRetryAttempts: then the record is skipped (on AWS it goes to
     # the relay's failure queue; here the log says so).
     MAX_RETRIES = 10
 
-    def __init__(self, streams_client, stream_arn: str, handler: Handler, region: str):
-        super().__init__("stream-pump")
+    def __init__(
+        self,
+        streams_client,
+        stream_arn: str,
+        handler: Handler,
+        region: str,
+        positions: Positions | None = None,
+        idle_wait: float = 0.1,
+    ):
+        super().__init__("stream-pump", idle_wait)
         self.client, self.arn = streams_client, stream_arn
         self.handler, self.region = handler, region
+        self.positions = positions or Positions()
         self.iterators: dict[str, str] = {}
         self.retries: dict[str, int] = {}
         self._next_shard_check = 0.0
@@ -74,6 +108,7 @@ class StreamPump(_Pump):
             log.error("stream record %s failed %d times: skipped", sequence, tries)
             position = "AFTER_SEQUENCE_NUMBER"
             del self.retries[sequence]
+            self.positions.save(shard_id, sequence)
         self.iterators[shard_id] = self.client.get_shard_iterator(
             StreamArn=self.arn,
             ShardId=shard_id,
@@ -81,16 +116,47 @@ class StreamPump(_Pump):
             SequenceNumber=sequence,
         )["ShardIterator"]
 
+    def _shards(self) -> list[dict]:
+        shards, start = [], None
+        while True:
+            page = self.client.describe_stream(
+                StreamArn=self.arn, **({"ExclusiveStartShardId": start} if start else {})
+            )["StreamDescription"]
+            shards += page["Shards"]
+            start = page.get("LastEvaluatedShardId")
+            if not start:
+                return shards
+
+    def _iterator(self, shard_id: str) -> str:
+        after = self.positions.after(shard_id)
+        where = {"ShardIteratorType": "TRIM_HORIZON"}
+        if after:
+            where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+        try:
+            return self.client.get_shard_iterator(StreamArn=self.arn, ShardId=shard_id, **where)[
+                "ShardIterator"
+            ]
+        except self.client.exceptions.TrimmedDataAccessException:
+            log.warning(
+                "shard %s: records after %s have expired; reading what is left", shard_id, after
+            )
+            return self.client.get_shard_iterator(
+                StreamArn=self.arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+            )["ShardIterator"]
+
     def _iterators(self) -> dict[str, str]:
         if time.monotonic() < self._next_shard_check:
             return self.iterators
         self._next_shard_check = time.monotonic() + 5  # new shards are rare
-        shards = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
+        shards = self._shards()
+        present = {s["ShardId"] for s in shards}
         for shard in shards:
-            if shard["ShardId"] not in self.iterators:
-                self.iterators[shard["ShardId"]] = self.client.get_shard_iterator(
-                    StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
+            shard_id, parent = shard["ShardId"], shard.get("ParentShardId")
+            if shard_id in self.iterators or self.positions.is_finished(shard_id):
+                continue
+            if parent and parent in present and not self.positions.is_finished(parent):
+                continue  # a shard's records follow its parent's: read the parent to its end
+            self.iterators[shard_id] = self._iterator(shard_id)
         return self.iterators
 
     def step(self) -> bool:
@@ -98,19 +164,33 @@ class StreamPump(_Pump):
         for shard_id, iterator in list(self._iterators().items()):
             page = self.client.get_records(ShardIterator=iterator, Limit=100)
             records = page["Records"]
-            if not records:
+            if records:
+                busy = True
+                if not self._hand_on(shard_id, records):
+                    continue
+            if page.get("NextShardIterator"):
                 self.iterators[shard_id] = page["NextShardIterator"]
-                continue
-            busy = True
-            event = {"Records": [_stream_record(r, self.arn, self.region) for r in records]}
-            failures = self.handler(event, None).get("batchItemFailures") or []
-            if failures:
-                # Like Lambda: checkpoint before the failed record and retry from it.
-                self._resume(shard_id, failures[0]["itemIdentifier"])
-                self.stopping.wait(0.5)
-            else:
-                self.iterators[shard_id] = page["NextShardIterator"]
+            else:  # the shard is closed and read to its end; its children come next
+                del self.iterators[shard_id]
+                self.positions.finish(shard_id)
+                self._next_shard_check = 0.0
         return busy
+
+    def _hand_on(self, shard_id: str, records: list[dict]) -> bool:
+        """Give the records to the handler; False when it failed one (then, like Lambda,
+        the position stays before that record and the next step retries from it)."""
+        event = {"Records": [_stream_record(r, self.arn, self.region) for r in records]}
+        failures = self.handler(event, None).get("batchItemFailures") or []
+        if not failures:
+            self.positions.save(shard_id, records[-1]["dynamodb"]["SequenceNumber"])
+            return True
+        failed = failures[0]["itemIdentifier"]
+        done = [r["dynamodb"]["SequenceNumber"] for r in records]
+        if failed in done and done.index(failed) > 0:
+            self.positions.save(shard_id, done[done.index(failed) - 1])
+        self._resume(shard_id, failed)
+        self.stopping.wait(0.5)
+        return False
 
 
 def _sqs_record(message: dict, queue_arn: str, region: str) -> dict:
@@ -146,9 +226,12 @@ class QueuePump(_Pump):
         region: str,
         name: str,
         retry_after: float | None = RETRY_AFTER_SECONDS,
+        wait_seconds: int = 0,
     ):
-        super().__init__(f"{name}-pump")
+        # Long polling (wait_seconds > 0) waits in the receive itself: no pause between.
+        super().__init__(f"{name}-pump", 0.0 if wait_seconds else 0.1)
         self.client, self.url, self.handler, self.region = sqs_client, queue_url, handler, region
+        self.wait_seconds = wait_seconds
         # A failed message comes back after this many seconds (AWS: the visibility timeout,
         # minutes; a laptop should not wait that long). None: as the handler left it.
         self.retry_after = retry_after
@@ -160,7 +243,7 @@ class QueuePump(_Pump):
         messages = self.client.receive_message(
             QueueUrl=self.url,
             MaxNumberOfMessages=10,
-            WaitTimeSeconds=0,
+            WaitTimeSeconds=self.wait_seconds,
             MessageSystemAttributeNames=["All"],
             MessageAttributeNames=["All"],
         ).get("Messages", [])
