@@ -13,4 +13,5 @@ _QUICK = Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, 
 
 
 def clients(region: str, *names: str) -> dict[str, Any]:
-    return {name: boto3.client(name, region_name=region, config=_QUICK) for name in names}
+    session = boto3.session.Session()  # the settings as they are now, not as first read
+    return {name: session.client(name, region_name=region, config=_QUICK) for name in names}

@@ -49,23 +49,35 @@ def resources() -> None:
     show_default="dev, or $RTFLOW_STAGE",
     help="Names the resources rtflow-STAGE-…, as serverless.yml's stages do.",
 )
-def resources_create(stage: str) -> None:
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the settings to FILE (readable by its owner only) instead of printing them;"
+    " a secret key FILE already holds is kept.",
+)
+def resources_create(stage: str, out: Path | None) -> None:
     """Make the resources of infra/resources (or find them there: safe to run again) and print
     the settings the other commands read, as KEY=VALUE lines for an env file:
 
-        rtflow resources create > rtflow.env
+        rtflow resources create --out rtflow.env
     """
     from .clients import clients
     from .resources import create
 
+    if out is not None and out.exists():
+        _keep_secret_of(out)
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     try:
         with in_words("making the resources"):
             made = create(clients(region, "dynamodb", "sqs", "s3", "sts"), stage, region)
     except Unusable as e:
         raise click.ClickException(str(e)) from None
-    for key, value in made.settings.items():
-        click.echo(f"{key}={value}")
+    lines = "".join(f"{key}={value}\n" for key, value in made.settings.items())
+    if out is None:
+        click.echo(lines, nl=False)
+    else:
+        _write_private(out, lines)
+        click.echo(f"wrote {len(made.settings)} settings to {out}", err=True)
     if made.differences:
         for line in made.differences:
             click.echo(f"differs: {line}", err=True)
@@ -73,6 +85,23 @@ def resources_create(stage: str) -> None:
             f"{len(made.differences)} resource(s) exist but differ from infra/resources"
             " (above); change or remove them, then run this again"
         )
+
+
+def _keep_secret_of(path: Path) -> None:
+    from dotenv import dotenv_values
+
+    kept = dotenv_values(path).get("RTFLOW_SECRET_KEY")
+    if kept:
+        os.environ.setdefault("RTFLOW_SECRET_KEY", kept)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text`, owner-only from the start (it holds the secret key)."""
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    partial.replace(path)
 
 
 @click.group()
