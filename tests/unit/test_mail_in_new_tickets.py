@@ -103,9 +103,24 @@ def test_an_html_only_mail_becomes_text(mail_flow):
     )
     inbound = read(mail(text=None, html=html), mail_flow)
     assert inbound.draft["requirements"] == (
-        "The disk of db1001 is full.\n\n- /srv at 100%\n- /var at 97%\n\nPlease help\nAna"
+        "The disk of db1001 is full.\n\n  - /srv at 100%\n  - /var at 97%\n\nPlease help\nAna"
     )
     assert_files_a_valid_draft(inbound, mail_flow)
+
+
+def test_an_html_only_mail_keeps_its_link_targets(mail_flow):
+    html = (
+        '<p>Please reboot <a href="https://vpn2.example.org/status?host=1&amp;x=2">vpn2</a>,'
+        ' see <a href="https://wiki.example.org/VPN">https://wiki.example.org/VPN</a>'
+        ' or ask <a href="mailto:noc@example.org">the NOC</a>.</p>'
+        "<p>1. it drops -- every 5 min + more</p>"
+    )
+    inbound = read(mail(text=None, html=html), mail_flow)
+    assert inbound.draft["requirements"] == (
+        "Please reboot [vpn2](https://vpn2.example.org/status?host=1&x=2), see"
+        " <https://wiki.example.org/VPN> or ask [the NOC](mailto:noc@example.org).\n\n"
+        "1. it drops -- every 5 min + more"
+    )
 
 
 def test_the_plain_part_is_preferred_to_the_html_one(mail_flow):

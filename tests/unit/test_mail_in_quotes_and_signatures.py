@@ -189,4 +189,5 @@ def test_html_to_text_leaves_out_signatures_and_keeps_preformatted_text():
         "<p>Output:</p><pre>  $ df -h\n  /srv  100%</pre>"
         '<div class="gmail_signature">Ana<br>Analytics</div>'
     )
-    assert html_to_text(html) == "Output:\n\n  $ df -h\n  /srv  100%"
+    # html2text indents preformatted text by four spaces, the author's own spaces kept within.
+    assert html_to_text(html) == "Output:\n\n      $ df -h\n      /srv  100%"
