@@ -12,6 +12,7 @@ from .catalogue import CATALOGUE, SUMMARIES, EventSpec, spec_of
 from .event import Event
 from .kinds import (
     ASSIGNED,
+    ATTACHMENT_ADDED,
     CLOSED,
     COMMENTED,
     CONFIRMED,
@@ -44,6 +45,7 @@ from .kinds import (
 
 __all__ = [
     "ASSIGNED",
+    "ATTACHMENT_ADDED",
     "CATALOGUE",
     "CLOSED",
     "COMMENTED",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from ..attachments import size_words
 from ..integrations import SOURCE_LABELS
 from . import kinds as k
 from . import payloads as p
@@ -88,6 +89,10 @@ def _resolved(x: p.Resolved) -> str:
     return x.summary
 
 
+def _attachment_added(x: p.AttachmentAdded) -> str:
+    return ", ".join(f"{a.name} ({size_words(a.size)})" for a in x.attachments)
+
+
 CATALOGUE: dict[str, EventSpec[Any]] = {
     k.TICKET_FILED: EventSpec("Filed", p.Filed, _filed),
     k.TICKET_ACKNOWLEDGED: EventSpec(
@@ -129,6 +134,10 @@ CATALOGUE: dict[str, EventSpec[Any]] = {
         "A mail from someone else was refused", p.MailRefused, _mail_refused, public=False
     ),
     k.CONFIRMED: EventSpec("The requester confirmed the resolution", p.Confirmed),
+    # Files on their own: public when the requester adds them, as staff choose otherwise.
+    k.ATTACHMENT_ADDED: EventSpec(
+        "Attachment added", p.AttachmentAdded, _attachment_added, public=None
+    ),
 }
 
 # What people read in a history, by event kind.

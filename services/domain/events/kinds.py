@@ -31,3 +31,5 @@ COMMENTED = "ticket.commented"
 WITHDRAWN = "ticket.withdrawn"
 MAIL_REFUSED = "ticket.mail-refused"
 CONFIRMED = "ticket.confirmed"
+# Attachments (domain/attachments.py).
+ATTACHMENT_ADDED = "ticket.attachment-added"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..attachments import AttachmentRef
+
 
 class Payload(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
@@ -35,6 +37,7 @@ class Filed(Payload):
     owner: str | None = None  # a sub-ticket given to an engineer at once
     url: str = ""  # where a tool's ticket came from
     author: str = ""
+    attachments: list[AttachmentRef] = []  # the form's files, a new mail's
 
 
 class Acknowledged(Moved):
@@ -124,6 +127,7 @@ class Replied(Moved):
     message: str = ""
     woke: bool = False  # the reply brought the ticket back (from waiting or postponed)
     missing: list[str] = []  # still missing when it came back from waiting for information
+    attachments: list[AttachmentRef] = []  # a mail's files
 
 
 class Postponed(Moved):
@@ -158,6 +162,7 @@ class Commented(Moved):
     url: str = ""
     resolved: bool = False  # the alert stopped firing
     via: str = ""  # "mail": a team member's mail
+    attachments: list[AttachmentRef] = []  # a team member's mail's files
 
 
 class Withdrawn(Moved):
@@ -174,3 +179,12 @@ class MailRefused(Payload):
 
 class Confirmed(Moved):
     confirmed: bool = False
+
+
+# -- attachments ---------------------------------------------------------------------------
+
+
+class AttachmentAdded(Payload):
+    """Files added on their own (the API, a page's upload form)."""
+
+    attachments: list[AttachmentRef] = []

@@ -4,6 +4,7 @@
 """
 
 from ..lifecycle import FINISHED
+from .attaching import AttachingMixin
 from .conversation import ConversationMixin
 from .ending import EndingMixin
 from .filing import FilingMixin
@@ -24,5 +25,6 @@ class Ticket(
     EndingMixin,
     LinksMixin,
     TimingMixin,
+    AttachingMixin,
 ):
     """What was asked, where it stands, and every action that changes it."""
