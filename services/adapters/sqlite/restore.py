@@ -4,7 +4,7 @@ The ticket keeps its number and version; its events get the positions 1..n of it
 (n is never above the version, so the next change's event finds its place free). No outbox
 row is written for them: the relay carries only what the outbox holds, so an imported event
 reaches no consumer (no mail, no triage, no webhook). The ticket's timers are its own and
-stay pending, for the minute job.
+stay pending, for the minute job. Its search entry is written from its history.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import astuple
 from services.domain.events import Event
 from services.domain.ticket import Change, Ticket, WipChange
 
+from . import search_index
 from .codecs import TicketRow, event_document, utc_day, utc_text
 from .transactions import Transaction
 
@@ -44,6 +45,7 @@ def restore(conn: sqlite3.Connection, ticket: Ticket, events: Sequence[Event]) -
             for seq, e in enumerate(events, start=1)
         ],
     )
+    search_index.rebuild(conn, ticket)
     if ticket.owner and ticket.is_open:
         Transaction(conn).move_wip([Change(None, wip=(WipChange(ticket.owner, 1),))])
     return True

@@ -12,6 +12,13 @@ the documents keep the times as they were given, with their offsets.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+
+from . import search_index
+
+# A migration's step: a statement, or a function of the connection for what SQL alone cannot
+# say (filling a new index from the rows already there).
+Step = str | Callable[[sqlite3.Connection], None]
 
 _TICKETS = (
     # The ticket: its document (codecs.py) and the columns its views read, derived from the
@@ -148,8 +155,11 @@ _OTHERS = (
     "CREATE INDEX deliveries_by_first_attempt ON deliveries (first_at, delivery_id)",
 )
 
-# One entry per schema version: the statements that bring the previous version to it.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_TICKETS + _INBOUND + _OTHERS,)
+# The full-text index of the search (search_index.py), filled from the tickets already stored.
+_SEARCH: tuple[Step, ...] = (search_index.TABLE, search_index.fill)
+
+# One entry per schema version: the steps that bring the previous version to it.
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (_TICKETS + _INBOUND + _OTHERS, _SEARCH)
 
 
 class SchemaTooNew(RuntimeError):
@@ -173,9 +183,12 @@ def migrate(conn: sqlite3.Connection) -> int:
                 f"the database is at schema version {current}; this RT Flow knows only"
                 f" {len(MIGRATIONS)}: upgrade RT Flow"
             )
-        for statements in MIGRATIONS[current:]:
-            for statement in statements:
-                conn.execute(statement)
+        for steps in MIGRATIONS[current:]:
+            for step in steps:
+                if callable(step):
+                    step(conn)
+                else:
+                    conn.execute(step)
         conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         conn.execute("COMMIT")
     except BaseException:

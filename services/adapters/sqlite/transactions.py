@@ -19,6 +19,7 @@ from services.domain.inbound import Inbound
 from services.domain.lifecycle import FINISHED
 from services.domain.ticket import Change, Ticket, WipChange
 
+from . import search_index
 from .codecs import TicketRow, event_document, utc_day, utc_text
 
 _INSERT_TICKET = """
@@ -53,7 +54,7 @@ class Transaction:
 
     def put_ticket(self, ticket: Ticket, event: Event | None) -> int:
         """The ticket at its next version, guarded by the version it was read at, with its
-        event and timers; the new version."""
+        event, timers and search entry; the new version."""
         row = astuple(TicketRow.of(ticket))
         if ticket.version is None:
             written = self.conn.execute(_INSERT_TICKET, row).rowcount
@@ -65,6 +66,7 @@ class Transaction:
         self._timers(ticket)
         if event is not None:  # housekeeping changes (a re-planned timer) record no event
             self._event(event, version)
+        search_index.write(self.conn, ticket, event)
         return version
 
     def _timers(self, ticket: Ticket) -> None:

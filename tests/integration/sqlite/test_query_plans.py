@@ -16,11 +16,14 @@ from services.adapters.sqlite import (
     expire,
 )
 from services.adapters.sqlite import queries as q
+from services.adapters.sqlite import search as found
 from services.adapters.sqlite.deliveries import RECENT
 from services.adapters.sqlite.outbox import AFTER
+from services.adapters.sqlite.search import SqliteTicketSearch
 from services.domain.deliveries import RETRYING, Attempt
 from services.domain.inbound import Inbound
-from services.domain.lifecycle import Status
+from services.domain.lifecycle import FINISHED, Status
+from services.domain.search import SearchQuery
 from services.domain.ticket import Change
 from tests.contract.builders import T0, escalation, event, finished, minutes, stored, taken
 
@@ -45,6 +48,14 @@ READS = {
     "due timers": (q.DUE, "COVERING INDEX timers_by_due (due<?)"),
     "recent deliveries": (RECENT, "INDEX deliveries_by_first_attempt"),
     "the outbox after a position": (AFTER, "INTEGER PRIMARY KEY (rowid>?)"),
+    # The full-text index: FTS5 names the constraints it uses after the colon (M: a match,
+    # < > a rowid range, =: one rowid); the matches come in rowid order, no sort.
+    "search, newest first": (found.NEWEST, "VIRTUAL TABLE INDEX 192:M"),
+    "search, oldest first": (found.OLDEST, "VIRTUAL TABLE INDEX 64:M"),
+    "search, the matching numbers": (found.MATCHING_NUMBERS, "VIRTUAL TABLE INDEX 0:M"),
+    "every ticket, newest first": (found.EVERY_NEWEST, "INTEGER PRIMARY KEY (rowid<?)"),
+    "every ticket, oldest first": (found.EVERY_OLDEST, "INTEGER PRIMARY KEY (rowid>?)"),
+    "every number": (found.EVERY_NUMBER, "INTEGER PRIMARY KEY (rowid>?)"),
 }
 
 
@@ -55,8 +66,13 @@ def plan(db, sql: str) -> list[str]:
     return [r["detail"] for r in db.rows(f"EXPLAIN QUERY PLAN {sql}", [None] * count)]
 
 
+# A virtual table reports every read as SCAN; an FTS5 read that uses a constraint (a match,
+# a rowid) names it after the colon of its index, and a read of everything names none.
+_VIRTUAL_LOOKUP = re.compile(r"^SCAN \S+ VIRTUAL TABLE INDEX \d+:\S")
+
+
 def scans(details: list[str]) -> list[str]:
-    return [d for d in details if d.startswith("SCAN")]
+    return [d for d in details if d.startswith("SCAN") and not _VIRTUAL_LOOKUP.match(d)]
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -110,6 +126,12 @@ def workload(db, tickets, inbox, outbox, clock, tag: str = "plans") -> None:
     log.record(Attempt("d1", "ops", t.number, "e1", "ticket.filed", T0, RETRYING, 503))
     log.state(t.number, "d1"), log.for_ticket(t.number), log.recent()
     outbox.after(0), outbox.last(), outbox.advance("relay", 3), outbox.position("relay")
+    search = SqliteTicketSearch(db)
+    for sort in ("newest", "oldest", "updated"):
+        search.search(SearchQuery.of("replica", sort=sort, statuses=FINISHED, owner="priya"))
+        search.search(SearchQuery.of("", sort=sort))
+    search.search(SearchQuery.of("replica", public=True, type="general"))
+    search.reindex([t.number, u.number])
     expire(db, T0)
 
 
@@ -118,7 +140,8 @@ def test_no_statement_any_adapter_runs_scans_a_table(db, tickets, inbox, outbox,
     db.connection().set_trace_callback(ran.append)
     workload(db, tickets, inbox, outbox, clock)
     db.connection().set_trace_callback(None)
-    statements = {s for s in ran if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA)", s)}
+    # "-- ..." is a statement SQLite runs itself, inside FTS5 (its shadow tables, by key).
+    statements = {s for s in ran if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA|--)", s)}
     assert len(statements) > 40
     scanning = {s: scans(plan(db, s)) for s in statements}
     assert {s: found for s, found in scanning.items() if found} == {}
