@@ -83,6 +83,12 @@ def _context(info: ValidationInfo) -> dict[str, Any]:
 
 
 class TicketDraft(BaseModel):
+def _kept(info: ValidationInfo) -> bool:
+    """A correction judges only what it changes: a field it keeps stays as it was filed (a
+    drop-dead date passed since, a type the flow config dropped)."""
+    return info.field_name in _context(info).get("kept", ())
+
+
     """What a requester asks for, checked for shape; validate with `validate_draft`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -135,7 +141,7 @@ class TicketDraft(BaseModel):
     @classmethod
     def _known_type(cls, v: str, info: ValidationInfo) -> str:
         flow: FlowConfig = _context(info)["flow"]
-        if flow.ticket_type(v) is None:
+        if flow.ticket_type(v) is None and not _kept(info):
             names = ", ".join(t.name for t in flow.ticket_types)
             raise ValueError(f"unknown ticket type; choose one of: {names}")
         return v
@@ -143,7 +149,7 @@ class TicketDraft(BaseModel):
     @field_validator("drop_dead_date", "nice_to_have_date")
     @classmethod
     def _not_past(cls, v: date | None, info: ValidationInfo) -> date | None:
-        if v is not None and v < _context(info)["today"]:
+        if v is not None and v < _context(info)["today"] and not _kept(info):
             raise ValueError("must not be in the past")
         return v
 

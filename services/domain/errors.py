@@ -15,6 +15,14 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
 
+class NothingChanged(DomainError):
+    """A correction that leaves every field as it was: refused (422), so no empty event is
+    kept."""
+
+    def __init__(self) -> None:
+        super().__init__("nothing changed")
+
+
 class IllegalTransition(DomainError):
     def __init__(self, action: str, status: str):
         super().__init__(f"cannot {action} a ticket that is {status}")

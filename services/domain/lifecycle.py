@@ -25,7 +25,9 @@ class Status(StrEnum):
 
 class Action(StrEnum):
     ACKNOWLEDGE = "acknowledge"
+    EDIT = "edit"  # a correction: domain/ticket/correcting.py
     REQUEST_INFO = "request-info"
+    ASK_FOR_INFO = "ask-for-info"  # by hand: domain/ticket/asking.py
     ADD_INFO = "add-info"
     TRIAGE = "triage"
     TRIAGE_TO_OWNER = "triage-to-owner"
@@ -81,6 +83,12 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.TRIAGE: (frozenset({Status.NEW}), Status.TRIAGED),
     # Complete, with an obvious owner: assigned in the same step.
     Action.TRIAGE_TO_OWNER: (frozenset({Status.NEW}), Status.ASSIGNED),
+    # A person asks the requester by hand, until work is done; an owner who asks gives the
+    # ticket back (the answer comes through triage again).
+    Action.ASK_FOR_INFO: (frozenset({Status.NEW, Status.TRIAGED, *OWNED}), Status.NEEDS_INFO),
+    # A correction of what was asked (a field, the type, the private flag), in any status: a
+    # finished ticket may still have to leave the public queue.
+    Action.EDIT: (frozenset(Status), SAME),
     Action.TAKE: (frozenset({Status.NEW, Status.TRIAGED}), Status.ASSIGNED),
     Action.ASSIGN: (frozenset({Status.NEW, Status.TRIAGED, *OWNED}), Status.ASSIGNED),
     Action.START: (frozenset({Status.ASSIGNED}), Status.IN_PROGRESS),

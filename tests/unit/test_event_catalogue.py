@@ -215,11 +215,25 @@ def scheduler_story(story: Story) -> None:
     assert fired >= {ev.NUDGED, ev.CLOSED, ev.SLA_WARNED, ev.SLA_BREACHED, ev.DROP_DEAD_NEAR}
 
 
+def talking_story(story: Story) -> None:
+    """Staff talk (a comment either way, a mail that went to the requester too), ask the
+    requester by hand, and correct a ticket."""
+    mira, tomas = story.staff("mira"), story.staff("tomas")
+    ticket = triaged(story)
+    story.do(ticket.comment(now=NOW, actor=mira, message="For Ana", public=True))
+    mail = {"via": "mail", "recipients": ["ana@example.org", "techops@example.org"]}
+    story.do(ticket.comment(now=NOW, actor=tomas, message="Cc'd", public=True, data=mail))
+    story.do(ticket.ask_for_info(now=NOW, actor=tomas, fields=["end_state"], message="Which?"))
+    values = {"title": "A replica for analytics", "drop_dead_date": None, "private": True}
+    story.do(ticket.edit(now=NOW, actor=mira, values=values, reason="clearer"))
+
+
 @pytest.fixture(scope="module")
 def events(flow) -> list[ev.Event]:
     story = Story(flow)
     for script in (waiting_story, work_story, ending_story, tools_story, scheduler_story):
         script(story)
+    talking_story(story)
     return story.events
 
 

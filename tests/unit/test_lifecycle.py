@@ -13,6 +13,11 @@ LEGAL: dict[tuple[Action, Status], Status] = {
     **{(Action.ACKNOWLEDGE, s): s for s in Status},
     (Action.REQUEST_INFO, S.NEW): S.NEEDS_INFO,
     (Action.REQUEST_INFO, S.TRIAGED): S.NEEDS_INFO,
+    **{
+        (Action.ASK_FOR_INFO, s): S.NEEDS_INFO
+        for s in (S.NEW, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS)
+    },
+    **{(Action.EDIT, s): s for s in Status},
     (Action.ADD_INFO, S.NEEDS_INFO): S.NEW,
     (Action.TRIAGE, S.NEW): S.TRIAGED,
     (Action.TRIAGE_TO_OWNER, S.NEW): S.ASSIGNED,
@@ -99,10 +104,10 @@ def test_waking_without_knowing_the_previous_state_is_refused():
         next_status(S.POSTPONED, Action.WAKE, previous=None)
 
 
-def test_final_states_only_reopen_or_record_a_late_acknowledgement_or_comment():
+def test_final_states_only_reopen_or_record_a_late_acknowledgement_comment_or_edit():
     for status in (S.CLOSED, S.REJECTED):
         legal = {a for (a, s) in LEGAL if s == status}
         reopening = {Action.REOPEN, Action.REOPEN_FOR_INFO}
-        assert legal == {*reopening, Action.ACKNOWLEDGE, Action.COMMENT}
+        assert legal == {*reopening, Action.ACKNOWLEDGE, Action.COMMENT, Action.EDIT}
         for action in legal - reopening:
             assert next_status(status, action) == status  # history only, never a way out

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ..attachments import size_words
+from ..corrections import told
 from ..integrations import SOURCE_LABELS
 from . import kinds as k
 from . import payloads as p
@@ -47,7 +48,7 @@ def _filed(x: p.Filed) -> str:
 
 
 def _info_requested(x: p.InfoRequested) -> str:
-    return "Missing: " + ", ".join(f.replace("_", " ") for f in x.missing)
+    return _join("Missing: " + ", ".join(f.replace("_", " ") for f in x.missing), x.message)
 
 
 def _triaged(x: p.Triaged) -> str:
@@ -75,6 +76,11 @@ def _replied(x: p.Replied) -> str:
 
 def _commented(x: p.Commented) -> str:
     return _join(f"{x.author}:" if x.author else "", x.message, x.url)
+
+
+def _edited(x: p.Edited) -> str:
+    changes = (told(name, c.before, c.after) for name, c in x.changes.items())
+    return _join(*changes, f"Reason: {x.reason}" if x.reason else "")
 
 
 def _mail_refused(x: p.MailRefused) -> str:
@@ -146,5 +152,7 @@ SUMMARIES = {kind: spec.summary for kind, spec in CATALOGUE.items()}
 
 def spec_of(kind: str) -> EventSpec[Any]:
     """The kind's spec; a kind this version does not know reads as its name, with no detail."""
+    # The team's record: the requester sees the corrected ticket, not the team's reasons.
+    k.EDITED: EventSpec("Corrected", p.Edited, _edited, public=False),
     spec = CATALOGUE.get(kind)
     return spec if spec is not None else EventSpec(kind, p.Payload, public=None)

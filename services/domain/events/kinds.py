@@ -28,6 +28,7 @@ SLA_WARNED = "sla.warned"
 SLA_BREACHED = "sla.breached"
 DROP_DEAD_NEAR = "ticket.drop-dead-near"
 COMMENTED = "ticket.commented"
+EDITED = "ticket.edited"  # a correction of what was asked: before and after of each field
 WITHDRAWN = "ticket.withdrawn"
 MAIL_REFUSED = "ticket.mail-refused"
 CONFIRMED = "ticket.confirmed"

@@ -9,6 +9,8 @@ kind pays for that kind only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..attachments import AttachmentRef
@@ -46,6 +48,8 @@ class Acknowledged(Moved):
 
 class InfoRequested(Moved):
     missing: list[str] = []
+    message: str = ""  # what a person asked in their own words (triage asks none)
+    previous_owner: str | None = None  # an owner who asked gave the ticket back
 
 
 class InfoAdded(Moved):
@@ -162,7 +166,21 @@ class Commented(Moved):
     url: str = ""
     resolved: bool = False  # the alert stopped firing
     via: str = ""  # "mail": a team member's mail
+    # A team member's mail: the addresses it went to beside the team's (they have it already).
+    recipients: list[str] = []
     attachments: list[AttachmentRef] = []  # a team member's mail's files
+
+
+class FieldChange(Payload):
+    before: Any = None  # the field's JSON form: text, a list, an ISO date, a flag
+    after: Any = None
+
+
+class Edited(Payload):
+    """A correction: each changed field's before and after, and why."""
+
+    changes: dict[str, FieldChange] = {}
+    reason: str = ""
 
 
 class Withdrawn(Moved):

@@ -4,8 +4,10 @@
 """
 
 from ..lifecycle import FINISHED
+from .asking import AskingMixin
 from .attaching import AttachingMixin
 from .conversation import ConversationMixin
+from .correcting import CorrectingMixin
 from .ending import EndingMixin
 from .filing import FilingMixin
 from .links import LinksMixin
@@ -22,6 +24,8 @@ class Ticket(
     TriageMixin,
     WorkMixin,
     ConversationMixin,
+    AskingMixin,
+    CorrectingMixin,
     EndingMixin,
     LinksMixin,
     TimingMixin,
