@@ -3,6 +3,7 @@
 # (CloudFormation templates and zips in .serverless/) and a cfn-lint pass over the templates.
 #
 #   STAGE=prod bash infra/package.sh [extra osls options, e.g. --param="baseUrl=https://..."]
+#   STAGE=local PACKAGE_DIR=build/localstack bash infra/package.sh    # the LocalStack stage
 #
 # PYTHON (default .venv/bin/python) must have pip and cfn-lint.
 set -euo pipefail
@@ -11,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 STAGE="${STAGE:-dev}"
 PYTHON="${PYTHON:-.venv/bin/python}"
-OUT=.serverless
+OUT="${PACKAGE_DIR:-.serverless}"
 LAYER=build/layer
 STAMP=build/layer.inputs.sha256
 # The Lambda runtime, not the build machine's: wheels only, for CPython 3.12 on x86_64.
