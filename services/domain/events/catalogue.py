@@ -135,6 +135,8 @@ CATALOGUE: dict[str, EventSpec[Any]] = {
     k.SLA_BREACHED: EventSpec("SLA breached", p.SlaTimer, public=False),
     k.DROP_DEAD_NEAR: EventSpec("Drop-dead date near", p.DropDeadNear, public=False),
     k.COMMENTED: EventSpec("Comment", p.Commented, _commented, public=None, chat_line=True),
+    # The team's record: the requester sees the corrected ticket, not the team's reasons.
+    k.EDITED: EventSpec("Corrected", p.Edited, _edited, public=False),
     k.WITHDRAWN: EventSpec("Closed where it came from", p.Withdrawn, _reason),
     k.MAIL_REFUSED: EventSpec(
         "A mail from someone else was refused", p.MailRefused, _mail_refused, public=False
@@ -152,7 +154,5 @@ SUMMARIES = {kind: spec.summary for kind, spec in CATALOGUE.items()}
 
 def spec_of(kind: str) -> EventSpec[Any]:
     """The kind's spec; a kind this version does not know reads as its name, with no detail."""
-    # The team's record: the requester sees the corrected ticket, not the team's reasons.
-    k.EDITED: EventSpec("Corrected", p.Edited, _edited, public=False),
     spec = CATALOGUE.get(kind)
     return spec if spec is not None else EventSpec(kind, p.Payload, public=None)
