@@ -82,13 +82,13 @@ def _context(info: ValidationInfo) -> dict[str, Any]:
     return info.context
 
 
-class TicketDraft(BaseModel):
 def _kept(info: ValidationInfo) -> bool:
     """A correction judges only what it changes: a field it keeps stays as it was filed (a
     drop-dead date passed since, a type the flow config dropped)."""
     return info.field_name in _context(info).get("kept", ())
 
 
+class TicketDraft(BaseModel):
     """What a requester asks for, checked for shape; validate with `validate_draft`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
