@@ -115,6 +115,18 @@ class Container:
         return DynamoTicketRepository(self.models)
 
     @cached_property
+    def search(self):
+        """Finding tickets (services/domain/search.py): the FTS5 index on SQLite, the term
+        index on DynamoDB."""
+        if self.on_sqlite:
+            from .sqlite.search import SqliteTicketSearch
+
+            return SqliteTicketSearch(self.database)
+        from .dynamo.search import DynamoTicketSearch
+
+        return DynamoTicketSearch(self.models)
+
+    @cached_property
     def staff_tokens(self):
         if self.on_sqlite:
             from .sqlite import SqliteStaffTokens
@@ -255,6 +267,8 @@ class Container:
             inbound=self.inbound_publisher,
             # Without subscriptions nobody hears webhooks out: queue nothing for them.
             webhooks=self.webhooks_publisher if self.flow.subscriptions else None,
+            # On DynamoDB the search's term index follows the events the relay carries.
+            search=None if self.on_sqlite else self.search,
         )
 
     @cached_property

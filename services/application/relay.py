@@ -1,8 +1,9 @@
 """The outbox relay: what is written to the table goes on the queues that consume it.
 
 notify hears every event; triage only those it acts on; webhooks out every event (when the
-deployment has that queue); the inbound queue every recorded webhook delivery and mail. The
-relay adds no deduplication of its own: a retried stream batch may queue a message twice, and
+deployment has that queue); the inbound queue every recorded webhook delivery and mail; on
+DynamoDB the search's term index every ticket with a new event. The relay adds no
+deduplication of its own: a retried stream batch may queue a message twice, and
 every consumer is idempotent (on the event id, or the delivery's receipt).
 """
 
@@ -16,6 +17,7 @@ from services.domain import events as ev
 from services.domain.events import Event
 from services.domain.inbound import Inbound
 from services.domain.ports import EventPublisher
+from services.domain.search import SearchIndex
 
 log = logging.getLogger(__name__)
 TRIAGE_KINDS = frozenset({ev.TICKET_FILED, ev.INFO_ADDED})
@@ -27,6 +29,9 @@ class Outlets:
     triage: EventPublisher
     inbound: EventPublisher | None = None
     webhooks: EventPublisher | None = None
+    # Where the search's index follows the events (DynamoDB; SQLite writes its own in each
+    # change's transaction).
+    search: SearchIndex | None = None
 
 
 def relay(records: Sequence[Event | Inbound], outlets: Outlets) -> int:
@@ -34,6 +39,10 @@ def relay(records: Sequence[Event | Inbound], outlets: Outlets) -> int:
     inbound = [r.model_dump(mode="json") for r in records if isinstance(r, Inbound)]
     messages = [e.to_message() for e in events]
     for_triage = [e.to_message() for e in events if e.kind in TRIAGE_KINDS]
+    # The search index before the queues: if it fails, the batch is retried and nothing was
+    # queued twice.
+    if events and outlets.search is not None:
+        outlets.search.reindex(e.ticket for e in events)
     # Triage first: if it fails, the batch is retried and notify has not run twice for it.
     if for_triage:
         outlets.triage.publish(for_triage)

@@ -44,16 +44,35 @@ def event_image(n: int, kind: str = "ticket.filed") -> tuple[Event, dict]:
     return event, encode_event(event, seq=1).serialize()
 
 
+class RecordingIndex:
+    """The search's term index: which tickets it was told of, or a failure."""
+
+    def __init__(self) -> None:
+        self.told: list[list[int]] = []
+        self.fail = False
+
+    def reindex(self, numbers) -> int:
+        if self.fail:
+            raise RuntimeError("throttled")
+        self.told.append(list(numbers))
+        return len(self.told[-1])
+
+
 @pytest.fixture
 def triage():
     return FakePublisher()
 
 
 @pytest.fixture
-def publisher(monkeypatch, triage):
+def index():
+    return RecordingIndex()
+
+
+@pytest.fixture
+def publisher(monkeypatch, triage, index):
     fake = FakePublisher()
     container = bootstrap.build(
-        Settings(secret_key="k" * 40), publisher=fake, triage_publisher=triage
+        Settings(secret_key="k" * 40), publisher=fake, triage_publisher=triage, search=index
     )
     monkeypatch.setattr(bootstrap, "container", lambda: container)
     return fake
@@ -74,6 +93,22 @@ def test_event_items_become_messages_and_other_items_pass_by(publisher, triage):
     assert Event.from_message(publisher.published[0]) == e1
     # triage hears only of filings (and added information), not of acknowledgements
     assert triage.published == [e1.to_message()]
+
+
+def test_the_search_index_hears_of_the_tickets_of_new_events_first(publisher, index):
+    _, filed = event_image(1)
+    _, acknowledged = event_image(1, "ticket.acknowledged")
+    _, other = event_image(2)
+    _, inbox = inbox_image("d-0")
+    records = [stream_record(i, str(700 + n)) for n, i in enumerate([filed, acknowledged, other])]
+    assert relay_handler.handler({"Records": records}, None) == {"batchItemFailures": []}
+    assert index.told == [[1, 1, 2]]
+    index.fail = True
+    again = [stream_record(other, "710"), stream_record(inbox, "711")]
+    assert relay_handler.handler({"Records": again}, None) == {
+        "batchItemFailures": [{"itemIdentifier": "710"}]
+    }
+    assert len(publisher.published) == 3  # nothing of the failed batch was queued
 
 
 def test_a_refused_publish_reports_the_first_unpublished_record(publisher):
@@ -153,6 +188,7 @@ def test_inbox_items_go_to_the_inbound_queue_and_events_to_webhooks_out(
         triage_publisher=triage,
         inbound_publisher=inbound,
         webhooks_publisher=webhooks,
+        search=RecordingIndex(),
     )
     monkeypatch.setattr(bootstrap, "container", lambda: container)
     message, image = inbox_image("d-1")

@@ -61,7 +61,7 @@ def test_the_migration_builds_the_index_for_tickets_stored_before_it(db_path):
         conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
     db.close()
     again = SqliteDatabase(db_path)
-    assert again.row("PRAGMA user_version")[0] == len(MIGRATIONS)
+    assert again.rows("PRAGMA user_version")[0][0] == len(MIGRATIONS)
     assert find(again, "spare fibre replica") == [t.number]
     assert find(again, f"ana souza {t.number}") == [t.number]
     assert SqliteTicketSearch(again).reindex([t.number]) == 0  # built as a change writes it
