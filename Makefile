@@ -65,8 +65,12 @@ lint: $(VENV)/.test
 bench: $(VENV)/.test   ## benchmarks: tables on stdout, JSON in .bench/ (not part of `make test`)
 	$(BIN)/python -m tests.bench.run
 
-package: $(VENV)/.test node_modules/.package-lock.json   ## serverless package + cfn-lint, offline
+# Offline: serverless.yml's package (.serverless/) and its LocalStack stage (build/localstack/)
+# with cfn-lint, and the zappa package of the web function (build/zappa/).
+package: $(VENV)/.test node_modules/.package-lock.json   ## deployment packages, offline
 	PYTHON=$(BIN)/python bash infra/package.sh
+	STAGE=local PACKAGE_DIR=build/localstack PYTHON=$(BIN)/python bash infra/package.sh
+	PYTHON=$(BIN)/python bash infra/zappa-package.sh
 
 # Re-pin every dependency to the newest release the ranges in pyproject.toml allow.
 lock:
