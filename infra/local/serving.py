@@ -23,7 +23,8 @@ def web_server(app: Any, host: str, port: int, settings: Any) -> WebServer:
         port,
         threads=settings.web_threads,
         timeout=settings.web_timeout_seconds,
-        max_body=settings.max_request_bytes,
+        # The upload routes take the larger bodies; the app keeps the others small.
+        max_body=max(settings.max_request_bytes, settings.upload_request_bytes),
     )
 
 

@@ -108,6 +108,7 @@ class EmbeddedStack:
                 "RTFLOW_INBOUND_QUEUE_URL": self.outputs["InboundQueueUrl"],
                 "RTFLOW_WEBHOOKS_QUEUE_URL": self.outputs["WebhooksQueueUrl"],
                 "RTFLOW_REPORTS_BUCKET": self.outputs["ReportsBucketName"],
+                "RTFLOW_ATTACHMENTS_BUCKET": self.outputs["AttachmentsBucketName"],
                 "RTFLOW_BASE_URL": os.environ.get("RTFLOW_BASE_URL", self.base_url),
             }
         )

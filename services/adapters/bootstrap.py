@@ -225,6 +225,24 @@ class Container:
         return S3ReportStore(self.client("s3"), bucket) if bucket else None
 
     @cached_property
+    def attachments(self):
+        """Where attachment bytes are kept: data_dir/attachments/ on the SQLite home, the
+        attachments bucket on AWS; None when RTFLOW_ATTACHMENTS_BUCKET is unset there."""
+        from .attachment_store import FileAttachmentStore, S3AttachmentStore
+
+        if self.on_sqlite:
+            return FileAttachmentStore(self.settings.data_dir / "attachments")
+        bucket = self.settings.attachments_bucket
+        return S3AttachmentStore(self.client("s3"), bucket) if bucket else None
+
+    @cached_property
+    def attachment_limits(self):
+        from services.domain.attachments import Limits
+
+        s = self.settings
+        return Limits(max_bytes=s.attachment_max_bytes, per_ticket=s.attachments_per_ticket)
+
+    @cached_property
     def publisher(self):
         from .queues import SqsEventPublisher
 

@@ -14,6 +14,8 @@ from typing import Any, Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.domain.attachments import AT_ONCE
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
 
@@ -105,3 +107,16 @@ class Settings(BaseSettings):
     # Reports (services/scheduler/reports.py): the bucket the daily and weekly reports are
     # written to (ReportsBucket); unset: the scheduled job has nowhere to write and says so.
     reports_bucket: str = ""
+
+    # Attachments (services/domain/attachments.py): on AWS the bucket beside the reports'
+    # (AttachmentsBucket); the SQLite home keeps them in data_dir/attachments/. A file may be
+    # at most attachment_max_bytes, a ticket hold at most attachments_per_ticket files.
+    attachments_bucket: str = ""
+    attachment_max_bytes: int = Field(10 * 1024 * 1024, ge=1)
+    attachments_per_ticket: int = Field(20, ge=1, le=1000)
+
+    @property
+    def upload_request_bytes(self) -> int:
+        """The body an upload route takes (the others keep max_request_bytes): the files one
+        request may carry at their largest, and the form's other fields."""
+        return self.attachment_max_bytes * AT_ONCE + self.max_request_bytes

@@ -8,9 +8,9 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, console, errors, hooks, pages, reports_pages
+from . import api, attachments, console, errors, hooks, pages, reports_pages
+from .me_files import bp as self_service  # /me's blueprint, its file pages added
 from .queue import bp as public_queue
-from .selfservice import bp as self_service
 
 
 class _FieldOrderJSON(DefaultJSONProvider):
@@ -37,13 +37,18 @@ def create_app(container: Any) -> Flask:
     app.register_blueprint(self_service)  # /me: requesters' own pages (CSRF-protected)
     app.register_blueprint(public_queue)  # /queue, /api/v1/queue, /queue.atom: GET only
     app.register_blueprint(reports_pages.bp)  # /staff/reports: the console's sign-in
+    app.register_blueprint(attachments.bp)  # files: upload and download (/me's: me_files)
     errors.register(app)
+    # Before the CSRF check reads a form: the upload routes take larger bodies.
+    app.before_request(attachments.raise_upload_limit)
     csrf = CSRFProtect(app)
     # No cookie authorises them: the API takes bearer tokens, the public pages act on no session.
     csrf.exempt(pages.bp)
     csrf.exempt(api.bp)
     # Tools authenticate each delivery by its signature or token; no cookie is involved.
     csrf.exempt(hooks.bp)
+    # The API's bearer or status token, or the status page's token, authorises an upload.
+    csrf.exempt(attachments.bp)
 
     @app.context_processor
     def team():

@@ -10,15 +10,17 @@ import errno
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from services.domain.attachments import TooLarge
 from services.domain.errors import (
     AlreadyDone,
     Conflict,
     DomainError,
     Forbidden,
     IllegalTransition,
+    NothingChanged,
     StorageUnavailable,
     TicketNotFound,
     Unauthorized,
@@ -30,9 +32,11 @@ from .hooks.errors import BadPayload, HookUnavailable, UnknownSource
 log = logging.getLogger(__name__)
 
 STATUS_FOR = {
+    TooLarge: 413,  # a file over the limit: before ValidationFailed, which it is too
     Unauthorized: 401,
     Forbidden: 403,
     ValidationFailed: 422,
+    NothingChanged: 422,  # a correction with nothing to correct
     TicketNotFound: 404,
     Conflict: 409,
     IllegalTransition: 409,
@@ -103,7 +107,7 @@ def register(app: Flask) -> None:
             return _respond(404, "ticket not found")
         errors = e.errors if isinstance(e, ValidationFailed | BadPayload) else None
         # A hook's refusal keeps its message: a tool's delivery log is all its owner sees.
-        message = "invalid input" if errors and not isinstance(e, BadPayload) else str(e)
+        message = "invalid input" if errors and not isinstance(e, BadPayload | TooLarge) else str(e)
         response = _respond(status, message, errors)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="rtflow"'
@@ -115,7 +119,9 @@ def register(app: Flask) -> None:
             400: "malformed request body: expected valid JSON",
             404: "not found",
             405: "method not allowed",
-            413: f"request body too large (limit {app.config['MAX_CONTENT_LENGTH']} bytes)",
+            # An upload route says its own limits (services/intake/attachments.py).
+            413: g.get("too_large")
+            or f"request body too large (limit {app.config['MAX_CONTENT_LENGTH']} bytes)",
         }
         return _respond(e.code or 500, messages.get(e.code or 0, e.description or e.name))
 

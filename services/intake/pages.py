@@ -9,10 +9,13 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.datastructures import MultiDict
 
 from services.application import actions
-from services.application.filing import file_ticket
+from services.application.attaching import file_with_files
+from services.domain.attachments import TooLarge
 from services.domain.errors import ValidationFailed
 from services.domain.flow import OPTIONAL_FIELDS
 
+from .attachments import deps as attach_deps
+from .attachments import form_uploads
 from .status import requester_by_token, requester_view, status_url
 
 bp = Blueprint("pages", __name__)
@@ -59,13 +62,11 @@ def new_ticket():
 def submit_ticket():
     c = current_app.extensions["rtflow"]
     try:
-        filed = file_ticket(
-            _form_to_data(request.form),
-            c.ticket_deps,
-            source="web",
+        filed = file_with_files(
+            _form_to_data(request.form), form_uploads(), c.ticket_deps, attach_deps(), source="web"
         )
     except ValidationFailed as e:
-        return _render_form(request.form, e.errors, 422)
+        return _render_form(request.form, e.errors, 413 if isinstance(e, TooLarge) else 422)
     # Post/Redirect/Get: reloading the confirmation never files the ticket twice.
     return redirect(url_for("pages.filed", number=filed.ticket.number, token=filed.token), code=303)
 

@@ -40,6 +40,7 @@ from services.domain.mail import Mail
 from services.domain.ticket import Ticket
 
 from . import console
+from .attachment_views import requester_files
 from .errors import FormFailure
 from .views import TicketView
 
@@ -274,6 +275,10 @@ def _my_ticket(number: int) -> Ticket:
     return ticket
 
 
+def _file_link(number: int, attachment_id: str) -> str:
+    return url_for("me.download_file", number=number, attachment_id=attachment_id)
+
+
 def _info_fields(ticket: Ticket | TicketView) -> list[str]:
     return list(ticket.missing or DEFAULT_INFO_FIELDS)
 
@@ -288,7 +293,10 @@ def _render_ticket(
     status: int = 200,
 ):
     ticket = _my_ticket(number)
-    view = TicketView.of(ticket, _container().tickets.history(number))
+    history = _container().tickets.history(number)
+    view = TicketView.of(ticket, history).model_copy(
+        update={"attachments": requester_files(history, lambda i: _file_link(number, i))}
+    )
     current = view.model_dump()
     info_values = {
         f: "\n".join(v) if isinstance(v := current.get(f), list) else (v or "")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Callable
+
+from flask import current_app, url_for
 
 from services.domain.actors import Actor
 from services.domain.errors import TicketNotFound
@@ -10,6 +12,7 @@ from services.domain.ticket import Ticket
 from services.domain.timers import sla_states
 from services.domain.tokens import status_link, token_matches
 
+from .attachment_views import requester_files, staff_files
 from .views import StaffTicketView, TicketView
 
 
@@ -35,7 +38,10 @@ def requester_by_token(number: int, token: str | None) -> Actor:
 def requester_view(number: int, token: str | None) -> TicketView:
     ticket = ticket_for_token(number, token)
     history = current_app.extensions["rtflow"].tickets.history(number)
-    return TicketView.of(ticket, history)
+    view = TicketView.of(ticket, history)
+    return view.model_copy(
+        update={"attachments": requester_files(history, file_url(number, token))}
+    )
 
 
 def staff_view(number: int, ticket: Ticket | None = None) -> StaffTicketView:
@@ -43,4 +49,16 @@ def staff_view(number: int, ticket: Ticket | None = None) -> StaffTicketView:
     c = current_app.extensions["rtflow"]
     ticket = ticket or c.tickets.get(number)
     history = c.tickets.history(number)
-    return StaffTicketView.of(ticket, history, sla_states(ticket, history, c.flow, c.clock.now()))
+    view = StaffTicketView.of(ticket, history, sla_states(ticket, history, c.flow, c.clock.now()))
+    return view.model_copy(update={"attachments": staff_files(history, file_url(number))})
+
+
+def file_url(number: int, token: str | None = None) -> Callable[[str], str]:
+    """A file's download link, by its id: the API's, with the status token for a requester."""
+    base = current_app.extensions["rtflow"].settings.base_url.rstrip("/")
+
+    def url(attachment_id: str) -> str:
+        path = url_for("attachments.download_file", number=number, attachment_id=attachment_id)
+        return base + path + (f"?token={token}" if token else "")
+
+    return url

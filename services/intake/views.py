@@ -14,6 +14,8 @@ from services.domain.flow import TicketType
 from services.domain.sla import SlaState
 from services.domain.ticket import Ticket
 
+from .attachment_views import AttachmentView, StaffAttachmentView
+
 
 class RequesterView(BaseModel):
     name: str
@@ -57,6 +59,8 @@ class TicketView(BaseModel):
     parent: int | None
     children: list[int]
     history: list[HistoryEntry]
+    # The files (services/intake/attachment_views.py): filled in by status.py.
+    attachments: list[AttachmentView] = []
 
     @classmethod
     def of(cls, ticket: Ticket, history: list[Event]) -> TicketView:
@@ -125,6 +129,7 @@ class StaffTicketView(TicketView):
     sla_breached: list[str]
     timers: dict[str, datetime]
     history: list[StaffHistoryEntry]  # type: ignore[assignment]
+    attachments: list[StaffAttachmentView] = []  # type: ignore[assignment]
 
     @classmethod
     def of(
