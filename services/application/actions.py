@@ -18,6 +18,7 @@ from pydantic import (
     ValidationError,
 )
 
+from services.application import talk_and_correct
 from services.application.deps import TicketDeps
 from services.application.retry import retry_on_conflict
 from services.domain.actors import Actor
@@ -106,7 +107,7 @@ def _unfinished(ticket: Ticket, deps: TicketDeps) -> list[int]:
 
 Decide = Callable[[Ticket, Any, Actor, TicketDeps], Change]
 
-ACTIONS: dict[str, tuple[type[_Body], Decide]] = {
+ACTIONS: dict[str, tuple[type[BaseModel], Decide]] = {
     "take": (Empty, lambda t, b, a, d: t.take(now=d.clock.now(), actor=a)),
     "assign": (
         Assign,
@@ -179,6 +180,11 @@ ACTIONS: dict[str, tuple[type[_Body], Decide]] = {
         ),
     ),
     "reply": (Reply, lambda t, b, a, d: t.reply(now=d.clock.now(), actor=a, message=b.message)),
+    # Talking and correcting: any staff member comments; triagers, the bugmeister and the
+    # owner ask the requester and correct the ticket.
+    "comment": (talk_and_correct.Comment, talk_and_correct.comment),
+    "request-info": (talk_and_correct.RequestInfo, talk_and_correct.request_info),
+    "edit": (talk_and_correct.Edit, talk_and_correct.edit),
     "wake": (
         Empty,
         lambda t, b, a, d: t.wake(now=d.clock.now(), actor=a, why=f"woken by {a.name or a.id}"),
@@ -226,7 +232,7 @@ def _add_info(ticket: Ticket, data: dict[str, Any], actor: Actor, deps: TicketDe
     return ticket.add_info(now=deps.clock.now(), actor=actor, values=values)
 
 
-def parse(action: str, data: Any) -> _Body | dict[str, Any]:
+def parse(action: str, data: Any) -> BaseModel | dict[str, Any]:
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -9,6 +9,7 @@ filing, and a second filing for the same thread loses the race and comments inst
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
@@ -16,7 +17,7 @@ from services.application.retry import retry_on_conflict
 from services.domain import events as ev
 from services.domain.actors import Actor
 from services.domain.errors import AlreadyDone, TicketNotFound, ValidationFailed
-from services.domain.flow import FlowConfig
+from services.domain.flow import FlowConfig, Member
 from services.domain.inbound import Inbound, InboundAction
 from services.domain.integrations import SOURCE_LABELS
 from services.domain.ports import Clock, Inbox, TicketRepository
@@ -144,8 +145,8 @@ def _decide(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
 
 
 def _mail_reply(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
-    """The requester's reply lands on the ticket; a team member's becomes an internal note;
-    anyone else's is refused (recorded for the team, and the sender hears why)."""
+    """The requester's reply lands on the ticket; a team member's is a comment (see
+    _team_mail); anyone else's is refused (recorded for the team, and the sender hears why)."""
     now = deps.clock.now()
     sender = (m.author_email or "").lower()
     if not sender:
@@ -155,13 +156,7 @@ def _mail_reply(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
         return ticket.reply(now=now, actor=actor, message=m.message)
     member = next((x for x in deps.flow.team.members if x.email.lower() == sender), None)
     if member is not None:
-        return ticket.comment(
-            now=now,
-            actor=Actor.staff(member),
-            message=m.message,
-            public=False,
-            data={"via": "mail"},
-        )
+        return _team_mail(ticket, m, member, deps)
     # Once per sender and ticket: a forged From must not make us mail someone again and again.
     refused = (e for e in deps.tickets.history(ticket.number) if e.kind == ev.MAIL_REFUSED)
     if any(e.data.get("from") == sender for e in refused):
@@ -170,4 +165,17 @@ def _mail_reply(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
         now=now,
         sender=sender,
         reason="only the requester and the team may write to a ticket",
+    )
+
+
+def _team_mail(ticket: Ticket, m: Inbound, member: Member, deps: InboundDeps) -> Change:
+    """A team member's mail is an internal note, unless it went to the requester as well (To
+    or Cc): then the requester has read it already, and it is public. Nothing else makes a
+    mail public, so a note meant for the team never leaves it by a slip of the subject."""
+    public = ticket.requester.email in m.recipients
+    data: dict[str, Any] = {"via": "mail"}
+    if public:  # they have it: the public copies skip them (mail_rules)
+        data["recipients"] = list(m.recipients)
+    return ticket.comment(
+        now=deps.clock.now(), actor=Actor.staff(member), message=m.message, public=public, data=data
     )

@@ -20,7 +20,7 @@ from services.domain.ports import EventPublisher
 from services.domain.search import SearchIndex
 
 log = logging.getLogger(__name__)
-TRIAGE_KINDS = frozenset({ev.TICKET_FILED, ev.INFO_ADDED})
+TRIAGE_KINDS = frozenset({ev.TICKET_FILED, ev.INFO_ADDED, ev.EDITED})
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Triage: is the ticket complete, how complex is it, and who obviously owns it.
 
-Runs on `ticket.filed` and `ticket.info-added`. Idempotent: only a ticket in `new` is
-triaged, so a redelivered event finds nothing to do.
+Runs on `ticket.filed` and `ticket.info-added`, and checks completeness again on a
+`ticket.edited` that changed the type. Idempotent: only a ticket in `new` is triaged, and
+only a triaged one is asked again, so a redelivered event finds nothing to do.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from services.domain import events as ev
 from services.domain.actors import Actor
 from services.domain.errors import StaleVersion, WipLimitReached
 from services.domain.events import Event
+from services.domain.events.payloads import Edited
 from services.domain.flow import FlowConfig, TicketType
 from services.domain.lifecycle import Status
 from services.domain.ports import Clock, TicketRepository
@@ -35,6 +37,10 @@ def handle_event(event: Event, deps: TriageDeps) -> None:
         return  # sub-tickets are created triaged by the person who split the parent
     if event.kind in (ev.TICKET_FILED, ev.INFO_ADDED):
         triage(event.ticket, deps)
+    if event.kind == ev.EDITED and "type" in event.payload_as(Edited).changes:
+        retry_on_conflict(
+            lambda: _recheck(event.ticket, deps), conflicts=(WipLimitReached, StaleVersion)
+        )
 
 
 def triage(number: int, deps: TriageDeps) -> None:
@@ -60,6 +66,23 @@ def _triage(number: int, deps: TriageDeps) -> None:
     else:
         change = _route(ticket, ticket_type, deps, now)
     deps.tickets.save(ticket, change)
+
+
+def _recheck(number: int, deps: TriageDeps) -> None:
+    """A new type may require what the ticket lacks: complete it before anyone works on it.
+    A new ticket is triaged as filed; a triaged one goes to the requester for what is
+    missing. An owned ticket stays with its owner, who may ask (request-info) if need be."""
+    ticket = deps.tickets.get(number)
+    if ticket.status is Status.NEW:
+        _triage(number, deps)
+        return
+    ticket_type = deps.flow.ticket_type(ticket.type)
+    if ticket.status is not Status.TRIAGED or ticket_type is None:
+        return
+    missing = incomplete_fields(ticket.values(), ticket_type, deps.flow.triage)
+    if missing:
+        change = ticket.request_info(now=deps.clock.now(), missing=missing, actor=TRIAGER)
+        deps.tickets.save(ticket, change)
 
 
 def _route(

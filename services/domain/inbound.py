@@ -16,6 +16,8 @@ from .drafts import TEXT_MAX
 from .integrations import SOURCES
 
 _Key = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+# Read loosely: an odd Cc must not cost the mail it came with.
+_Address = Annotated[str, StringConstraints(max_length=254, to_lower=True)]
 
 
 class InboundAction(StrEnum):
@@ -47,6 +49,8 @@ class Inbound(BaseModel):
     url: Annotated[str, StringConstraints(max_length=2000)] = ""
     # Said in private in the tool (a GitLab internal note): an internal note here too.
     internal: bool = False
+    # Mail only: To and Cc. A team member's reply is public when it went to the requester too.
+    recipients: Annotated[list[_Address], Field(max_length=50)] = []
 
     @model_validator(mode="after")
     def _addressed(self) -> Inbound:

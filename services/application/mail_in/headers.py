@@ -105,3 +105,17 @@ def sender(msg: EmailMessage) -> tuple[str, str] | None:
 def ids(msg: EmailMessage, name: str) -> list[str]:
     """The message ids a header lists (In-Reply-To, References)."""
     return _ANGLE_IDS.findall(header(msg, name))
+
+
+RECIPIENTS_MAX = 50  # Inbound.recipients
+
+
+def recipients(msg: EmailMessage) -> list[str]:
+    """The addresses a mail went to in To and Cc, lower case, once each (Bcc is not seen)."""
+    found: list[str] = []
+    for name in ("To", "Cc"):
+        for _, address in getaddresses([header(msg, name)]):
+            local, at, domain = address.strip().lower().rpartition("@")
+            if at and local and "." in domain and address.isascii():
+                found.append(f"{local}@{domain}")
+    return list(dict.fromkeys(found))[:RECIPIENTS_MAX]

@@ -57,6 +57,7 @@ class _Letter:
     subject: str
     text: str
     ticket: int | None  # the ticket it answers
+    recipients: list[str]  # To and Cc: did a team member's reply go to the requester too?
 
     @property
     def author(self) -> str:
@@ -131,6 +132,7 @@ def _letter(msg: EmailMessage, raw: bytes, flow: FlowConfig) -> _Letter | Ignore
         subject=subject,
         text=text.mail_text(msg, keep_quotes=text.forwarded(subject)),
         ticket=ticket or threading.subject_ticket(subject, flow.team.name),
+        recipients=headers.recipients(msg),
     )
 
 
@@ -154,6 +156,7 @@ def _reply(letter: _Letter, ticket: int) -> Inbound:
         author=letter.author,
         author_email=letter.address,
         message=letter.text,
+        recipients=letter.recipients,
     )
 
 
