@@ -25,6 +25,8 @@ def web_server(app: Any, host: str, port: int, settings: Any) -> WebServer:
         timeout=settings.web_timeout_seconds,
         # The upload routes take the larger bodies; the app keeps the others small.
         max_body=max(settings.max_request_bytes, settings.upload_request_bytes),
+        connections=settings.web_connections,
+        per_client=settings.web_connections_per_client,
     )
 
 

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     # send one whole request, before it is cut off.
     web_threads: int = Field(8, ge=1, le=256)
     web_timeout_seconds: int = Field(30, ge=1, le=3600)
+    # Connections open at once, and from one client address (0: no such limit; raise it or
+    # set 0 behind a reverse proxy, whose address every connection then has).
+    web_connections: int = Field(1000, ge=10, le=100_000)
+    web_connections_per_client: int = Field(64, ge=0)
     # The /dev/* pages of `rtflow run` (test clock, captured mail, stack details with secrets);
     # unset: on only when the server listens on loopback.
     dev_pages: bool | None = None
