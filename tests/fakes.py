@@ -70,6 +70,11 @@ class FakeTicketRepository:
     def save_split(self, parent: Ticket, change: Change, children) -> None:
         self._commit([(parent, change), *children])
 
+    def save_merge(
+        self, duplicate: Ticket, change: Change, target: Ticket, target_change: Change
+    ) -> None:
+        self._commit([(duplicate, change), (target, target_change)])
+
     def _commit(
         self,
         changes: list[tuple[Ticket, Change]],

@@ -12,7 +12,9 @@ from services.domain.mail import Mail
 from services.domain.tokens import status_link, status_token, token_matches
 
 from . import messages
+from .notice import Notice
 from .retry import retry_on_conflict
+from .watcher_mail import copied_at_filing
 
 if TYPE_CHECKING:
     from .notify import NotifyDeps
@@ -32,6 +34,7 @@ def acknowledge_filing(
             ticket, team, status_link(deps.base_url, ticket.number, token)
         ),
         messages.team_acknowledgement(ticket, team, deps.base_url),
+        *copied_at_filing(Notice(event, ticket, deps.flow, deps.base_url, deps.secret_key)),
     ]
     for mail in mails:
         send_once(event, mail, deps)

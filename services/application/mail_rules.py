@@ -15,7 +15,7 @@ from services.domain.events import payloads as p
 from services.domain.integrations import SOURCE_LABELS
 from services.domain.mail import Mail
 
-from . import messages
+from . import messages, watcher_mail
 from .notice import Notice
 
 
@@ -333,4 +333,5 @@ RULES: dict[str, Rule] = {
     ev.COMMENTED: commented,
     ev.WITHDRAWN: withdrawn,
     ev.MAIL_REFUSED: mail_refused,
+    **watcher_mail.RULES,
 }

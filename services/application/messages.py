@@ -74,9 +74,11 @@ def notice(
     link: str | None = None,
     link_label: str = "The ticket",
     about_ticket: bool = True,
+    copied: bool = False,
 ) -> Mail:
     """Every mail after the acknowledgement: one shape, worded by the caller. Without
-    `about_ticket`, nothing of the ticket but its number (a mail to a stranger)."""
+    `about_ticket`, nothing of the ticket but its number (a mail to a stranger); `copied`: to
+    a watcher, who may not write to the ticket (its link takes them off instead)."""
     tag = subject_tag(team.name, ticket.number)
     return _render(
         "notice",
@@ -92,4 +94,5 @@ def notice(
         link=link,
         link_label=link_label,
         about_ticket=about_ticket,
+        copied=copied,
     )

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from services.domain.events import Event
@@ -11,6 +12,7 @@ from services.domain.flow import FlowConfig
 from services.domain.mail import Mail
 from services.domain.ticket import Ticket
 from services.domain.tokens import status_link, status_token
+from services.domain.watchers import unwatch_link
 
 from . import messages
 
@@ -24,6 +26,9 @@ class Notice:
     flow: FlowConfig
     base_url: str
     secret_key: str
+    # The watchers' copies of what was written to the requester about a public event: notify
+    # sends them after the rule's own mails (see `requester`).
+    copies: list[Mail] = field(default_factory=list, compare=False)
 
     @property
     def title(self) -> str:
@@ -62,6 +67,25 @@ class Notice:
         link: str | None = None,
         link_label: str = "Where your ticket stands",
     ) -> Mail:
+        """The requester's mail; for a public event each watcher gets a copy, without the
+        status link (it is the requester's key), with the link that takes them off."""
+        if self.event.public:
+            mine = headline.replace("your ticket", f"{self.ticket.requester.name}'s ticket")
+            self.copies.extend(
+                self.watcher(w, subject, mine, lines=lines, items=items)
+                for w in self.ticket.watchers
+            )
+        return self._requester(subject, headline, lines, items, link, link_label)
+
+    def _requester(
+        self,
+        subject: str,
+        headline: str,
+        lines: list[str] | None,
+        items: list[str] | None,
+        link: str | None,
+        link_label: str,
+    ) -> Mail:
         ticket = self.ticket
         return messages.notice(
             ticket,
@@ -77,14 +101,47 @@ class Notice:
         )
 
     def ask_for_missing(self, subject: str, opening: str, missing: list[str]) -> Mail:
+        """To the requester alone: only they can add it."""
         base, number = self.base_url.rstrip("/"), self.ticket.number
-        return self.requester(
+        return self._requester(
             f"{subject}: {self.title}",
             f"{opening} a little more before the team can start. Please add:",
-            items=[f.replace("_", " ") for f in missing],
-            link=f"{base}/tickets/{number}/info?token={self._token()}",
-            link_label="Add the missing information",
+            [],
+            [f.replace("_", " ") for f in missing],
+            f"{base}/tickets/{number}/info?token={self._token()}",
+            "Add the missing information",
         )
+
+    def watcher(
+        self,
+        address: str,
+        subject: str,
+        headline: str,
+        *,
+        lines: list[str] | None = None,
+        items: list[str] | None = None,
+    ) -> Mail:
+        """A mail to someone copied on the ticket: its link (and List-Unsubscribe, RFC 8058's
+        one-click POST included) takes them off."""
+        link = unwatch_link(self.base_url, self.secret_key, self.ticket.number, address)
+        mail = messages.notice(
+            self.ticket,
+            self.flow.team,
+            (address,),
+            subject=subject,
+            greeting="Hello,",
+            headline=headline,
+            lines=lines,
+            items=items,
+            link=link,
+            link_label="Stop the mails about this ticket",
+            copied=True,
+        )
+        unsubscribe = {
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return dataclasses.replace(mail, headers=mail.headers | unsubscribe)
 
     def staff(
         self,

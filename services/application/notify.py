@@ -39,7 +39,8 @@ def handle_event(event: Event, deps: NotifyDeps) -> None:
         return
     ticket = deps.tickets.get(event.ticket)
     notice = Notice(event, ticket, deps.flow, deps.base_url, deps.secret_key)
-    for mail in rule(notice):
+    mails = rule(notice)
+    for mail in [*mails, *notice.copies]:  # the watchers' copies follow the requester's
         send_once(event, mail, deps)
 
 

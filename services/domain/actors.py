@@ -10,8 +10,8 @@ from .flow import Member
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str  # "staff" | "requester" | "system" | "source"
-    id: str  # member id, requester email, system component, or the tool (hook source)
+    kind: str  # "staff" | "requester" | "system" | "source" | "watcher"
+    id: str  # member id, requester or watcher email, system component, or the tool
     name: str = ""
     roles: frozenset[str] = frozenset()
     wip_limit: int = 0
@@ -23,6 +23,11 @@ class Actor:
     @classmethod
     def requester(cls, email: str, name: str = "") -> Actor:
         return cls("requester", email.lower(), name)
+
+    @classmethod
+    def watcher(cls, email: str) -> Actor:
+        """Someone copied on a ticket, acting by the signed link in their mail."""
+        return cls("watcher", email.lower(), email.lower())
 
     @classmethod
     def system(cls, component: str) -> Actor:

@@ -26,6 +26,7 @@ from pydantic import (
 
 from .errors import ValidationFailed
 from .flow import FlowConfig, TicketType
+from .watchers import MAX_CC, Address, split_addresses
 
 TITLE_MAX = 200
 TEXT_MAX = 10_000
@@ -113,6 +114,21 @@ class TicketDraft(BaseModel):
     dependencies: Annotated[list[_Item], Field(max_length=ITEMS_MAX)] = []
     requester: Requester
     private: bool = False
+    # Others copied on the ticket's public updates (domain/watchers.py).
+    cc: list[Address] = []
+
+    @field_validator("cc", mode="before")
+    @classmethod
+    def _few_addresses(cls, v: Any) -> Any:
+        v = split_addresses(v)
+        if isinstance(v, list) and len(v) > MAX_CC:
+            raise ValueError(f"copy at most {MAX_CC} addresses")
+        return v
+
+    @field_validator("cc")
+    @classmethod
+    def _once_each(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(v))
 
     @field_validator("acceptance_criteria", "dependencies", mode="before")
     @classmethod

@@ -53,6 +53,10 @@ class Action(StrEnum):
     ANSWER = "answer"
     COMMENT = "comment"
     WITHDRAW = "withdraw"
+    # Watchers and merging (domain/ticket/watching.py, merging.py).
+    WATCH = "watch"
+    MERGE = "merge"
+    MERGE_IN = "merge-in"
 
 
 OPEN = frozenset(
@@ -118,6 +122,12 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.COMMENT: (frozenset(Status), SAME),
     # The tool the ticket came from closed it (its issue closed): the request is gone.
     Action.WITHDRAW: (OPEN | {Status.RESOLVED}, Status.CLOSED),
+    # Who else hears of it may change whatever the status (a reopening reaches them too).
+    Action.WATCH: (frozenset(Status), SAME),
+    # A duplicate closes, pointing at the open ticket it was merged into, which keeps its
+    # status and notes the merge.
+    Action.MERGE: (OPEN, Status.CLOSED),
+    Action.MERGE_IN: (OPEN, SAME),
 }
 
 

@@ -38,6 +38,12 @@ class TicketRepository(Protocol):
     ) -> None:
         """A split and its new sub-tickets, in one transaction."""
 
+    def save_merge(
+        self, duplicate: Ticket, change: Change, target: Ticket, target_change: Change
+    ) -> None:
+        """A duplicate's merge and the target's note of it, both guarded by their versions,
+        in one transaction (Conflict if either changed since it was read)."""
+
     def get(self, number: int) -> Ticket:
         """The ticket, or TicketNotFound."""
 

@@ -215,6 +215,22 @@ def scheduler_story(story: Story) -> None:
     assert fired >= {ev.NUDGED, ev.CLOSED, ev.SLA_WARNED, ev.SLA_BREACHED, ev.DROP_DEAD_NEAR}
 
 
+def watching_story(story: Story) -> None:
+    """Copied, watched, unwatched, merged."""
+    mira = story.staff("mira")
+    target = triaged(story, owner=None)
+    duplicate = story.file(cc=["lee@example.org"])
+    story.do(duplicate.change_watchers(now=NOW, actor=mira, add=["kim@example.org"], remove=[]))
+    story.do(duplicate.drop_watcher(now=NOW, actor=ANA, address="kim@example.org"))
+    story.do(
+        duplicate.drop_watcher(
+            now=NOW, actor=Actor.watcher("lee@example.org"), address="lee@example.org"
+        )
+    )
+    for change in duplicate.merge_into(now=NOW, actor=mira, target=target):
+        story.do(change)
+
+
 def talking_story(story: Story) -> None:
     """Staff talk (a comment either way, a mail that went to the requester too), ask the
     requester by hand, and correct a ticket."""
@@ -234,6 +250,7 @@ def events(flow) -> list[ev.Event]:
     for script in (waiting_story, work_story, ending_story, tools_story, scheduler_story):
         script(story)
     talking_story(story)
+    watching_story(story)
     return story.events
 
 
@@ -316,6 +333,13 @@ def test_an_unknown_kind_reads_as_its_name_with_no_detail():
         (ev.REJECTED, {"reason": "out of scope"}, "out of scope"),
         (ev.CLOSED, {"from": "resolved", "to": "closed"}, ""),
         (ev.STARTED, {"from": "assigned", "to": "in_progress"}, ""),
+        (ev.WATCHERS_CHANGED, {"added": ["a@x.org", "b@x.org"]}, "Added: a@x.org, b@x.org"),
+        (ev.MERGED, {"into": 4, "into_title": "DNS"}, "Now followed in #4 · DNS"),
+        (
+            ev.DUPLICATE_MERGED,
+            {"duplicate": 7, "duplicate_title": "DNS", "watchers": ["a@x.org"]},
+            "#7 · DNS · Now watching: a@x.org",
+        ),
     ],
 )
 def test_the_history_line_of_each_kind(kind, data, detail):

@@ -72,6 +72,15 @@ LEGAL: dict[tuple[Action, Status], Status] = {
         for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
     },
     (Action.WITHDRAW, S.RESOLVED): S.CLOSED,
+    **{(Action.WATCH, s): s for s in Status},
+    **{
+        (Action.MERGE, s): S.CLOSED
+        for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
+    },
+    **{
+        (Action.MERGE_IN, s): s
+        for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
+    },
 }
 
 ALL_PAIRS = [(a, s) for a in Action if a is not Action.WAKE for s in Status]
@@ -104,10 +113,16 @@ def test_waking_without_knowing_the_previous_state_is_refused():
         next_status(S.POSTPONED, Action.WAKE, previous=None)
 
 
-def test_final_states_only_reopen_or_record_a_late_acknowledgement_comment_or_edit():
+def test_final_states_only_reopen_or_record_a_late_acknowledgement_comment_watcher_or_edit():
     for status in (S.CLOSED, S.REJECTED):
         legal = {a for (a, s) in LEGAL if s == status}
         reopening = {Action.REOPEN, Action.REOPEN_FOR_INFO}
-        assert legal == {*reopening, Action.ACKNOWLEDGE, Action.COMMENT, Action.EDIT}
+        assert legal == {
+            *reopening,
+            Action.ACKNOWLEDGE,
+            Action.COMMENT,
+            Action.WATCH,
+            Action.EDIT,
+        }
         for action in legal - reopening:
             assert next_status(status, action) == status  # history only, never a way out

@@ -74,6 +74,8 @@ def encode_ticket(t: Ticket) -> TicketItem:
         public_key=None if t.private else f"PUBLIC#{t.status.value}",
         last_update_at=t.last_update_at,
         last_update=t.last_update or None,
+        watchers=list(t.watchers) or None,
+        merged_into=t.merged_into,
     )
     if t.version is not None:
         item.version = t.version
@@ -137,6 +139,8 @@ def decode_ticket(item: TicketItem) -> Ticket:
         sla_breached=list(item.sla_breached or []),
         last_update_at=item.last_update_at,
         last_update=item.last_update or "",
+        watchers=list(item.watchers or []),
+        merged_into=int(item.merged_into) if item.merged_into is not None else None,
         token_salt=item.token_salt,
         token_digest=item.token_digest,
         version=item.version,

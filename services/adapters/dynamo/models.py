@@ -166,6 +166,8 @@ class TicketItem(ItemModel):
     sla_breached = _texts()
     last_update_at = UTCDateTimeAttribute(null=True)
     last_update = UnicodeAttribute(null=True)
+    watchers = _texts()  # addresses copied on the public updates
+    merged_into = NumberAttribute(null=True)
     token_salt = UnicodeAttribute()
     token_digest = UnicodeAttribute()
     version = VersionAttribute()

@@ -77,6 +77,20 @@ class DynamoTicketRepository:
         for ticket, item in items:
             ticket.version = item.version
 
+    def save_merge(
+        self, duplicate: Ticket, change: Change, target: Ticket, target_change: Change
+    ) -> None:
+        """The duplicate's merge and the target's note of it: one transaction (the two
+        tickets, their events and the duplicate owner's WIP counter)."""
+        tx = Transaction(self.table)
+        items = [
+            (duplicate, tx.change(duplicate, change)),
+            (target, tx.change(target, target_change)),
+        ]
+        tx.commit()
+        for ticket, item in items:
+            ticket.version = item.version
+
     def get(self, number: int) -> Ticket:
         try:
             item = TicketItem.get(ticket_pk(number), META, consistent_read=True)

@@ -63,6 +63,12 @@ class SqliteTicketRepository:
         """The parent's split and every new sub-ticket: one transaction."""
         self._commit([(parent, change), *children])
 
+    def save_merge(
+        self, duplicate: Ticket, change: Change, target: Ticket, target_change: Change
+    ) -> None:
+        """The duplicate's merge and the target's note of it: one transaction."""
+        self._commit([(duplicate, change), (target, target_change)])
+
     def _commit(
         self,
         changes: list[tuple[Ticket, Change]],

@@ -95,6 +95,23 @@ def _resolved(x: p.Resolved) -> str:
     return x.summary
 
 
+def _watchers_changed(x: p.WatchersChanged) -> str:
+    how = {"requester": " by the requester", "unsubscribed": " by their own link"}.get(x.by, "")
+    return _join(
+        f"Added: {', '.join(x.added)}" if x.added else "",
+        f"Removed{how}: {', '.join(x.removed)}" if x.removed else "",
+    )
+
+
+def _merged(x: p.Merged) -> str:
+    return _join(f"Now followed in #{x.into}", x.into_title)
+
+
+def _duplicate_merged(x: p.DuplicateMerged) -> str:
+    joined = f"Now watching: {', '.join(x.watchers)}" if x.watchers else ""
+    return _join(f"#{x.duplicate}", x.duplicate_title, joined)
+
+
 def _attachment_added(x: p.AttachmentAdded) -> str:
     return ", ".join(f"{a.name} ({size_words(a.size)})" for a in x.attachments)
 
@@ -142,6 +159,17 @@ CATALOGUE: dict[str, EventSpec[Any]] = {
         "A mail from someone else was refused", p.MailRefused, _mail_refused, public=False
     ),
     k.CONFIRMED: EventSpec("The requester confirmed the resolution", p.Confirmed),
+    # Watchers and merging: who is copied is the team's and the requester's business only.
+    k.WATCHERS_CHANGED: EventSpec(
+        "Watchers changed", p.WatchersChanged, _watchers_changed, public=False
+    ),
+    k.MERGED: EventSpec("Merged into another ticket", p.Merged, _merged),
+    k.DUPLICATE_MERGED: EventSpec(
+        "A duplicate was merged into this ticket",
+        p.DuplicateMerged,
+        _duplicate_merged,
+        public=False,
+    ),
     # Files on their own: public when the requester adds them, as staff choose otherwise.
     k.ATTACHMENT_ADDED: EventSpec(
         "Attachment added", p.AttachmentAdded, _attachment_added, public=None

@@ -32,5 +32,9 @@ EDITED = "ticket.edited"  # a correction of what was asked: before and after of 
 WITHDRAWN = "ticket.withdrawn"
 MAIL_REFUSED = "ticket.mail-refused"
 CONFIRMED = "ticket.confirmed"
+# Watchers and merging.
+WATCHERS_CHANGED = "ticket.watchers-changed"
+MERGED = "ticket.merged"
+DUPLICATE_MERGED = "ticket.duplicate-merged"
 # Attachments (domain/attachments.py).
 ATTACHMENT_ADDED = "ticket.attachment-added"

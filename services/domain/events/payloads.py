@@ -199,6 +199,28 @@ class Confirmed(Moved):
     confirmed: bool = False
 
 
+# -- watchers and merging ----------------------------------------------------------------
+
+
+class WatchersChanged(Payload):
+    added: list[str] = []
+    removed: list[str] = []
+    # Who asked for a removal when it was not staff: "requester" (dropped a CC) or
+    # "unsubscribed" (the watcher's own link).
+    by: str = ""
+
+
+class Merged(Moved):
+    into: int | None = None  # the ticket the request lives on in now
+    into_title: str = ""
+
+
+class DuplicateMerged(Payload):
+    duplicate: int | None = None
+    duplicate_title: str = ""
+    watchers: list[str] = []  # the addresses that joined this ticket's watchers
+
+
 # -- attachments ---------------------------------------------------------------------------
 
 

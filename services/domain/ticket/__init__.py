@@ -11,9 +11,11 @@ from .correcting import CorrectingMixin
 from .ending import EndingMixin
 from .filing import FilingMixin
 from .links import LinksMixin
+from .merging import MergingMixin
 from .record import Change, Escalation, WipChange
 from .timing import TimingMixin
 from .triage import TriageMixin
+from .watching import WatchingMixin
 from .work import WorkMixin
 
 __all__ = ["FINISHED", "Change", "Escalation", "Ticket", "WipChange"]
@@ -29,6 +31,8 @@ class Ticket(
     EndingMixin,
     LinksMixin,
     TimingMixin,
+    WatchingMixin,
+    MergingMixin,
     AttachingMixin,
 ):
     """What was asked, where it stands, and every action that changes it."""

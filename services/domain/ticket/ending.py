@@ -68,6 +68,7 @@ class EndingMixin(TicketRecord):
         self._check(Action.REOPEN)
         self.owner = None
         self.eta = None
+        self.merged_into = None  # a merged duplicate reopened is a request of its own again
         # Closed for want of an answer: it goes back to waiting for that answer.
         action = Action.REOPEN_FOR_INFO if self.missing else Action.REOPEN
         return self._change(action, actor, now, ev.REOPENED, public=True, data={"reason": reason})

@@ -34,10 +34,11 @@ class FilingMixin(TicketRecord):
         actor: Actor | None = None,
         details: dict[str, Any] | None = None,
     ) -> tuple[Self, Event]:
-        fields = draft.model_dump(exclude={"requester", "private"})
+        fields = draft.model_dump(exclude={"requester", "private", "cc"})
         ticket = cls(
             number=number,
             requester=draft.requester,
+            watchers=[a for a in draft.cc if a != draft.requester.email],
             private=draft.private or ticket_type.always_private,
             created_at=now,
             updated_at=now,

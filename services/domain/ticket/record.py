@@ -91,6 +91,10 @@ class TicketRecord:
     # The last step the requester may see: what the public queue shows as "last update".
     last_update_at: datetime | None = None
     last_update: str = ""
+    # Who else hears of the public updates (lower-case addresses: domain/watchers.py), and
+    # where a merged duplicate went (domain/ticket/merging.py).
+    watchers: list[str] = field(default_factory=list)
+    merged_into: int | None = None
     # The storage's optimistic-lock counter; the domain carries it and never reads it.
     version: int | None = None
 
@@ -126,6 +130,7 @@ class TicketRecord:
             timers=dict(self.timers),
             fired=list(self.fired),
             sla_breached=list(self.sla_breached),
+            watchers=list(self.watchers),
         )
 
     def _change(
