@@ -50,6 +50,11 @@ class RetryAfter(Exception):
         self.seconds = seconds
 
 
+class Waiting(Exception):
+    """Not a failure: the item waits for something that comes later (a delivery for a thread
+    whose ticket is not filed yet). Tried again as a failure is, logged as one line."""
+
+
 @dataclass(frozen=True)
 class Consumer:
     name: str  # its outbox reader's name
@@ -153,6 +158,8 @@ class ConsumerThread(threading.Thread):
                 self.ledger.done(self.consumer.name, entry.position)
 
     def _failed(self, entry: OutboxEntry, attempt: int, error: Exception) -> None:
+        """Record the retry or the dead letter. What was expected (a wait, a receiver that
+        failed) is one line; anything else is a bug, and its traceback is logged."""
         name, text = self.consumer.name, f"{type(error).__name__}: {error}"
         if attempt >= self.consumer.max_attempts:
             self.ledger.dead_letter(name, entry.position, attempt, text, item_json(entry.item))
@@ -169,6 +176,16 @@ class ConsumerThread(threading.Thread):
         else:
             wait = min(RETRY_CAP_SECONDS, self.retry_base * 2 ** (attempt - 1))
         self.ledger.retry_later(name, entry.position, attempt, time.time() + wait, text)
+        if isinstance(error, Waiting):
+            log.info(
+                "%s: item %d waits (try %d), again in %.0fs: %s",
+                name,
+                entry.position,
+                attempt,
+                wait,
+                error,
+            )
+            return
         log.warning(
             "%s: item %d failed (try %d), again in %.0fs: %s",
             name,
@@ -176,6 +193,7 @@ class ConsumerThread(threading.Thread):
             attempt,
             wait,
             text,
+            exc_info=None if isinstance(error, RetryAfter) else error,
         )
 
     def _sleep(self) -> float:

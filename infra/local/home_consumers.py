@@ -12,7 +12,7 @@ from services.application.relay import TRIAGE_KINDS
 from services.domain.events import Event
 from services.domain.inbound import Inbound
 
-from .consumers import Consumer, Item, RetryAfter
+from .consumers import Consumer, Item, RetryAfter, Waiting
 
 log = logging.getLogger("rtflow.home")
 
@@ -41,7 +41,11 @@ def consumers(c: Container) -> list[Consumer]:
 
     def run_inbound(item: Any, attempt: int) -> None:
         last_try = attempt >= inbound.LAST_TRY
-        log.info("inbound %s: %s", item.key, inbound.apply(item, c.inbound_deps, last_try=last_try))
+        try:
+            outcome = inbound.apply(item, c.inbound_deps, last_try=last_try)
+        except inbound.NotYet as e:
+            raise Waiting(f"{item.key}: {e}") from e
+        log.info("inbound %s: %s", item.key, outcome)
 
     def run_webhooks(item: Any, attempt: int) -> None:
         wanted: list[int] = []  # the backoff the use case asks for after a failure

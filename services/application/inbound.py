@@ -63,7 +63,7 @@ def _apply(m: Inbound, deps: InboundDeps, last_try: bool) -> str:
         if m.action is A.OPEN:
             return _file(m, deps)
         if not last_try:
-            raise NotYet(f"{m.key}: no ticket for {m.thread} yet")
+            raise NotYet(f"no ticket for {m.thread} yet")
         return _settle(m, deps, f"ignored: no ticket was filed for {m.thread}")
     try:
         ticket = deps.tickets.get(number)
