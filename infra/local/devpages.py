@@ -13,6 +13,8 @@ from datetime import datetime
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
+from services.intake.origin import cross_site, origin_of
+
 from .web_server import is_loopback
 
 LOOPBACK_HOST = re.compile(r"(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?", re.IGNORECASE)
@@ -23,14 +25,27 @@ def dev_pages_on(listen_host: str, setting: bool | None) -> bool:
     return is_loopback(listen_host) if setting is None else setting
 
 
+def loopback_host_only():
+    """Any other Host: as if there were no such pages (a 405 would say there are). A
+    browser's request from another page (another origin, even on this machine, or a site the
+    browser calls cross-site) is refused: a page elsewhere may not move the clock with a
+    "simple" POST, nor read the mail."""
+    if not request.path.startswith("/dev/"):
+        return None
+    if not LOOPBACK_HOST.fullmatch(request.host):
+        abort(404)
+    why = cross_site(origin_of(f"{request.scheme}://{request.host}"))
+    if why:
+        response = jsonify({"error": f"cross-site request refused: {why}"})
+        response.status_code = 403
+        return response
+    return None
+
+
 def dev_blueprint(mailbox, stack_info: dict, clock, settle) -> Blueprint:
     bp = Blueprint("dev", __name__, template_folder="templates")
 
-    @bp.before_app_request
-    def loopback_host_only():
-        """Any other Host: as if there were no such pages (a 405 would say there are)."""
-        if request.path.startswith("/dev/") and not LOOPBACK_HOST.fullmatch(request.host):
-            abort(404)
+    bp.before_app_request(loopback_host_only)
 
     @bp.get("/dev/clock")
     def read_clock():
@@ -39,7 +54,11 @@ def dev_blueprint(mailbox, stack_info: dict, clock, settle) -> Blueprint:
     @bp.post("/dev/clock")
     def move_clock():
         """{"advance_seconds": N} or {"set": "<ISO time>"}; answers after the due jobs ran."""
-        problem = _move(clock, request.get_json(force=True, silent=True))
+        try:
+            body = request.get_json(force=True, silent=True)
+        except RecursionError:  # nested deeper than the parser goes: not a clock request
+            body = None
+        problem = _move(clock, body)
         if problem:
             response = jsonify({"error": problem})
             response.status_code = 400

@@ -8,7 +8,7 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, attachments, console, errors, hooks, pages, reports_pages
+from . import api, attachments, console, errors, hooks, origin, pages, reports_pages
 from .me_files import bp as self_service  # /me's blueprint, its file pages added
 from .queue import bp as public_queue
 
@@ -39,6 +39,8 @@ def create_app(container: Any) -> Flask:
     app.register_blueprint(reports_pages.bp)  # /staff/reports: the console's sign-in
     app.register_blueprint(attachments.bp)  # files: upload and download (/me's: me_files)
     errors.register(app)
+    # A browser's cross-site POST to the JSON API is refused (origin.py says why).
+    origin.register(app, container.settings.base_url)
     # Before the CSRF check reads a form: the upload routes take larger bodies.
     app.before_request(attachments.raise_upload_limit)
     csrf = CSRFProtect(app)
