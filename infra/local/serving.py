@@ -47,7 +47,8 @@ def start_mail_in(container: Any) -> SmtpIntake:
 
     requested = os.environ.get("RTFLOW_SMTP_IN_PORT")
     port = int(requested) if requested else DEFAULT_PORT
-    deliver = lambda raw: receive(raw, container.flow, container.inbox)  # noqa: E731
+    c = container
+    deliver = lambda raw: receive(raw, c.flow, c.inbox, c.attachments, c.attachment_limits)  # noqa: E731
     try:
         return SmtpIntake(SMTP_HOST, port, deliver).start()
     except OSError:

@@ -18,7 +18,8 @@ from aiosmtpd.controller import Controller
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 2525  # RTFLOW_SMTP_IN_PORT; 25 needs root
-MAX_MESSAGE_BYTES = 10 * 1024 * 1024
+# SES's own limit for mail in: room for a few attachments at their largest (base64 adds a third).
+MAX_MESSAGE_BYTES = 40 * 1024 * 1024
 
 
 def _reply_text(outcome: str) -> str:

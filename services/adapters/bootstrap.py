@@ -311,6 +311,7 @@ class Container:
             flow=self.flow,
             clock=self.clock,
             secret_key=self.settings.secret_key,
+            limits=self.attachment_limits,
         )
 
     @cached_property

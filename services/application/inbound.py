@@ -13,15 +13,18 @@ from typing import Any
 
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
+from services.application.mail_in.files import not_kept_note
 from services.application.retry import retry_on_conflict
 from services.domain import events as ev
 from services.domain.actors import Actor
+from services.domain.attachments import Limits, refs_data, room_left
 from services.domain.errors import AlreadyDone, TicketNotFound, ValidationFailed
 from services.domain.flow import FlowConfig, Member
 from services.domain.inbound import Inbound, InboundAction
 from services.domain.integrations import SOURCE_LABELS
 from services.domain.ports import Clock, Inbox, TicketRepository
 from services.domain.ticket import Change, Ticket
+from services.domain.ticket.attaching import carrying
 
 # The inbound queue dead-letters after 5 receives (infra/resources/queues.yml): a delivery
 # that is still waiting for its thread's ticket is settled as ignored on the 4th.
@@ -41,6 +44,7 @@ class InboundDeps:
     flow: FlowConfig
     clock: Clock
     secret_key: str
+    limits: Limits = Limits()  # a mail's files: how many a ticket may hold
 
     @property
     def ticket_deps(self) -> TicketDeps:
@@ -90,7 +94,9 @@ def _file(m: Inbound, deps: InboundDeps) -> str:
         if m.source not in deps.flow.hooks:
             return _settle(m, deps, f"ignored: {m.source} is no longer configured")
         actor = Actor.source(m.source, m.author)
-    details = {k: v for k, v in (("url", m.url), ("author", m.author)) if v}
+    details: dict[str, Any] = {k: v for k, v in (("url", m.url), ("author", m.author)) if v}
+    if m.attachments:  # a new mail's files, on its filing's event
+        details["attachments"] = refs_data(m.attachments)
     try:
         filed = file_ticket(
             m.draft,
@@ -111,7 +117,7 @@ def _decide(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
     """The change a delivery makes to its ticket, or why it makes none."""
     now = deps.clock.now()
     if m.source == "email":
-        return _mail_reply(ticket, m, deps)
+        return _mail_with_files(ticket, m, deps)
     label = SOURCE_LABELS.get(m.source, m.source)
     actor = Actor.source(m.source, m.author)
     where = {k: v for k, v in (("url", m.url), ("author", m.author)) if v}
@@ -179,3 +185,18 @@ def _team_mail(ticket: Ticket, m: Inbound, member: Member, deps: InboundDeps) ->
     return ticket.comment(
         now=deps.clock.now(), actor=Actor.staff(member), message=m.message, public=public, data=data
     )
+
+
+def _mail_with_files(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
+    """A mail's files ride on the reply or the comment it makes (never on a refusal), as many
+    as the ticket has room for; its text says which were not kept, and why."""
+    room = room_left(deps.tickets.history(ticket.number), deps.limits) if m.attachments else 0
+    kept, over = m.attachments[:room], m.attachments[room:]
+    if over:
+        why = f"the ticket holds at most {deps.limits.per_ticket} files"
+        note = not_kept_note([(a.name, why) for a in over])
+        m = m.model_copy(update={"message": f"{m.message}\n\n{note}".strip()})
+    change = _mail_reply(ticket, m, deps)
+    if isinstance(change, str) or change.event is None:
+        return change
+    return carrying(change, kept) if change.event.kind in (ev.REPLIED, ev.COMMENTED) else change

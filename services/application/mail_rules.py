@@ -15,7 +15,7 @@ from services.domain.events import payloads as p
 from services.domain.integrations import SOURCE_LABELS
 from services.domain.mail import Mail
 
-from . import messages, watcher_mail
+from . import attachment_mail, messages, watcher_mail
 from .notice import Notice
 
 
@@ -334,4 +334,5 @@ RULES: dict[str, Rule] = {
     ev.WITHDRAWN: withdrawn,
     ev.MAIL_REFUSED: mail_refused,
     **watcher_mail.RULES,
+    **attachment_mail.RULES,
 }

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
+from .attachments import AttachmentRef
 from .drafts import TEXT_MAX
 from .integrations import SOURCES
 
@@ -51,6 +52,8 @@ class Inbound(BaseModel):
     internal: bool = False
     # Mail only: To and Cc. A team member's reply is public when it went to the requester too.
     recipients: Annotated[list[_Address], Field(max_length=50)] = []
+    # Mail only: the files kept (their bytes stored before the mail was recorded).
+    attachments: Annotated[list[AttachmentRef], Field(max_length=1000)] = []
 
     @model_validator(mode="after")
     def _addressed(self) -> Inbound:

@@ -21,7 +21,11 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     mails = stored_mails(event, c.settings.mail_bucket, c.settings.mail_prefix)
     results: list[dict[str, str]] = []
     for mail, raw in read_all(mails, lambda: c.client("s3")):
-        outcome = mail.ignored if raw is None else receive(raw, c.flow, c.inbox)
+        outcome = (
+            mail.ignored
+            if raw is None
+            else receive(raw, c.flow, c.inbox, c.attachments, c.attachment_limits)
+        )
         log.info("mail in: s3://%s/%s %s", mail.bucket, mail.key, outcome)
         results.append({"key": mail.key, "outcome": outcome} if mail.key else {"outcome": outcome})
     return {"disposition": "CONTINUE", "results": results}

@@ -13,10 +13,12 @@ from services.application.timers import SchedulerDeps, run_due
 from services.domain import events as ev
 from services.domain import timers
 from services.domain.actors import Actor
+from services.domain.attachments import Limits, new_ref, refs_data
 from services.domain.events import kinds
 from services.domain.events.catalogue import CATALOGUE, spec_of
 from services.domain.events.payloads import Payload, Replied, Updated
 from services.domain.ticket import Change, Ticket
+from services.domain.ticket.attaching import carrying
 from services.domain.triage_rules import Complexity
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository, FixedClock
@@ -244,6 +246,28 @@ def talking_story(story: Story) -> None:
     story.do(ticket.edit(now=NOW, actor=mira, values=values, reason="clearer"))
 
 
+def attaching_story(story: Story) -> None:
+    """Files: on their own (the requester's, staff's either way), with a filing, riding on a
+    mailed reply and a team member's mailed comment."""
+    mira = story.staff("mira")
+    log = new_ref("db.log", "text/plain", 12, "a" * 64)
+    filed = file_ticket(
+        valid_ticket(), story.deps, source="web", details={"attachments": refs_data([log])}
+    )
+    ticket = filed.ticket
+    story.events += story.tickets.history(ticket.number)
+    for actor, public in ((ANA, False), (mira, True), (mira, False)):
+        history = story.tickets.history(ticket.number)
+        change = ticket.attach(
+            now=NOW, actor=actor, files=[log], public=public, history=history, limits=Limits()
+        )
+        story.tickets.save(ticket, change)
+        story.do(change)
+    story.do(carrying(ticket.reply(now=NOW, actor=ANA, message="the log"), [log]))
+    note = ticket.comment(now=NOW, actor=mira, message="ours", public=False, data={"via": "mail"})
+    story.do(carrying(note, [log]))
+
+
 @pytest.fixture(scope="module")
 def events(flow) -> list[ev.Event]:
     story = Story(flow)
@@ -251,6 +275,7 @@ def events(flow) -> list[ev.Event]:
         script(story)
     talking_story(story)
     watching_story(story)
+    attaching_story(story)
     return story.events
 
 

@@ -128,7 +128,7 @@ def test_the_plain_part_is_preferred_to_the_html_one(mail_flow):
     assert inbound.draft["requirements"] == "Plain words."
 
 
-def test_attachments_are_named_but_not_kept(mail_flow):
+def test_attachments_go_with_the_mail_and_its_text_stays_its_own(mail_flow):
     msg = EmailMessage()
     msg["From"] = "ana@example.org"
     msg["Subject"] = "Logs"
@@ -136,9 +136,9 @@ def test_attachments_are_named_but_not_kept(mail_flow):
     msg.set_content("See the attached log.")
     msg.add_attachment(b"\x00\x01", maintype="application", subtype="gzip", filename="db.log.gz")
     inbound = read(msg.as_bytes(), mail_flow)
-    assert inbound.draft["requirements"] == (
-        "See the attached log.\n\n[Attachments not kept: db.log.gz]"
-    )
+    assert inbound.draft["requirements"] == "See the attached log."
+    [kept] = inbound.attachments  # tests/unit/test_mail_in_attachments.py: limits, refusals
+    assert (kept.name, kept.size, kept.content_type) == ("db.log.gz", 2, "application/gzip")
 
 
 def test_an_unknown_charset_does_not_stop_the_mail(mail_flow):

@@ -24,6 +24,7 @@ from email.message import EmailMessage
 from pydantic import ValidationError
 
 from services.domain import threading
+from services.domain.attachments import AttachmentStore, Limits
 from services.domain.drafts import validate_draft
 from services.domain.errors import ValidationFailed
 from services.domain.flow import FlowConfig
@@ -31,12 +32,14 @@ from services.domain.inbound import Inbound, InboundAction
 from services.domain.ports import Inbox
 
 from . import headers, text
+from .files import MailFiles, mail_files
 
 log = logging.getLogger(__name__)
 
 SOURCE = "email"
 NAME_MAX = 120  # intake.Requester.name
 AUTHOR_MAX = 200  # Inbound.author
+LIMITS = Limits()  # the settings' are passed in where the mail is received
 
 
 @dataclass(frozen=True)
@@ -58,43 +61,62 @@ class _Letter:
     text: str
     ticket: int | None  # the ticket it answers
     recipients: list[str]  # To and Cc: did a team member's reply go to the requester too?
+    files: MailFiles  # those kept go with it; the text names the others
 
     @property
     def author(self) -> str:
         return headers.clean_line(self.name)[:AUTHOR_MAX] or self.address
 
 
-def read_mail(raw: bytes, flow: FlowConfig) -> Inbound | Ignored:
-    """What `raw` asks of the queue: an Inbound to record, or Ignored with the reason."""
+def read_mail(raw: bytes, flow: FlowConfig, limits: Limits | None = LIMITS) -> Inbound | Ignored:
+    """What `raw` asks of the queue: an Inbound to record, or Ignored with the reason. Its
+    files within `limits` go with it (none without limits: nowhere to keep them)."""
+    return _read(raw, flow, limits)[0]
+
+
+def _read(
+    raw: bytes, flow: FlowConfig, limits: Limits | None
+) -> tuple[Inbound | Ignored, list[bytes]]:
+    """The Inbound, and the bytes of the files it names."""
     msg = message_from_bytes(raw, policy=policy.default)
     assert isinstance(msg, EmailMessage)
-    letter = _letter(msg, raw, flow)
+    letter = _letter(msg, raw, flow, limits)
     if isinstance(letter, Ignored):
-        return letter
+        return letter, []
     try:
         if letter.ticket is not None:
-            return _reply(letter, letter.ticket)
-        return _new_ticket(letter, flow)
+            return _reply(letter, letter.ticket), letter.files.bodies
+        return _new_ticket(letter, flow), letter.files.bodies
     except ValidationFailed as e:
-        return Ignored("the mail cannot file a ticket: " + _describe(e.errors))
+        return Ignored("the mail cannot file a ticket: " + _describe(e.errors)), []
     except ValidationError as e:
         fields = {".".join(str(p) for p in err["loc"]) or "mail": err["msg"] for err in e.errors()}
-        return Ignored("the mail does not fit the inbound schema: " + _describe(fields))
+        return Ignored("the mail does not fit the inbound schema: " + _describe(fields)), []
 
 
-def receive(raw: bytes, flow: FlowConfig, inbox: Inbox) -> str:
-    """Read `raw` and record it: "recorded", "duplicate" or "ignored: <reason>".
+def receive(
+    raw: bytes,
+    flow: FlowConfig,
+    inbox: Inbox,
+    store: AttachmentStore | None = None,
+    limits: Limits = LIMITS,
+) -> str:
+    """Read `raw` and record it: "recorded", "duplicate" or "ignored: <reason>". Its files
+    are kept in `store` first (without one, the text says they were not kept).
 
-    Never raises on a bad mail (it is logged and ignored); a failing inbox does raise, so the
-    SMTP client or the Lambda trigger tries again later."""
+    Never raises on a bad mail (it is logged and ignored); a failing inbox or store does
+    raise, so the SMTP client or the Lambda trigger tries again later."""
     try:
-        result = read_mail(raw, flow)
+        result, bodies = _read(raw, flow, limits if store is not None else None)
     except Exception:
         log.exception("mail in: unreadable mail (%d bytes), ignored", len(raw))
         return "ignored: unreadable mail"
     if isinstance(result, Ignored):
         log.info("mail in: ignored (%s)", result.reason)
         return f"ignored: {result.reason}"
+    if store is not None:
+        for body in bodies:  # before the record that names them
+            store.put(body)
     recorded = inbox.record(result)
     log.info(
         "mail in: %s %s %s",
@@ -105,7 +127,9 @@ def receive(raw: bytes, flow: FlowConfig, inbox: Inbox) -> str:
     return "recorded" if recorded else "duplicate"
 
 
-def _letter(msg: EmailMessage, raw: bytes, flow: FlowConfig) -> _Letter | Ignored:
+def _letter(
+    msg: EmailMessage, raw: bytes, flow: FlowConfig, limits: Limits | None
+) -> _Letter | Ignored:
     """The mail read, unless it is one we must not act on."""
     automatic = headers.automatic(msg)
     if automatic:
@@ -121,6 +145,7 @@ def _letter(msg: EmailMessage, raw: bytes, flow: FlowConfig) -> _Letter | Ignore
     if refused:
         return Ignored(refused)
     subject = headers.header(msg, "Subject")
+    files = mail_files(msg, limits)
     ticket = threading.replied_ticket(
         headers.ids(msg, "In-Reply-To"), headers.ids(msg, "References")
     )
@@ -130,9 +155,10 @@ def _letter(msg: EmailMessage, raw: bytes, flow: FlowConfig) -> _Letter | Ignore
         address=address.lower(),
         local_part=address.rsplit("@", 1)[0],
         subject=subject,
-        text=text.mail_text(msg, keep_quotes=text.forwarded(subject)),
+        text=text.mail_text(msg, keep_quotes=text.forwarded(subject), note=files.note),
         ticket=ticket or threading.subject_ticket(subject, flow.team.name),
         recipients=headers.recipients(msg),
+        files=files,
     )
 
 
@@ -157,6 +183,7 @@ def _reply(letter: _Letter, ticket: int) -> Inbound:
         author_email=letter.address,
         message=letter.text,
         recipients=letter.recipients,
+        attachments=letter.files.kept,
     )
 
 
@@ -183,6 +210,7 @@ def _new_ticket(letter: _Letter, flow: FlowConfig) -> Inbound | Ignored:
         author=letter.author,
         author_email=letter.address,
         draft=draft,
+        attachments=letter.files.kept,
     )
 
 

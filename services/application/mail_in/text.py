@@ -47,12 +47,11 @@ def title(subject: str) -> str:
     return title or NO_SUBJECT
 
 
-def mail_text(msg: EmailMessage, *, keep_quotes: bool) -> str:
-    """What the mail says, within TEXT_MAX, with a note of the attachments it had."""
+def mail_text(msg: EmailMessage, *, keep_quotes: bool, note: str = "") -> str:
+    """What the mail says, within TEXT_MAX, with `note` (the files not kept, and why)."""
     text = _body(msg, keep_quotes=keep_quotes)
     if not keep_quotes:
         text = new_text(text)
-    note = _attachments_note(msg)
     text = _TEXT_CONTROL.sub("", text).strip()
     budget = TEXT_MAX - (len(note) + 2 if note else 0)
     if len(text) > budget:
@@ -145,17 +144,3 @@ def _cut_signature(lines: list[str]) -> list[str]:
         if line in ("-- ", "--"):
             return lines[:i]
     return lines
-
-
-def _attachments_note(msg: EmailMessage) -> str:
-    names = []
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        filename = part.get_filename()
-        if filename and part.get_content_disposition() in ("attachment", "inline"):
-            names.append(clean_line(filename)[:100])
-    if not names:
-        return ""
-    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-    return f"[Attachments not kept: {shown}]"
