@@ -9,6 +9,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
 from . import api, attachments, console, errors, hooks, origin, pages, reports_pages
+from .find import bp as staff_search
 from .me_files import bp as self_service  # /me's blueprint, its file pages added
 from .queue import bp as public_queue
 
@@ -36,6 +37,7 @@ def create_app(container: Any) -> Flask:
     app.register_blueprint(hooks.bp)
     app.register_blueprint(self_service)  # /me: requesters' own pages (CSRF-protected)
     app.register_blueprint(public_queue)  # /queue, /api/v1/queue, /queue.atom: GET only
+    app.register_blueprint(staff_search)  # GET /api/v1/tickets: bearer token, GET only
     app.register_blueprint(reports_pages.bp)  # /staff/reports: the console's sign-in
     app.register_blueprint(attachments.bp)  # files: upload and download (/me's: me_files)
     errors.register(app)

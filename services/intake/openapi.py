@@ -14,6 +14,7 @@ from services.domain.drafts import TicketDraft
 
 from . import queue
 from .attachment_views import AttachmentList
+from .find import FindQuery, TicketList
 from .views import (
     ErrorBody,
     Health,
@@ -40,6 +41,7 @@ _MODELS: list[type[BaseModel]] = [
     Health,
     QueuePage,
     AttachmentList,
+    TicketList,
 ]
 
 
@@ -170,6 +172,32 @@ def _attachment_paths(number: dict[str, Any], token: dict[str, Any]) -> dict[str
     }
 
 
+def _find_get() -> dict[str, Any]:
+    """GET /api/v1/tickets: the staff search (services/intake/find/); its parameters are the
+    fields of the model it validates its query string with."""
+    return {
+        "summary": "Find tickets (staff): every word of `q` must match; filters; newest first, "
+        "a page at a time by the `next` cursor. `format=csv`: the same tickets as text/csv "
+        "(formula-safe), with a `Link` header to what follows",
+        "parameters": _query_parameters(FindQuery),
+        "security": [{"staffToken": []}],
+        "responses": {
+            "200": {
+                **_json(TicketList, "one page of tickets"),
+                "content": {
+                    "application/json": {"schema": _ref(TicketList)},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            },
+            "401": _error("no bearer token, or one nobody issued"),
+            "422": _error(
+                "an unknown status, type, owner or sort, a bad address, page size "
+                "or cursor, too many words; each named in `errors`"
+            ),
+        },
+    }
+
+
 @functools.cache
 def openapi_document() -> dict[str, Any]:
     _, schemas = models_json_schema(
@@ -201,6 +229,7 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/v1/queue": _queue_path(),
             "/api/v1/tickets": {
+                "get": _find_get(),
                 "post": {
                     "summary": "File a ticket",
                     "requestBody": {
@@ -221,7 +250,7 @@ def openapi_document() -> dict[str, Any]:
                         "413": _error("body too large"),
                         "422": _error("invalid fields, each named in `errors`"),
                     },
-                }
+                },
             },
             "/api/v1/tickets/{number}": {
                 "get": {
