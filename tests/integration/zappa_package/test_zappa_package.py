@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -145,8 +146,14 @@ def test_the_settings_name_the_wsgi_app_the_runtime_and_the_layer(task_dir: Path
     assert "APP_MODULE='services.intake.wsgi'" in settings
     assert "APP_FUNCTION='app'" in settings
     stage = json.loads((ROOT / "zappa_settings.json").read_text())["dev"]
-    assert stage["runtime"] == "python3.12"
-    assert stage["architecture"] == "x86_64"
+    # serverless.yml's provider settings (two spaces in: the provider's own keys).
+    serverless = (ROOT / "serverless.yml").read_text()
+    provider = dict(re.findall(r"^  (runtime|architecture): (\S+)$", serverless, re.M))
+    assert provider == {"runtime": "python3.12", "architecture": "x86_64"}
+    assert stage["runtime"] == provider["runtime"]
+    assert stage["architecture"] == provider["architecture"]
+    # The layer serverless.yml deploys for stage dev: ${self:service}-${sls:stage}-deps.
+    assert "name: ${self:service}-${sls:stage}-deps" in serverless
     assert stage["layers"][0].split(":layer:")[1].startswith("rtflow-dev-deps:")
 
 
