@@ -12,22 +12,18 @@ import json
 import os
 import threading
 import uuid
-from email.message import EmailMessage
 from pathlib import Path
 
-from services.adapters.mail import to_mime
+from infra.local.mailbox import read_sent
+from services.adapters.mail import address, to_mime
 from services.domain.mail import Mail, MailNotSent
-
-
-def _part(msg: EmailMessage, subtype: str) -> str | None:
-    part = msg.get_body(preferencelist=(subtype,))
-    return part.get_content() if part is not None else None
 
 
 class CapturedMail:
     """The Mailer port (`send`) and /dev/mail's mailbox (`messages`) over one file."""
 
     def __init__(self, path: Path, sender: str) -> None:
+        address(sender)  # a bad setting fails here, at start
         self.path, self.sender = path, sender
         self._lock = threading.Lock()
         self._read: tuple[int, list[dict]] = (-1, [])
@@ -35,18 +31,9 @@ class CapturedMail:
     def send(self, mail: Mail) -> str:
         msg = to_mime(mail, self.sender)
         message_id = str(msg["Message-ID"])
-        record = {
-            "id": uuid.uuid4().hex,
-            "from": str(msg["From"]),
-            "to": list(mail.to),
-            "subject": str(msg["Subject"]),
-            "date": str(msg["Date"]),
-            "message_id": message_id,
-            "headers": {k: str(v) for k, v in msg.items()},
-            # As the MIME message carries them, as /dev/mail shows SES's mail on the AWS stack.
-            "text": _part(msg, "plain"),
-            "html": _part(msg, "html"),
-        }
+        # Read back from the bytes a transport would send, as /dev/mail shows SES's mail on the
+        # AWS stack: what is captured is what a recipient would see.
+        record = {"id": uuid.uuid4().hex, **read_sent(msg.as_bytes())}
         line = (json.dumps(record) + "\n").encode()
         try:
             with self._lock:

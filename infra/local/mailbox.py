@@ -12,8 +12,10 @@ def _parse(raw: bytes | str) -> EmailMessage:
 
 
 def _part(msg: EmailMessage, subtype: str) -> str | None:
+    """A body part's text, its lines ended by "\n" as a mail program shows them (on the wire,
+    as sent under email.policy.SMTP, they end with CRLF)."""
     part = msg.get_body(preferencelist=(subtype,))
-    return part.get_content() if part is not None else None
+    return part.get_content().replace("\r\n", "\n") if part is not None else None
 
 
 class SesMailbox:
@@ -43,15 +45,19 @@ class SesMailbox:
         raw = getattr(sent, "raw_data", None)
         if raw is None:
             return None
-        msg = _parse(raw)
-        return {
-            "id": sent.id,
-            "from": str(msg["From"]),
-            "to": [a.addr_spec for a in msg["To"].addresses] if msg["To"] else [],
-            "subject": " ".join(str(msg["Subject"]).split()),  # unfolded
-            "date": str(msg["Date"] or ""),
-            "message_id": str(msg["Message-ID"] or ""),
-            "headers": {k: str(v) for k, v in msg.items()},
-            "text": _part(msg, "plain"),
-            "html": _part(msg, "html"),
-        }
+        return {"id": sent.id, **read_sent(raw)}
+
+
+def read_sent(raw: bytes | str) -> dict:
+    """What a recipient sees of a sent mail, read back from the bytes that were sent."""
+    msg = _parse(raw)
+    return {
+        "from": str(msg["From"]),
+        "to": [a.addr_spec for a in msg["To"].addresses] if msg["To"] else [],
+        "subject": " ".join(str(msg["Subject"]).split()),  # unfolded
+        "date": str(msg["Date"] or ""),
+        "message_id": str(msg["Message-ID"] or ""),
+        "headers": {k: str(v) for k, v in msg.items()},
+        "text": _part(msg, "plain"),
+        "html": _part(msg, "html"),
+    }
