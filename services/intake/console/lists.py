@@ -90,6 +90,10 @@ def _choices() -> dict[str, Any]:
     }
 
 
+def _url(endpoint: str, params: dict[str, Any]) -> str:
+    return url_for(endpoint, **params)
+
+
 @bp.get("/tickets")
 def find() -> tuple[str, int] | str:
     """The search page: the form, one page of tickets, the link to the next, and the view as
@@ -106,9 +110,9 @@ def find() -> tuple[str, int] | str:
     view = {
         "query": f,
         "tickets": page.tickets,
-        "next": url_for("console.find", **f.params(cursor=page.next)) if page.next else None,
-        "first": url_for("console.find", **f.params(cursor="")) if f.cursor else None,
-        "csv": url_for("console.find_csv", **_csv_params(f)),
+        "next": _url("console.find", f.params(cursor=page.next)) if page.next else None,
+        "first": _url("console.find", f.params(cursor="")) if f.cursor else None,
+        "csv": _url("console.find_csv", _csv_params(f)),
     }
     return render_template(
         "staff/tickets.html", errors={}, values=request.args, view=view, **_choices()
@@ -124,4 +128,4 @@ def _csv_params(f: FindQuery) -> dict[str, str]:
 def find_csv() -> Response:
     """The view as CSV: the same tickets as GET /api/v1/tickets?format=csv."""
     f = parse_find({**request.args, "format": "csv"}, container().flow)
-    return csv_response(f, lambda rest: url_for("console.find_csv", **rest.params()))
+    return csv_response(f, lambda rest: _url("console.find_csv", rest.params()))
