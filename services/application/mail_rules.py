@@ -15,7 +15,7 @@ from services.domain.events import payloads as p
 from services.domain.integrations import SOURCE_LABELS
 from services.domain.mail import Mail
 
-from . import attachment_mail, messages, watcher_mail
+from . import attachment_mail, messages, talk_mail, watcher_mail
 from .notice import Notice
 
 
@@ -29,8 +29,10 @@ def _when(iso: str | None) -> str:
 
 
 def info_requested(n: Notice) -> list[Mail]:
-    missing = n.event.payload_as(p.InfoRequested).missing
-    return [n.ask_for_missing("More information needed", "We need", missing)]
+    x = n.event.payload_as(p.InfoRequested)
+    # Asked by hand: by whom, and in their words.
+    opening = f"{n.by} needs" if n.event.actor.startswith("staff:") else "We need"
+    return [n.ask_for_missing("More information needed", opening, x.missing, x.message)]
 
 
 def nudged(n: Notice) -> list[Mail]:
@@ -227,6 +229,8 @@ def replied(n: Notice) -> list[Mail]:
 def commented(n: Notice) -> list[Mail]:
     x = n.event.payload_as(p.Commented)
     kind, _, source = n.event.actor.partition(":")
+    if kind == "staff":
+        return talk_mail.staff_comment(n)
     where = SOURCE_LABELS.get(source, "") if kind == "source" else ""
     return n.staff(
         n.owner_or_triagers,
@@ -331,6 +335,7 @@ RULES: dict[str, Rule] = {
     ev.SLA_BREACHED: sla_breached,
     ev.DROP_DEAD_NEAR: drop_dead_near,
     ev.COMMENTED: commented,
+    ev.EDITED: talk_mail.edited,
     ev.WITHDRAWN: withdrawn,
     ev.MAIL_REFUSED: mail_refused,
     **watcher_mail.RULES,

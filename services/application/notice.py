@@ -7,6 +7,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from services.domain.corrections import words
 from services.domain.events import Event
 from services.domain.flow import FlowConfig
 from services.domain.mail import Mail
@@ -100,14 +101,17 @@ class Notice:
             link_label=link_label,
         )
 
-    def ask_for_missing(self, subject: str, opening: str, missing: list[str]) -> Mail:
-        """To the requester alone: only they can add it."""
+    def ask_for_missing(
+        self, subject: str, opening: str, missing: list[str], message: str = ""
+    ) -> Mail:
+        """To the requester alone: only they can add it. The fields in plain words, and
+        what the asker wrote."""
         base, number = self.base_url.rstrip("/"), self.ticket.number
         return self._requester(
             f"{subject}: {self.title}",
             f"{opening} a little more before the team can start. Please add:",
-            [],
-            [f.replace("_", " ") for f in missing],
+            [message],
+            [words(f) for f in missing],
             f"{base}/tickets/{number}/info?token={self._token()}",
             "Add the missing information",
         )
