@@ -61,6 +61,8 @@ class Consumer:
     accepts: Callable[[Item], bool]
     handle: Callable[[Item, int], Any]  # the item, and which try this is (1, 2, ...)
     max_attempts: int = 5
+    # The reader this one replaces: a new reader starts where that one stopped, if it ran.
+    takes_over: str = ""
 
 
 def item_json(item: Item) -> str:
@@ -87,14 +89,20 @@ class ConsumerThread(threading.Thread):
 
     def start(self) -> None:
         # Before anything else writes: a reader seen for the first time starts at the end
-        # (a new consumer, or a data directory filled by an import, hears only what comes).
-        known = self.outbox.db.row(
-            "SELECT position FROM outbox_readers WHERE name = ?", (self.consumer.name,)
-        )
-        if known is None:
-            self.outbox.advance(self.consumer.name, self.outbox.last())
+        # (a new consumer, or a data directory filled by an import, hears only what comes),
+        # or where the reader it takes over from stopped.
+        if self._stored_position(self.consumer.name) is None:
+            earlier = self._stored_position(self.consumer.takes_over)
+            start = self.outbox.last() if earlier is None else earlier
+            self.outbox.advance(self.consumer.name, start)
         self.position = self._stored = self.outbox.position(self.consumer.name)
         super().start()
+
+    def _stored_position(self, reader: str) -> int | None:
+        if not reader:
+            return None
+        row = self.outbox.db.row("SELECT position FROM outbox_readers WHERE name = ?", (reader,))
+        return None if row is None else int(row["position"])
 
     def stop(self) -> None:
         self.stopping.set()

@@ -11,6 +11,7 @@ from services.application import inbound, notify, triage, webhooks_out
 from services.application.relay import TRIAGE_KINDS
 from services.domain.events import Event
 from services.domain.inbound import Inbound
+from services.domain.integrations import Subscription
 
 from .consumers import Consumer, Item, RetryAfter, Waiting
 
@@ -47,20 +48,34 @@ def consumers(c: Container) -> list[Consumer]:
             raise Waiting(f"{item.key}: {e}") from e
         log.info("inbound %s: %s", item.key, outcome)
 
-    def run_webhooks(item: Any, attempt: int) -> None:
-        wanted: list[int] = []  # the backoff the use case asks for after a failure
-        try:
-            webhooks_out.offer(item, c.webhook_deps, receives=attempt, delay=wanted.append)
-        except Exception as e:
-            if wanted:
-                raise RetryAfter(wanted[0], str(e)) from e
-            raise
-
     made = [
         Consumer("triage", _for_triage, run_triage, QUEUE_TRIES),
         Consumer("notify", _is_event, run_notify, QUEUE_TRIES),
         Consumer("inbound", _is_inbound, run_inbound, QUEUE_TRIES),
     ]
-    if c.flow.subscriptions:  # nobody subscribed: nobody hears webhooks out
-        made.append(Consumer("webhooks", _is_event, run_webhooks, webhooks_out.MAX_RECEIVES))
-    return made
+    # Nobody subscribed: nobody hears webhooks out.
+    return made + [_webhooks(c, sub) for sub in c.flow.subscriptions]
+
+
+def _webhooks(c: Container, sub: Subscription) -> Consumer:
+    """Webhooks out to one subscription: a consumer of its own (its thread, its position in
+    the outbox, its retries), so a slow or failing receiver holds up no other. A new one
+    starts where the single webhooks consumer of earlier versions stopped."""
+
+    def wanted(item: Item) -> bool:
+        return isinstance(item, Event) and sub.wants(item.kind, item.public, private_ticket=False)
+
+    def run(item: Any, attempt: int) -> None:
+        backoff: list[int] = []  # the wait the use case asks for after a failure
+        try:
+            webhooks_out.offer(
+                item, c.webhook_deps, receives=attempt, delay=backoff.append, only=sub.name
+            )
+        except Exception as e:
+            if backoff:
+                raise RetryAfter(backoff[0], str(e)) from e
+            raise
+
+    return Consumer(
+        f"webhooks:{sub.name}", wanted, run, webhooks_out.MAX_RECEIVES, takes_over="webhooks"
+    )

@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 log = logging.getLogger("rtflow.local")
@@ -227,6 +228,7 @@ class QueuePump(_Pump):
         name: str,
         retry_after: float | None = RETRY_AFTER_SECONDS,
         wait_seconds: int = 0,
+        concurrency: int = 1,
     ):
         # Long polling (wait_seconds > 0) waits in the receive itself: no pause between.
         super().__init__(f"{name}-pump", 0.0 if wait_seconds else 0.1)
@@ -238,17 +240,49 @@ class QueuePump(_Pump):
         self.arn = self.client.get_queue_attributes(
             QueueUrl=queue_url, AttributeNames=["QueueArn"]
         )["Attributes"]["QueueArn"]
+        # Above 1: each message is handled on its own, up to this many at once, as Lambda
+        # runs a function with batchSize 1 (webhooks out: a slow receiver holds up no other).
+        self.concurrency = concurrency
+        self._pool = ThreadPoolExecutor(concurrency, f"{name}-call") if concurrency > 1 else None
+        self._running: set[Future] = set()
+
+    def stop(self) -> None:
+        super().stop()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     def step(self) -> bool:
-        messages = self.client.receive_message(
+        if self._pool is None:
+            messages = self._receive(10)
+            if messages:
+                self._handle(messages)
+            return bool(messages)
+        self._running = {f for f in self._running if not f.done()}
+        free = min(10, self.concurrency - len(self._running))
+        messages = self._receive(free) if free > 0 else []
+        self._running |= {self._pool.submit(self._call, m) for m in messages}
+        if not messages and self._running:  # busy, not idle: wait for one to finish
+            wait(self._running, timeout=max(self.idle_wait, 0.1), return_when=FIRST_COMPLETED)
+        return bool(messages or self._running)
+
+    def _call(self, message: dict) -> None:
+        try:
+            self._handle([message])
+        except Exception:  # the queue unreachable: the message comes back by itself
+            log.exception("%s: message %s not settled", self.name, message["MessageId"])
+
+    def _receive(self, count: int) -> list[dict]:
+        return self.client.receive_message(
             QueueUrl=self.url,
-            MaxNumberOfMessages=10,
+            MaxNumberOfMessages=count,
             WaitTimeSeconds=self.wait_seconds,
             MessageSystemAttributeNames=["All"],
             MessageAttributeNames=["All"],
         ).get("Messages", [])
-        if not messages:
-            return False
+
+    def _handle(self, messages: list[dict]) -> None:
+        """One invocation: the handler's answer deletes what it did, and leaves the failed
+        ones for their next try."""
         event = {"Records": [_sqs_record(m, self.arn, self.region) for m in messages]}
         try:
             failures = self.handler(event, None).get("batchItemFailures") or []
@@ -271,7 +305,6 @@ class QueuePump(_Pump):
                     ReceiptHandle=m["ReceiptHandle"],
                     VisibilityTimeout=int(self.retry_after),
                 )
-        return True
 
 
 class Ticker(_Pump):

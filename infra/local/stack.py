@@ -30,6 +30,8 @@ log = logging.getLogger("rtflow.local")
 
 STACK_NAME = "rtflow-local"
 REGION = "us-east-1"
+# Webhook deliveries in flight at once (Lambda's concurrency on AWS).
+WEBHOOK_CALLS = 8
 
 
 def _aws_env(endpoint: str) -> dict[str, str]:
@@ -142,7 +144,8 @@ class EmbeddedStack:
             QueuePump(sqs, self.outputs["TriageQueueUrl"], triage.handler, REGION, "triage"),
             QueuePump(sqs, self.outputs["NotifyQueueUrl"], notify.handler, REGION, "notify"),
             QueuePump(sqs, self.outputs["InboundQueueUrl"], inbound.handler, REGION, "inbound"),
-            # The webhooks function sets its own backoff on a failed delivery: keep it.
+            # The webhooks function sets its own backoff on a failed delivery: keep it. Each
+            # message (an event for one subscription) on its own, as Lambda runs it.
             QueuePump(
                 sqs,
                 self.outputs["WebhooksQueueUrl"],
@@ -150,6 +153,7 @@ class EmbeddedStack:
                 REGION,
                 "webhooks",
                 retry_after=None,
+                concurrency=WEBHOOK_CALLS,
             ),
         ]
         for pump in self._pumps:

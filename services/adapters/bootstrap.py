@@ -285,6 +285,7 @@ class Container:
             inbound=self.inbound_publisher,
             # Without subscriptions nobody hears webhooks out: queue nothing for them.
             webhooks=self.webhooks_publisher if self.flow.subscriptions else None,
+            subscriptions=self.flow.subscriptions,
             # On DynamoDB the search's term index follows the events the relay carries.
             search=None if self.on_sqlite else self.search,
         )

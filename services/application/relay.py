@@ -1,10 +1,11 @@
 """The outbox relay: what is written to the table goes on the queues that consume it.
 
-notify hears every event; triage only those it acts on; webhooks out every event (when the
-deployment has that queue); the inbound queue every recorded webhook delivery and mail; on
-DynamoDB the search's term index every ticket with a new event. The relay adds no
-deduplication of its own: a retried stream batch may queue a message twice, and
-every consumer is idempotent (on the event id, or the delivery's receipt).
+notify hears every event; triage only those it acts on; webhooks out one message per event
+and subscription that wants it (when the deployment has that queue: each subscription is
+delivered and retried on its own); the inbound queue every recorded webhook delivery and
+mail; on DynamoDB the search's term index every ticket with a new event. The relay adds no
+deduplication of its own: a retried stream batch may queue a message twice, and every
+consumer is idempotent (on the event id, or the delivery's receipt).
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from dataclasses import dataclass
 from services.domain import events as ev
 from services.domain.events import Event
 from services.domain.inbound import Inbound
+from services.domain.integrations import Subscription
 from services.domain.ports import EventPublisher
 from services.domain.search import SearchIndex
+
+from .webhooks_out import per_subscription
 
 log = logging.getLogger(__name__)
 TRIAGE_KINDS = frozenset({ev.TICKET_FILED, ev.INFO_ADDED, ev.EDITED})
@@ -29,6 +33,8 @@ class Outlets:
     triage: EventPublisher
     inbound: EventPublisher | None = None
     webhooks: EventPublisher | None = None
+    # Who webhooks out may post to: the webhooks queue gets a message for each of them.
+    subscriptions: tuple[Subscription, ...] = ()
     # Where the search's index follows the events (DynamoDB; SQLite writes its own in each
     # change's transaction).
     search: SearchIndex | None = None
@@ -50,8 +56,10 @@ def relay(records: Sequence[Event | Inbound], outlets: Outlets) -> int:
         if outlets.inbound is None:
             raise RuntimeError("an inbound delivery arrived, but no inbound queue is configured")
         outlets.inbound.publish(inbound)
-    if messages and outlets.webhooks is not None:
-        outlets.webhooks.publish(messages)
+    if outlets.webhooks is not None:
+        for_webhooks = per_subscription(events, outlets.subscriptions)
+        if for_webhooks:
+            outlets.webhooks.publish(for_webhooks)
     if messages:
         outlets.notify.publish(messages)
     return len(messages) + len(inbound)

@@ -9,8 +9,12 @@ For one event and each subscription that wants it:
 - the body is signed as GitHub signs: X-RTFlow-Signature-256: sha256=<HMAC-SHA256(secret, body)>;
 - 2xx is delivered; 4xx other than 408/429 (and a redirect, never followed) is a permanent
   failure, logged and not retried; anything else (5xx, 408, 429, timeouts, connection errors)
-  is retried: after every subscription was tried, DeliveryFailed makes the queue redeliver
-  the event (with backoff, see webhook_handler), and the delivered ones are skipped then.
+  is retried: DeliveryFailed makes the queue redeliver the message (with backoff, see
+  webhook_handler), and what was delivered is skipped then;
+- each subscription is delivered on its own: the relay queues one message per event and
+  subscription (`per_subscription`), and each is tried, backed off and dead-lettered alone,
+  so a slow or failing receiver never holds up another. A message without a subscription
+  (queued before messages named theirs) is offered to every subscription, as it was then.
 
 Nothing here touches AWS or HTTP: it gets ports (TicketRepository, DeliveryLog, HttpPoster).
 Payloads carry no secrets: not the requester's email, not the status token, not the URL.
@@ -219,19 +223,41 @@ class Outcome:
     error: str = ""
 
 
-def interested(event: Event, flow: FlowConfig, private_ticket: bool) -> list[Subscription]:
-    return [s for s in flow.subscriptions if s.wants(event.kind, event.public, private_ticket)]
+def interested(
+    event: Event, flow: FlowConfig, private_ticket: bool, only: str | None = None
+) -> list[Subscription]:
+    return [
+        s
+        for s in flow.subscriptions
+        if (only is None or s.name == only) and s.wants(event.kind, event.public, private_ticket)
+    ]
 
 
-def deliver_event(event: Event, deps: WebhookDeps, *, last_try: bool = False) -> list[Outcome]:
-    """Offer one event to every subscription that wants it. Raises DeliveryFailed after all
-    were tried when any should be retried; `last_try` (the queue's last receive) logs those
-    as dead-lettered instead."""
+def per_subscription(
+    events: Iterable[Event], subscriptions: Iterable[Subscription]
+) -> list[dict[str, Any]]:
+    """The webhooks queue's messages: one per event and subscription that may want it (a
+    private ticket narrows that further when it is delivered: the relay reads no ticket)."""
+    subs = tuple(subscriptions)
+    return [
+        {**event.to_message(), "subscription": s.name}
+        for event in events
+        for s in subs
+        if s.wants(event.kind, event.public, private_ticket=False)
+    ]
+
+
+def deliver_event(
+    event: Event, deps: WebhookDeps, *, last_try: bool = False, only: str | None = None
+) -> list[Outcome]:
+    """Offer one event to every subscription that wants it (`only`: to that one). Raises
+    DeliveryFailed after all were tried when any should be retried; `last_try` (the queue's
+    last receive) logs those as dead-lettered instead."""
     # Private tickets only narrow who wants it: with nobody for a public ticket, no read.
-    if not interested(event, deps.flow, private_ticket=False):
+    if not interested(event, deps.flow, private_ticket=False, only=only):
         return []
     ticket = deps.tickets.get(event.ticket)
-    subs = interested(event, deps.flow, ticket.private)
+    subs = interested(event, deps.flow, ticket.private, only=only)
     outcomes = [_deliver_one(event, ticket, sub, deps, last_try=last_try) for sub in subs]
     failed = [o.subscription for o in outcomes if o.state in (RETRYING, DEAD_LETTERED)]
     if failed:
@@ -326,14 +352,20 @@ def backoff_seconds(receive_count: int, base: int) -> int:
 
 
 def offer(
-    event: Event, deps: WebhookDeps, *, receives: int, delay: Callable[[int], None]
+    event: Event,
+    deps: WebhookDeps,
+    *,
+    receives: int,
+    delay: Callable[[int], None],
+    only: str | None = None,
 ) -> list[Outcome]:
-    """Deliver an event taken from the queue for the `receives`-th time. When a delivery
-    failed, the message waits (`delay`: its next try in so many seconds) with exponential
-    backoff and the failure is raised for the queue to retry; after MAX_RECEIVES receives the
-    queue's redrive policy parks it, and this last try logs its failures as dead-lettered."""
+    """Deliver an event taken from the queue for the `receives`-th time (to subscription
+    `only`, when the message names one). When a delivery failed, the message waits (`delay`:
+    its next try in so many seconds) with exponential backoff and the failure is raised for
+    the queue to retry; after MAX_RECEIVES receives the queue's redrive policy parks it, and
+    this last try logs its failures as dead-lettered."""
     try:
-        return deliver_event(event, deps, last_try=receives >= MAX_RECEIVES)
+        return deliver_event(event, deps, last_try=receives >= MAX_RECEIVES, only=only)
     except Exception:
         if receives < MAX_RECEIVES:
             delay(backoff_seconds(receives, deps.backoff_seconds))

@@ -1,5 +1,6 @@
-"""Lambda entry for the webhooks queue: every event, offered to the flow config's
-subscriptions, with backoff between tries (services/application/webhooks_out.py)."""
+"""Lambda entry for the webhooks queue: an event for one subscription (the message names it;
+an older message without a name goes to every subscription), delivered with backoff between
+tries (services/application/webhooks_out.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ def record_handler(record: SQSRecord) -> None:
         return  # nobody subscribed: nothing to read, build or send
     queue = c.settings.webhooks_queue_url
     later = lambda seconds: delay(c.sqs, queue, record, seconds)  # noqa: E731
-    event = Event.from_message(json.loads(record.body))
-    offer(event, c.webhook_deps, receives=receive_count(record), delay=later)
+    message = json.loads(record.body)
+    event = Event.from_message(message)
+    only = message.get("subscription")
+    offer(event, c.webhook_deps, receives=receive_count(record), delay=later, only=only)
 
 
 handler = batch_handler(record_handler, all_failed_is_partial=True)

@@ -197,8 +197,10 @@ def test_inbox_items_go_to_the_inbound_queue_and_events_to_webhooks_out(
     assert relay_handler.handler({"Records": records}, None) == {"batchItemFailures": []}
     assert [Inbound.model_validate(m) for m in inbound.published] == [message]
     assert notify.published == [event.to_message()]
-    # Without subscriptions, nothing is queued for webhooks out (no requests, no invocations).
-    assert webhooks.published == (notify.published if subscribed else [])
+    # One message per event and subscription; without subscriptions nothing is queued for
+    # webhooks out (no requests, no invocations).
+    per_subscription = [event.to_message() | {"subscription": "tools"}]
+    assert webhooks.published == (per_subscription if subscribed else [])
     assert triage.published == []  # an update is not triage's business
 
 
