@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -275,6 +276,24 @@ def _listed(numbers: list[int], shown: int = 20) -> str:
     return ", ".join(f"#{n}" for n in numbers[:shown]) + more
 
 
+def files_beside(path: Path) -> Path:
+    """Where an export's files are: `<file>.files/`, one file per SHA-256."""
+    return path.with_name(path.name + ".files")
+
+
+def _file_mover(source: Any, target: Any):
+    """Files from one store to another (services/application/moving.py); None without both."""
+    from services.application.moving import FileMover
+
+    return FileMover(source, target) if source is not None and target is not None else None
+
+
+def _say_missing(files: Any, where: str) -> None:
+    if files is not None and files.missing:
+        shown = ", ".join(files.missing[:20]) + (" …" if len(files.missing) > 20 else "")
+        click.echo(f"{len(files.missing)} files were not {where} (their tickets moved): {shown}")
+
+
 @main.command("export")
 @click.option(
     "--out",
@@ -285,20 +304,25 @@ def _listed(numbers: list[int], shown: int = 20) -> str:
 def export(out: Path) -> None:
     """Write every ticket with its whole history to a file (JSON Lines), from the configured
     backend: a backup, or the first half of a move (`rtflow import`)."""
+    from services.adapters.attachment_store import FileAttachmentStore
     from services.application.moving import export_tickets
 
     container = _container_for_cli()
     partial = out.with_name(out.name + ".partial")
+    files = _file_mover(container.attachments, FileAttachmentStore(files_beside(out)))
     try:
         tickets = container.tickets
         numbers = tickets.numbers()
         with partial.open("w", encoding="utf-8") as f, _bar(len(numbers), "Exporting") as bar:
-            summary = export_tickets(tickets, numbers, f.write, bar.update)
+            summary = export_tickets(tickets, numbers, f.write, bar.update, files)
         partial.replace(out)
     except _backend_errors() as e:
         partial.unlink(missing_ok=True)
         raise click.ClickException(f"export failed, {out} not written: {_why(e)}") from None
     click.echo(f"exported {summary.tickets} tickets ({summary.events} events) to {out}")
+    if files is not None and files.copied:
+        click.echo(f"copied their {len(files.copied)} files to {files_beside(out)}/")
+    _say_missing(files, "in the store")
 
 
 @main.command("import")
@@ -307,6 +331,7 @@ def import_(file: Path) -> None:
     """Read every ticket of FILE (from `rtflow export`) into the configured backend: numbers
     kept, the counter above the highest, no mail sent. A ticket already there is skipped, so
     importing a file again changes nothing."""
+    from services.adapters.attachment_store import FileAttachmentStore
     from services.application.moving import NUMBER_TAKEN, MalformedExport, import_tickets, survey
 
     container = _container_for_cli()
@@ -315,11 +340,18 @@ def import_(file: Path) -> None:
             checked = survey(_lines(file, bar.update))
     except MalformedExport as e:
         raise click.ClickException(f"{file}: {e}; nothing was imported") from None
+    beside = files_beside(file)
+    if checked.files and not beside.is_dir():
+        raise click.ClickException(
+            f"{file}: its tickets name {checked.files} files, kept beside it in {beside}/ by"
+            " `rtflow export`; copy that directory next to it; nothing was imported"
+        )
+    files = _file_mover(FileAttachmentStore(beside), container.attachments)
     stopping: tuple[type[Exception], ...] = (*_backend_errors(), MalformedExport)
     try:
         tickets = container.tickets
         with _bar(checked.tickets, "Importing") as bar:
-            summary = import_tickets(tickets, _lines(file), checked, bar.update)
+            summary = import_tickets(tickets, _lines(file), checked, bar.update, files)
     except stopping as e:
         raise click.ClickException(
             f"import stopped: {_why(e)}; the tickets imported so far stay (import the file"
@@ -331,6 +363,9 @@ def import_(file: Path) -> None:
     )
     for why, numbers in summary.skipped.items():
         click.echo(f"skipped {len(numbers)}, {why}: {_listed(numbers)}")
+    if files is not None and files.copied:
+        click.echo(f"copied {len(files.copied)} files from {beside}/")
+    _say_missing(files, f"in {beside}/ or not whole")
     if NUMBER_TAKEN in summary.skipped:
         raise click.ClickException(
             f"{len(summary.skipped[NUMBER_TAKEN])} tickets were not imported: their numbers"

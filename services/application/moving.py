@@ -12,15 +12,24 @@ and find the highest number, which the counter is raised to before any ticket is
 (a ticket filed meanwhile cannot take an imported number); then to restore each ticket in
 one transaction. A ticket whose number exists is skipped, so importing a file again changes
 nothing. Restored events reach no consumer: importing sends no mail.
+
+Files travel beside the tickets (FileMover): export copies every file a history names from
+the home's store into a directory of files named by their SHA-256 (`<file>.files/`); import
+copies each ticket's files from there into the new home's store before it restores the
+ticket, bytes checked against their SHA-256. A file that is not there (or not whole) is
+named in the summary and its ticket still moves; importing again, with the file there,
+fills it in, even for a ticket imported before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.domain.attachments import AttachmentStore, attachments
 from services.domain.errors import TicketNotFound
 from services.domain.events import Event
 from services.domain.ports import TicketRepository
@@ -126,6 +135,38 @@ def _records(lines: Iterable[str]) -> Iterator[Exported]:
             yield decode(text, line)
 
 
+# -- files --------------------------------------------------------------------------------
+
+
+class FileMover:
+    """Copies the files histories name from one store to another, each once."""
+
+    def __init__(self, source: AttachmentStore, target: AttachmentStore) -> None:
+        self.source, self.target = source, target
+        self.copied: set[str] = set()
+        self.missing: list[str] = []  # "#12 db.log": not in the source, or not whole
+
+    def _bytes(self, sha256: str) -> bytes | None:
+        body = self.source.open(sha256)
+        if body is None:
+            return None
+        with body:
+            data = body.read()
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+    def move(self, number: int, events: Sequence[Event]) -> None:
+        for found in attachments(events):
+            sha256 = found.ref.sha256
+            if sha256 in self.copied:
+                continue
+            data = self._bytes(sha256)
+            if data is None:
+                self.missing.append(f"#{number} {found.ref.name}")
+                continue
+            self.target.put(data)
+            self.copied.add(sha256)
+
+
 # -- export ---------------------------------------------------------------------------------
 
 
@@ -140,9 +181,11 @@ def export_tickets(
     numbers: Sequence[int],
     write: Callable[[str], object],
     progress: Progress = _nothing,
+    files: FileMover | None = None,
 ) -> ExportSummary:
-    """Write one line per ticket of `numbers` (from tickets.numbers()). Each history is read
-    before its ticket, so on a running system a ticket is never older than its history."""
+    """Write one line per ticket of `numbers` (from tickets.numbers()), and copy the files
+    its history names with `files`. Each history is read before its ticket, so on a running
+    system a ticket is never older than its history."""
     summary = ExportSummary()
     for start in range(0, len(numbers), _BATCH):
         batch = numbers[start : start + _BATCH]
@@ -151,6 +194,8 @@ def export_tickets(
         for n in batch:
             if n in found:
                 write(encode(found[n], histories[n]) + "\n")
+                if files is not None:
+                    files.move(n, histories[n])
                 summary.tickets += 1
                 summary.events += len(histories[n])
         progress(len(batch))
@@ -166,22 +211,26 @@ class Survey:
 
     tickets: int
     highest: int
+    files: int = 0  # the distinct files the histories name
 
 
 def survey(lines: Iterable[str]) -> Survey:
     """Check every line of the file (MalformedExport at the first bad one; a number twice is
     one) without writing anything: how many tickets, and the highest number."""
     first_seen: dict[int, int] = {}
+    named: set[str] = set()
     for line, text in enumerate(lines, start=1):
         if not text.strip():
             continue
-        number = decode(text, line).ticket.number
+        record = decode(text, line)
+        number = record.ticket.number
+        named |= {a.ref.sha256 for a in attachments(record.events)}
         if number in first_seen:
             raise MalformedExport(
                 line, f"ticket #{number} again (first on line {first_seen[number]})"
             )
         first_seen[number] = line
-    return Survey(len(first_seen), max(first_seen, default=0))
+    return Survey(len(first_seen), max(first_seen, default=0), len(named))
 
 
 @dataclass
@@ -211,13 +260,18 @@ def import_tickets(
     lines: Iterable[str],
     checked: Survey,
     progress: Progress = _nothing,
+    files: FileMover | None = None,
 ) -> ImportSummary:
     """Restore every ticket of a file `survey` checked: the counter first, then one
-    transaction per ticket; a ticket whose number exists is skipped, with the reason."""
+    transaction per ticket, its files copied with `files` before it (a skipped ticket's too:
+    a file missing the first time is filled in); a ticket whose number exists is skipped,
+    with the reason."""
     if checked.highest:
         tickets.reserve_through(checked.highest)
     summary = ImportSummary()
     for record in _records(lines):
+        if files is not None:  # the bytes before the record that names them
+            files.move(record.ticket.number, record.events)
         if tickets.restore(record.ticket, record.events):
             summary.imported += 1
             summary.events += len(record.events)

@@ -26,7 +26,7 @@ def rtflow_on(monkeypatch: pytest.MonkeyPatch, container: Any, *args: str) -> Re
 
 def rtflow(monkeypatch: pytest.MonkeyPatch, tickets: Any, *args: str) -> Result:
     """`rtflow ARGS` with the container's tickets being `tickets`."""
-    return rtflow_on(monkeypatch, SimpleNamespace(tickets=tickets), *args)
+    return rtflow_on(monkeypatch, SimpleNamespace(tickets=tickets, attachments=None), *args)
 
 
 @pytest.fixture

@@ -85,6 +85,8 @@ def test_a_database_that_cannot_be_opened_fails_plainly(monkeypatch, tmp_path, e
     blocked.write_text("")
 
     class Container:
+        attachments = None  # the tickets name no files
+
         @property
         def tickets(self):  # opened when the command asks for it, as the container does
             return SqliteTicketRepository(SqliteDatabase(blocked / "rtflow.db"))
