@@ -24,7 +24,7 @@ ACTIONS: tuple[str, ...] = get_args(BulkAction)
 MAX_TICKETS = 50
 
 
-class Selection(BaseModel):
+class BulkRequest(BaseModel):
     """Which tickets and what to do; the action's own fields come beside these."""
 
     model_config = ConfigDict(extra="allow")
@@ -52,7 +52,7 @@ def parse(data: Any) -> tuple[list[int], str, dict[str, Any]]:
     if not isinstance(data, dict):
         raise ValidationFailed({"body": "must be a JSON object"})
     try:
-        selection = Selection.model_validate(data)
+        selection = BulkRequest.model_validate(data)
     except ValidationError as e:
         raise ValidationFailed(field_errors(e)) from None
     numbers = list(dict.fromkeys(selection.tickets))

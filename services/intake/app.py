@@ -12,6 +12,8 @@ from . import api, attachments, console, errors, hooks, origin, pages, reports_p
 from .find import bp as staff_search
 from .me_files import bp as self_service  # /me's blueprint, its file pages added
 from .queue import bp as public_queue
+from .watching_pages import bp as watching_pages  # and /me's "stop copying"
+from .workbench_api import bp as workbench_api  # watchers, merge and bulk: the JSON API
 
 
 class _FieldOrderJSON(DefaultJSONProvider):
@@ -40,6 +42,8 @@ def create_app(container: Any) -> Flask:
     app.register_blueprint(staff_search)  # GET /api/v1/tickets: bearer token, GET only
     app.register_blueprint(reports_pages.bp)  # /staff/reports: the console's sign-in
     app.register_blueprint(attachments.bp)  # files: upload and download (/me's: me_files)
+    app.register_blueprint(workbench_api)
+    app.register_blueprint(watching_pages)  # a watcher's link; the status page's CC
     errors.register(app)
     # A browser's cross-site POST to the JSON API is refused (origin.py says why).
     origin.register(app, container.settings.base_url)
@@ -53,6 +57,9 @@ def create_app(container: Any) -> Flask:
     csrf.exempt(hooks.bp)
     # The API's bearer or status token, or the status page's token, authorises an upload.
     csrf.exempt(attachments.bp)
+    # Bearer tokens, the status page's token, or a watcher's signed link authorise these.
+    csrf.exempt(workbench_api)
+    csrf.exempt(watching_pages)
 
     @app.context_processor
     def team():

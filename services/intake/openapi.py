@@ -12,7 +12,7 @@ from pydantic.json_schema import models_json_schema
 from services.application import actions
 from services.domain.drafts import TicketDraft
 
-from . import queue
+from . import queue, workbench_openapi
 from .attachment_views import AttachmentList
 from .find import FindQuery, TicketList
 from .views import (
@@ -29,7 +29,7 @@ _BODIES: dict[str, type[BaseModel]] = {
     **{name: schema for name, (schema, _) in actions.ACTIONS.items()},
     "split": actions.Split,
 }
-_REQUESTS = {TicketDraft, *_BODIES.values()}
+_REQUESTS = {TicketDraft, *_BODIES.values(), *workbench_openapi.REQUESTS}
 _MODELS: list[type[BaseModel]] = [
     TicketDraft,
     *dict.fromkeys(_BODIES.values()),
@@ -42,6 +42,7 @@ _MODELS: list[type[BaseModel]] = [
     QueuePage,
     AttachmentList,
     TicketList,
+    *workbench_openapi.MODELS,
 ]
 
 
@@ -273,6 +274,7 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
             **_attachment_paths(number, token),
+            **workbench_openapi.paths(number),
             "/api/v1/tickets/{number}/{action}": {
                 "post": {
                     "summary": "Act on a ticket. Staff authenticate with a bearer token; the "

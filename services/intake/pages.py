@@ -30,6 +30,7 @@ def _form_to_data(form: MultiDict) -> dict:
         "email": form.get("requester_email", ""),
     }
     data["private"] = form.get("private") == "on"
+    data["cc"] = form.get("cc", "")  # addresses, one per line (domain/watchers.py)
     return data
 
 

@@ -61,6 +61,9 @@ class TicketView(BaseModel):
     history: list[HistoryEntry]
     # The files (services/intake/attachment_views.py): filled in by status.py.
     attachments: list[AttachmentView] = []
+    # Who else hears of its public updates, and where a merged duplicate went.
+    watchers: list[str] = []
+    merged_into: int | None = None
 
     @classmethod
     def of(cls, ticket: Ticket, history: list[Event]) -> TicketView:
@@ -87,6 +90,8 @@ class TicketView(BaseModel):
             missing=ticket.missing,
             parent=ticket.parent,
             children=ticket.children,
+            watchers=ticket.watchers,
+            merged_into=ticket.merged_into,
             history=[
                 HistoryEntry(at=e.at, kind=e.kind, summary=e.summary, detail=e.detail)
                 for e in history
