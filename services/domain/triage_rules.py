@@ -6,6 +6,7 @@ reasons are stored on the ticket) and re-run: the rules are data in the flow con
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,12 @@ from .drafts import missing_fields
 from .flow import FlowConfig, Member, TicketType, TriageRules
 
 _WORD = re.compile(r"[a-z0-9]+(?:[+#.-][a-z0-9]+)*")
+# Markup is not the requester's words: a script or style element with what it holds, a
+# comment, a tag, an entity (`<script>alert(1)</script>` asks nothing of monitoring).
+_MARKUP = re.compile(
+    r"<(script|style)\b.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)|</?[a-z][^<>]*>|&#?\w+;",
+    re.IGNORECASE | re.DOTALL,
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+\S", re.MULTILINE)
 
 
@@ -84,18 +91,38 @@ class Routing:
     skills: tuple[str, ...]
     owner: Member | None
     reason: str
+    # Skill -> the words of the ticket that called for it, in the order they appear.
+    words: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+
+def skill_words(values: Mapping[str, Any], flow: FlowConfig) -> dict[str, tuple[str, ...]]:
+    """Each skill whose keywords are words of the title or the requirements (whole words,
+    markup left out), with those words."""
+    text = f"{values.get('title', '')} {values.get('requirements', '')}"
+    words = _WORD.findall(_MARKUP.sub(" ", text).lower())
+    found = {}
+    for skill, keywords in flow.skills.items():
+        wanted = {k.lower() for k in keywords}
+        hits = tuple(dict.fromkeys(w for w in words if w in wanted))
+        if hits:
+            found[skill] = hits
+    return found
 
 
 def needed_skills(
     values: Mapping[str, Any], ticket_type: TicketType, flow: FlowConfig
 ) -> tuple[str, ...]:
-    words = set(
-        _WORD.findall(f"{values.get('title', '')} {values.get('requirements', '')}".lower())
-    )
-    matched = {
-        skill for skill, keywords in flow.skills.items() if words & {k.lower() for k in keywords}
-    }
-    return tuple(sorted(set(ticket_type.skills) | matched))
+    return tuple(sorted(set(ticket_type.skills) | set(skill_words(values, flow))))
+
+
+def _decided_by(words: Mapping[str, tuple[str, ...]], ticket_type: TicketType) -> str:
+    """Which words (and the type's own skills) made the skills, for the routing event."""
+    parts = [
+        f"{', '.join(f'“{w}”' for w in hits)} ({skill})" for skill, hits in sorted(words.items())
+    ]
+    if ticket_type.skills:
+        parts.append(f"the {ticket_type.name} type ({', '.join(ticket_type.skills)})")
+    return f"; decided by {' and '.join(parts)}" if parts else ""
 
 
 def route(
@@ -106,27 +133,31 @@ def route(
 ) -> Routing:
     """The obvious owner: the one engineer who covers the most needed skills, if nobody ties
     with them and they have room under their WIP limit. Otherwise nobody: the staff meeting
-    decides."""
-    skills = needed_skills(values, ticket_type, flow)
+    decides. The reason names the words that decided the skills."""
+    words = skill_words(values, flow)
+    skills = tuple(sorted(set(ticket_type.skills) | set(words)))
+    owner, reason = _owner(skills, flow, open_tickets)
+    return Routing(skills, owner, reason + _decided_by(words, ticket_type), words)
+
+
+def _owner(
+    skills: tuple[str, ...], flow: FlowConfig, open_tickets: Mapping[str, int]
+) -> tuple[Member | None, str]:
     if not skills:
-        return Routing(skills, None, "no skill matched: for the staff meeting")
+        return None, "no skill matched: for the staff meeting"
     scored = [
         (len(set(skills) & set(m.skills)), m)
         for m in flow.members_with_role("engineer")
         if set(skills) & set(m.skills)
     ]
     if not scored:
-        return Routing(skills, None, f"nobody has {', '.join(skills)}: for the staff meeting")
+        return None, f"nobody has {', '.join(skills)}: for the staff meeting"
     best = max(score for score, _ in scored)
     top = [m for score, m in scored if score == best]
     if len(top) > 1:
         names = ", ".join(m.name for m in top)
-        return Routing(skills, None, f"{names} fit equally well: for the staff meeting")
+        return None, f"{names} fit equally well: for the staff meeting"
     owner = top[0]
     if open_tickets.get(owner.id, 0) >= owner.wip_limit:
-        return Routing(
-            skills, None, f"{owner.name} fits but is at their WIP limit ({owner.wip_limit})"
-        )
-    return Routing(
-        skills, owner, f"{owner.name} covers {', '.join(sorted(set(skills) & set(owner.skills)))}"
-    )
+        return None, f"{owner.name} fits but is at their WIP limit ({owner.wip_limit})"
+    return owner, f"{owner.name} covers {', '.join(sorted(set(skills) & set(owner.skills)))}"

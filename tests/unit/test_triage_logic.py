@@ -97,7 +97,8 @@ def test_a_complete_ticket_goes_to_its_obvious_owner(deps, tickets):
             "capacity or performance needs (+2)",
         ],
         "skills": ["mysql"],
-        "routing": "Priya Raman covers mysql",
+        "routing": "Priya Raman covers mysql; decided by “replica”, “mysql”, “database”"
+        " (mysql) and the database type (mysql)",
         "from": "new",
         "to": "assigned",
     }
