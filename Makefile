@@ -13,6 +13,9 @@ ALERTMANAGER := /usr/bin/prometheus-alertmanager
 # The LDAP sign-in tests start Debian's slapd on loopback from a generated config (the
 # package's own instance is never used).
 SLAPD := /usr/sbin/slapd
+# `rtflow import-rt` is tested against Debian's Request Tracker 5 (SQLite, standalone server),
+# installed with its debconf answers and a test site config by infra/rt/install.sh.
+RT_CONFIG := /etc/request-tracker5/RT_SiteConfig.d/99-rtflow-tests.pm
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
 
@@ -35,6 +38,9 @@ $(CHROMIUM):
 $(ALERTMANAGER):
 	$(APT) prometheus-alertmanager || ($(SUDO) apt-get update -q && $(APT) prometheus-alertmanager)
 
+$(RT_CONFIG): infra/rt/install.sh infra/rt/preseed.txt infra/rt/99-rtflow-tests.pm
+	bash infra/rt/install.sh
+
 $(SLAPD):
 	$(APT) slapd || ($(SUDO) apt-get update -q && $(APT) slapd)
 
@@ -47,7 +53,7 @@ run: $(VENV)/.local            ## the whole product on 127.0.0.1:$${PORT:-8000}
 run-aws: $(VENV)/.local        ## the same on the AWS emulator (moto): nothing is kept after it stops
 	RTFLOW_BACKEND=aws $(BIN)/rtflow run
 
-test: $(VENV)/.test node_modules/.package-lock.json $(CHROMIUM) $(ALERTMANAGER) $(SLAPD)   ## the whole suite
+test: $(VENV)/.test node_modules/.package-lock.json $(CHROMIUM) $(ALERTMANAGER) $(SLAPD) $(RT_CONFIG)   ## the whole suite
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.test   ## unit and integration tests without real servers, in parallel (< 1 min)

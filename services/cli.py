@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from infra.processes.commands import resources, serve
+from services.cli_rt import import_rt
 
 
 @click.group()
@@ -375,6 +376,7 @@ def import_(file: Path) -> None:
 
 main.add_command(resources)
 main.add_command(serve)
+main.add_command(import_rt)
 
 if __name__ == "__main__":
     main()

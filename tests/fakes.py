@@ -201,6 +201,19 @@ class FakeTicketRepository:
             self.wip[ticket.owner] = self.wip.get(ticket.owner, 0) + 1
         return True
 
+    def append_restored(self, ticket: Ticket, events) -> bool:
+        stored = self.tickets.get(ticket.number)
+        if stored is None or stored.version != ticket.version:
+            return False
+        if stored.owner and stored.is_open:
+            self.wip[stored.owner] -= 1
+        if ticket.owner and ticket.is_open:
+            self.wip[ticket.owner] = self.wip.get(ticket.owner, 0) + 1
+        self.tickets[ticket.number] = copy.deepcopy(ticket)
+        self.tickets[ticket.number].version = stored.version + max(len(events), 1)
+        self.events[ticket.number] += list(events)
+        return True
+
 
 class FakeMailLedger:
     def __init__(self):

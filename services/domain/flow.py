@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 from .calendar import Calendar, parse_duration
 from .directory import LdapConfig
 from .integrations import HOOK_SOURCES, EmailIntake, HookSource, Subscription
+from .rt_import import RtImportConfig
 
 # The intake fields a ticket type may require, on top of the ones every ticket has.
 OPTIONAL_FIELDS = (
@@ -176,6 +177,8 @@ class FlowConfig(_Strict):
     subscriptions: tuple[Subscription, ...] = ()
     # Sign-in with directory (LDAP) accounts: requesters, and staff by group (directory.py).
     ldap: LdapConfig | None = None
+    # `rtflow import-rt`: RT statuses and custom fields mapped here (domain/rt_import.py).
+    rt_import: RtImportConfig = RtImportConfig()
 
     @model_validator(mode="after")
     def _consistent(self) -> FlowConfig:

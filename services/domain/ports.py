@@ -97,6 +97,12 @@ class TicketRepository(Protocol):
         history, not news: no consumer is told of them (no mail, no triage, no webhook).
         False, with nothing written, when a ticket with that number exists."""
 
+    def append_restored(self, ticket: Ticket, events: Sequence[Event]) -> bool:
+        """For import only: a restored ticket's new state and the events its history lacks,
+        written as `restore` writes (no consumer is told), in one transaction guarded by the
+        version the ticket was read at; its owner's WIP count follows. False, with nothing
+        written, when the ticket changed meanwhile."""
+
 
 class RequesterLinks(Protocol):
     """One-time sign-in links for requesters: mailed, used once, short-lived."""

@@ -23,7 +23,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from services.domain.events import Event
 from services.domain.ticket import Ticket
 
-from .codecs import encode_event, encode_ticket
+from .codecs import decode_ticket, encode_event, encode_ticket
 from .keys import META, ticket_pk
 from .models import EventItem, TicketItem, WipItem
 from .table import DynamoTable
@@ -64,6 +64,38 @@ def _commit(table: DynamoTable, puts: list[dict[str, Any]], updates: list[dict[s
             return False
         raise
     return True
+
+
+def _stored_owner(number: int) -> str | None:
+    """The owner the stored ticket counts against, if it is open and owned."""
+    try:
+        stored = decode_ticket(TicketItem.get(ticket_pk(number), META, consistent_read=True))
+    except DoesNotExist:
+        return None
+    return stored.owner if stored.is_open else None
+
+
+def append(table: DynamoTable, ticket: Ticket, events: Sequence[Event]) -> bool:
+    """A restored ticket's new state and more of its history: the ticket's put is guarded by
+    the version it was read at (pynamodb adds the condition) and written last, with the
+    newest events, as `restore` writes; False when the ticket changed meanwhile."""
+    read = ticket.version or 0
+    was, now = _stored_owner(ticket.number), ticket.owner if ticket.is_open else None
+    puts = [_event_put(e, seq) for seq, e in enumerate(events, start=read + 1)]
+    updates = []
+    if was != now:
+        for member, delta in ((was, -1), (now, 1)):
+            if member:
+                wip = WipItem(f"MEMBER#{member}", "WIP")
+                updates.append(wip.get_update_kwargs_from_instance([WipItem.open_count.add(delta)]))
+    put = encode_ticket(ticket).get_save_kwargs_from_instance()
+    put["Item"][TicketItem.version.attr_name] = {"N": str(read + max(len(events), 1))}
+    room = MAX_ITEMS - 1 - len(updates)
+    head, tail = puts[: max(len(puts) - room, 0)], puts[max(len(puts) - room, 0) :]
+    for start in range(0, len(head), MAX_ITEMS):
+        if not _commit(table, head[start : start + MAX_ITEMS], []):
+            return False
+    return _commit(table, [*tail, put], updates)
 
 
 def restore(table: DynamoTable, ticket: Ticket, events: Sequence[Event]) -> bool:

@@ -17,7 +17,7 @@ from services.domain.ticket import Change, Ticket
 from .codecs import decode_event, decode_ticket
 from .keys import EVENT_PREFIX, META, day_key, ticket_pk, utc_iso
 from .models import CounterItem, EventItem, TicketItem, WipItem
-from .restore import restore
+from .restore import append, restore
 from .table import DynamoTable, is_condition_failure
 from .transactions import Transaction
 
@@ -198,3 +198,6 @@ class DynamoTicketRepository:
 
     def restore(self, ticket: Ticket, events: Sequence[Event]) -> bool:
         return restore(self.table, ticket, events)
+
+    def append_restored(self, ticket: Ticket, events: Sequence[Event]) -> bool:
+        return append(self.table, ticket, events)

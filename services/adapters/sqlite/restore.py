@@ -25,6 +25,10 @@ _INSERT = """
                          public_status, version)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (number) DO NOTHING"""
+_UPDATE = """
+    UPDATE tickets SET body = ?2, status = ?3, filed_at = ?4, requester = ?5, open_owner = ?6,
+                       escalated = ?7, public_status = ?8, version = ?10
+    WHERE number = ?1 AND version = ?9"""
 _TIMER = "INSERT INTO timers (ticket, name, due) VALUES (?, ?, ?)"
 _EVENT = "INSERT INTO events (ticket, seq, body, day, at) VALUES (?, ?, ?, ?, ?)"
 
@@ -35,6 +39,31 @@ def restore(conn: sqlite3.Connection, ticket: Ticket, events: Sequence[Event]) -
     version = max(ticket.version or 0, len(events), 1)
     if not conn.execute(_INSERT, (*astuple(TicketRow.of(ticket)), version)).rowcount:
         return False
+    _history(conn, ticket, events, first=1)
+    if ticket.owner and ticket.is_open:
+        Transaction(conn).move_wip([Change(None, wip=(WipChange(ticket.owner, 1),))])
+    return True
+
+
+def append(conn: sqlite3.Connection, ticket: Ticket, events: Sequence[Event]) -> bool:
+    """A restored ticket's new state and more of its history, on a connection inside BEGIN
+    IMMEDIATE: False, with nothing written, when its version is no longer `ticket.version`."""
+    read = ticket.version or 0
+    row = conn.execute("SELECT open_owner FROM tickets WHERE number = ?", (ticket.number,))
+    was = next((r[0] for r in row), None)
+    version = read + max(len(events), 1)
+    if not conn.execute(_UPDATE, (*astuple(TicketRow.of(ticket)), read, version)).rowcount:
+        return False
+    conn.execute("DELETE FROM timers WHERE ticket = ?", (ticket.number,))
+    _history(conn, ticket, events, first=read + 1)
+    now = ticket.owner if ticket.is_open else None
+    if was != now:
+        moves = [WipChange(m, d) for m, d in ((was, -1), (now, 1)) if m]
+        Transaction(conn).move_wip([Change(None, wip=tuple(moves))])
+    return True
+
+
+def _history(conn: sqlite3.Connection, ticket: Ticket, events: Sequence[Event], first: int) -> None:
     conn.executemany(
         _TIMER, [(ticket.number, name, utc_text(at)) for name, at in ticket.timers.items()]
     )
@@ -42,10 +71,7 @@ def restore(conn: sqlite3.Connection, ticket: Ticket, events: Sequence[Event]) -
         _EVENT,
         [
             (e.ticket, seq, event_document(e), utc_day(e.at), utc_text(e.at))
-            for seq, e in enumerate(events, start=1)
+            for seq, e in enumerate(events, start=first)
         ],
     )
     search_index.rebuild(conn, ticket)
-    if ticket.owner and ticket.is_open:
-        Transaction(conn).move_wip([Change(None, wip=(WipChange(ticket.owner, 1),))])
-    return True

@@ -14,7 +14,7 @@ from services.domain.ticket import Change, Ticket
 from . import queries as q
 from .codecs import decode_event, decode_ticket, page_cursor, read_cursor, utc_text
 from .database import SqliteDatabase
-from .restore import restore
+from .restore import append, restore
 from .transactions import Transaction
 
 # Numbers per IN (...) list: well under SQLite's limit of bound parameters.
@@ -173,3 +173,7 @@ class SqliteTicketRepository:
     def restore(self, ticket: Ticket, events: Sequence[Event]) -> bool:
         with self.db.transaction() as conn:
             return restore(conn, ticket, events)
+
+    def append_restored(self, ticket: Ticket, events: Sequence[Event]) -> bool:
+        with self.db.transaction() as conn:
+            return append(conn, ticket, events)
