@@ -87,7 +87,7 @@ def status_of(record: RtRecord, flow: FlowConfig, owner: Member | None) -> Statu
     status = Status(name)
     if status in _OWNED and owner is None:
         return Status.TRIAGED  # waits for an owner on the team
-    if status in (Status.NEW, Status.TRIAGED) and owner is not None:
+    if status is Status.NEW and owner is not None:
         return Status.ASSIGNED  # RT gave it to someone before anyone opened it
     return status
 
