@@ -82,8 +82,11 @@ class Container:
     @cached_property
     def flow(self) -> FlowConfig:
         from .flow_file import load_flow
+        from .ldap_auth import with_member_roles
 
-        return load_flow(self.settings.flow_config)
+        flow = load_flow(self.settings.flow_config)
+        # Roles from directory groups count everywhere: assigning, routing, mails, the console.
+        return with_member_roles(flow, self._directory(flow))
 
     @cached_property
     def models(self) -> DynamoTable:
@@ -160,10 +163,13 @@ class Container:
     def directory(self):
         """LDAP sign-in (services/adapters/ldap_auth.py), or None when RTFLOW_LDAP_URL is
         unset. With a URL, the flow config must say where people are (`ldap:`)."""
+        return self._directory(self.flow)
+
+    def _directory(self, flow: FlowConfig):
         s = self.settings
         if not s.ldap_url:
             return None
-        if self.flow.ldap is None:
+        if flow.ldap is None:
             from services.domain.errors import ConfigError
 
             raise ConfigError("RTFLOW_LDAP_URL is set but the flow config has no `ldap:` section")
@@ -173,7 +179,7 @@ class Container:
             s.ldap_url,
             s.ldap_bind_dn,
             s.ldap_bind_password,
-            self.flow.ldap,
+            flow.ldap,
             starttls=s.ldap_starttls,
             ca_file=s.ldap_ca_file,
         )

@@ -18,7 +18,9 @@ import re
 import ssl
 from typing import Any
 
-from services.domain.directory import DirectoryUnavailable, Identity, LdapConfig
+from services.domain.directory import Directory, DirectoryUnavailable, Identity, LdapConfig
+from services.domain.flow import FlowConfig
+from services.domain.team_roles import with_directory_roles
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +124,32 @@ class LdapDirectory:
         finally:
             service.unbind()
 
+    def groups_of(self, username: str) -> frozenset[str] | None:
+        username = username.strip()
+        if not _usable_username(username):
+            return None
+        from ldap3.core.exceptions import LDAPException
+
+        try:
+            return self._groups_of(username)
+        except (LDAPException, OSError) as e:
+            log.warning("directory %s unavailable: %s", self.url, e)
+            raise DirectoryUnavailable("the directory cannot be reached just now") from None
+
+    def _groups_of(self, username: str) -> frozenset[str] | None:
+        service = self._connection(self._server(), self.bind_dn, self.bind_password)
+        try:
+            if not service.bind():
+                raise DirectoryUnavailable("the directory refused this service's own account")
+            found = self._find(service, username)
+            if found is None:
+                return None
+            dn, attributes = found
+            uid = _first(attributes, self.config.id_attribute) or username
+            return self._groups(service, dn, uid, attributes)
+        finally:
+            service.unbind()
+
     # -- the steps -----------------------------------------------------------------------
 
     def _server(self):
@@ -215,3 +243,17 @@ class LdapDirectory:
             ):
                 names.update(_values(group, c.group_name_attribute))
         return frozenset(names)
+
+
+def with_member_roles(flow: FlowConfig, directory: Directory | None) -> FlowConfig:
+    """The flow config whose team members also hold the roles of their directory groups,
+    read once with the service account (one search per member). A directory that cannot
+    answer leaves the flow config's own roles, with a warning: sign-in still reads the groups."""
+    if directory is None or flow.ldap is None:
+        return flow
+    try:
+        groups = {m.id: directory.groups_of(m.id) or frozenset() for m in flow.team.members}
+    except DirectoryUnavailable as e:
+        log.warning("roles from directory groups are not counted (until a restart): %s", e)
+        return flow
+    return with_directory_roles(flow, groups)

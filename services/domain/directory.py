@@ -125,3 +125,8 @@ class Directory(Protocol):
         """The account if the password is right; None for anything else (unknown account,
         wrong or empty password, a username no account could have). DirectoryUnavailable
         when the directory could not answer."""
+
+    def groups_of(self, username: str) -> frozenset[str] | None:
+        """The groups of the account `username` names, read with the service account (no
+        password: to know a team member's roles while they are not signed in); None when no
+        one account has that name. DirectoryUnavailable when the directory could not answer."""
