@@ -29,7 +29,7 @@ class BulkRequest(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    tickets: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+    tickets: list[Annotated[int, Field(ge=1)]]
     action: BulkAction
 
 
@@ -56,6 +56,8 @@ def parse(data: Any) -> tuple[list[int], str, dict[str, Any]]:
     except ValidationError as e:
         raise ValidationFailed(field_errors(e)) from None
     numbers = list(dict.fromkeys(selection.tickets))
+    if not numbers:
+        raise ValidationFailed({"tickets": "choose at least one ticket"})
     if len(numbers) > MAX_TICKETS:
         raise ValidationFailed({"tickets": f"at most {MAX_TICKETS} tickets at a time"})
     body = dict(selection.model_extra or {})

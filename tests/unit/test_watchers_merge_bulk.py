@@ -178,7 +178,7 @@ def test_a_bulk_action_keeps_each_tickets_rules_and_permissions(deps, staff):
     ("data", "field", "message"),
     [
         ({"tickets": [1], "action": "take"}, "action", "'assign', 'comment', 'reject' or 'close'"),
-        ({"tickets": [], "action": "close"}, "tickets", "at least 1"),
+        ({"tickets": [], "action": "close"}, "tickets", "choose at least one ticket"),
         ({"tickets": [0], "action": "close"}, "tickets", "greater than or equal to 1"),
         ({"action": "close"}, "tickets", "is required"),
         ({"tickets": list(range(1, 52)), "action": "close"}, "tickets", "at most 50"),

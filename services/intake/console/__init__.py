@@ -8,7 +8,13 @@ bodies; web.py: the blueprint and what the pages share. Importing the package re
 every page on `bp`.
 """
 
-from . import files, lists, signin, ticket  # noqa: F401 - importing them registers their pages on bp
+from . import (  # noqa: F401 - importing them registers their pages on bp
+    files,
+    lists,
+    signin,
+    ticket,
+    workbench,
+)
 from .signin import require_staff
 from .web import bp, console_globals, same_origin_referrer
 

@@ -1,0 +1,119 @@
+"""Watchers, merging and bulk actions in the console: the ticket page's watchers and merge
+forms (templates/staff/_watchers.html, _merge.html) and the lists' bulk form
+(templates/staff/_bulk.html), through the same use cases as the JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from services.application import merging, watching
+from services.domain.errors import DomainError, TicketNotFound, ValidationFailed
+
+from ..errors import FormFailure
+from ..workbench_api import bulk_result
+from .ticket import _render_ticket
+from .web import bp, container, engineers
+
+
+def _on_ticket_page(number: int, form: str, act: Callable[[], str]) -> Response | tuple[str, int]:
+    """Run `act`; its notice after a redirect, or the ticket page again with the refusal."""
+    try:
+        notice = act()
+    except TicketNotFound:
+        raise
+    except DomainError as e:
+        failure = FormFailure.of(e)
+        return _render_ticket(
+            number,
+            failed=form,
+            values=request.form,
+            error=failure.message,
+            errors=failure.errors,
+            status=failure.status,
+        )
+    flash(notice)
+    return redirect(url_for("console.ticket", number=number), code=303)
+
+
+@bp.post("/tickets/<int:number>/watchers")
+def watchers(number: int) -> Response | tuple[str, int]:
+    body = {"add": request.form.get("add", ""), "remove": request.form.getlist("remove")}
+
+    def act() -> str:
+        watching.change_watchers(number, body, g.staff, container().ticket_deps)
+        return "Watchers changed"
+
+    return _on_ticket_page(number, "watchers", act)
+
+
+@bp.post("/tickets/<int:number>/merge")
+def merge(number: int) -> Response | tuple[str, int]:
+    typed = request.form.get("into", "").strip().lstrip("#")
+    body = {"into": int(typed) if typed.isdigit() else typed}
+
+    def act() -> str:
+        _, target = merging.merge(number, body, g.staff, container().ticket_deps)
+        return f"Merged into #{target.number}"
+
+    return _on_ticket_page(number, "merge", act)
+
+
+@bp.context_processor
+def bulk_form() -> dict[str, Any]:
+    """What the lists' bulk form offers (staff/_bulk.html)."""
+    return {"bulk_engineers": engineers()}
+
+
+def _back() -> str:
+    """The list the bulk form came from (its filters kept), never another site."""
+    back = request.form.get("back", "")
+    return (
+        back
+        if back.startswith("/staff/") and not back.startswith("//")
+        else url_for("console.queue")
+    )
+
+
+def _selected() -> list[Any]:
+    return [int(n) if n.isdigit() else n for n in request.form.getlist("tickets")]
+
+
+def _fields(action: str) -> dict[str, Any]:
+    """The chosen action's fields of the bulk form, as its JSON body has them."""
+    form = request.form
+    if action == "assign":
+        return {"owner": form.get("owner", ""), "override_reason": form.get("override_reason", "")}
+    if action == "comment":
+        return {"message": form.get("message", ""), "public": form.get("visibility") == "public"}
+    if action == "reject":
+        return {"reason": form.get("reason", "")}
+    return {}
+
+
+@bp.post("/bulk")
+def bulk() -> tuple[str, int]:
+    """One action on the tickets ticked in a list; a page of each ticket's outcome."""
+    c = container()
+    action = request.form.get("action", "")
+    data = {"tickets": _selected(), "action": action, **_fields(action)}
+    try:
+        result = bulk_result(data, g.staff)
+    except ValidationFailed as e:
+        failure = FormFailure.of(e)
+        return render_template(
+            "staff/bulk_result.html",
+            result=None,
+            titles={},
+            back=_back(),
+            error=failure.message,
+            errors=failure.errors,
+        ), 422
+    titles = {n: t.title for n, t in c.tickets.get_many(r.ticket for r in result.results).items()}
+    page = render_template(
+        "staff/bulk_result.html", result=result, titles=titles, back=_back(), errors={}
+    )
+    return page, 200
