@@ -95,7 +95,12 @@ def corrected_values(ticket: Ticket, body: Edit, deps: TicketDeps) -> dict[str, 
     current = {**ticket.values(), "private": ticket.private}
     merged = {**current, **raw}
     # First the shape alone, to see what really changes (a form sends every field) ...
-    seen = _draft(merged, deps.flow, deps, kept=set(CORRECTABLE))
+    try:
+        seen = _draft(merged, deps.flow, deps, kept=set(CORRECTABLE))
+    except ValidationFailed:
+        # ... and if that fails, every rule on what was given, to name all that is wrong.
+        _draft(merged, deps.flow, deps, kept=set(CORRECTABLE) - set(raw))
+        raise
     changed = {name for name in raw if getattr(seen, name) != current[name]}
     if not changed:
         raise NothingChanged()

@@ -53,6 +53,7 @@ class Action(StrEnum):
     ANSWER = "answer"
     COMMENT = "comment"
     WITHDRAW = "withdraw"
+    RESOLVE_AT_SOURCE = "resolve-at-source"  # the alert stopped: domain/ticket/ending.py
     # Watchers and merging (domain/ticket/watching.py, merging.py).
     WATCH = "watch"
     MERGE = "merge"
@@ -83,16 +84,16 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     # Acknowledging records that mail went out; it may arrive after a quick close or reject.
     Action.ACKNOWLEDGE: (frozenset(Status), SAME),
     Action.REQUEST_INFO: (frozenset({Status.NEW, Status.TRIAGED}), Status.NEEDS_INFO),
-    Action.ADD_INFO: (frozenset({Status.NEEDS_INFO}), Status.NEW),
-    Action.TRIAGE: (frozenset({Status.NEW}), Status.TRIAGED),
-    # Complete, with an obvious owner: assigned in the same step.
-    Action.TRIAGE_TO_OWNER: (frozenset({Status.NEW}), Status.ASSIGNED),
     # A person asks the requester by hand, until work is done; an owner who asks gives the
     # ticket back (the answer comes through triage again).
     Action.ASK_FOR_INFO: (frozenset({Status.NEW, Status.TRIAGED, *OWNED}), Status.NEEDS_INFO),
     # A correction of what was asked (a field, the type, the private flag), in any status: a
     # finished ticket may still have to leave the public queue.
     Action.EDIT: (frozenset(Status), SAME),
+    Action.ADD_INFO: (frozenset({Status.NEEDS_INFO}), Status.NEW),
+    Action.TRIAGE: (frozenset({Status.NEW}), Status.TRIAGED),
+    # Complete, with an obvious owner: assigned in the same step.
+    Action.TRIAGE_TO_OWNER: (frozenset({Status.NEW}), Status.ASSIGNED),
     Action.TAKE: (frozenset({Status.NEW, Status.TRIAGED}), Status.ASSIGNED),
     Action.ASSIGN: (frozenset({Status.NEW, Status.TRIAGED, *OWNED}), Status.ASSIGNED),
     Action.START: (frozenset({Status.ASSIGNED}), Status.IN_PROGRESS),
@@ -122,6 +123,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.COMMENT: (frozenset(Status), SAME),
     # The tool the ticket came from closed it (its issue closed): the request is gone.
     Action.WITHDRAW: (OPEN | {Status.RESOLVED}, Status.CLOSED),
+    # The tool says it is over (its alert resolved): resolved, and reopened if it fires again.
+    Action.RESOLVE_AT_SOURCE: (OPEN, Status.RESOLVED),
     # Who else hears of it may change whatever the status (a reopening reaches them too).
     Action.WATCH: (frozenset(Status), SAME),
     # A duplicate closes, pointing at the open ticket it was merged into, which keeps its

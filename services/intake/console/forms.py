@@ -97,6 +97,27 @@ def _split(form: Form, zone: str) -> dict[str, Any]:
     return {"children": children}
 
 
+def _comment(form: Form, zone: str) -> dict[str, Any]:
+    return {"message": form.get("message", ""), "public": form.get("visibility") == "public"}
+
+
+def _request_info(form: Form, zone: str) -> dict[str, Any]:
+    return {"fields": form.getlist("fields"), "message": form.get("message", "")}
+
+
+# The edit form shows every field with its value; the action records only what differs.
+_EDIT_TEXT = ("title", "requirements", "end_state", "capacity_needs", "security_needs", "type")
+_EDIT_LINES = ("acceptance_criteria", "dependencies")
+_EDIT_DATES = ("drop_dead_date", "nice_to_have_date")
+
+
+def _edit(form: Form, zone: str) -> dict[str, Any]:
+    body: dict[str, Any] = {name: form[name] for name in _EDIT_TEXT if name in form}
+    body |= {name: _lines(form[name]) for name in _EDIT_LINES if name in form}
+    body |= {name: form[name].strip() or None for name in _EDIT_DATES if name in form}
+    return body | {"private": form.get("private") == "on", "reason": form.get("reason", "")}
+
+
 # Actions without a form (take, start, accept-escalation, wake, close) send an empty body.
 _READERS: dict[str, Callable[[Form, str], dict[str, Any]]] = {
     "postpone": _postpone,
@@ -110,6 +131,9 @@ _READERS: dict[str, Callable[[Form, str], dict[str, Any]]] = {
     "resolve": _resolve,
     "link": _link,
     "split": _split,
+    "comment": _comment,
+    "request-info": _request_info,
+    "edit": _edit,
 }
 
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from services.application import actions
 from services.domain.actors import Actor
+from services.domain.corrections import ASKABLE, words
 from services.domain.errors import DomainError, TicketNotFound
 from services.domain.lifecycle import TRANSITIONS, Action
 from services.domain.ticket import Ticket
@@ -28,6 +29,9 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "assign": ("Assign", "Assigned"),
     "start": ("Start work", "Work started"),
     "update": ("Post an update", "Update posted"),
+    "comment": ("Comment", "Comment added"),
+    "request-info": ("Ask the requester", "Asked: the ticket waits for the requester"),
+    "edit": ("Correct the ticket", "Corrected"),
     "escalate": ("Escalate", "Escalated"),
     "accept-escalation": ("Accept the escalation", "Escalation accepted: the ticket is yours"),
     "decline-escalation": ("Decline the escalation", "Escalation declined"),
@@ -41,6 +45,11 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "close": ("Close", "Closed"),
     "reopen": ("Reopen", "Reopened"),
 }
+
+# Actions with nothing to fill in: a button each, outside the collapsed sections.
+ONE_CLICK = ("take", "start", "accept-escalation", "wake", "close")
+# The console's names of actions the life-cycle table knows by another.
+_TRANSITION = {"request-info": Action.ASK_FOR_INFO}
 
 _Check = Callable[[Ticket, Actor], bool]
 
@@ -60,6 +69,9 @@ PLAUSIBLE: dict[str, _Check] = {
     "assign": lambda t, a: a.has_role("triager", "bugmeister"),
     "start": _owner,
     "update": _owner,
+    "comment": lambda t, a: a.is_staff,
+    "request-info": lambda t, a: _owner(t, a) or a.has_role("triager", "bugmeister"),
+    "edit": lambda t, a: _owner(t, a) or a.has_role("triager", "bugmeister"),
     "escalate": lambda t, a: _owner(t, a) and t.escalation is None,
     "accept-escalation": _escalatee,
     "decline-escalation": _escalatee,
@@ -80,7 +92,8 @@ def _available(ticket: Ticket, actor: Actor) -> list[str]:
     return [
         name
         for name in ACTION_LABELS
-        if ticket.status in TRANSITIONS[Action(name)][0] and PLAUSIBLE[name](ticket, actor)
+        if ticket.status in TRANSITIONS[_TRANSITION.get(name, Action(name))][0]
+        and PLAUSIBLE[name](ticket, actor)
     ]
 
 
@@ -112,6 +125,9 @@ def _render_ticket(
         engineers=team,
         counts=counts,
         split_rows=SPLIT_ROWS,
+        one_click=ONE_CLICK,
+        askable=[(name, words(name)) for name in ASKABLE],
+        ticket_types=c.flow.ticket_types,
         failed=failed,
         values=values if values is not None else MultiDict(),
         error=error,
@@ -146,6 +162,8 @@ def act(number: int, action: str) -> Response | tuple[str, int]:
             status=failure.status,
         )
     notice = ACTION_LABELS[action][1]
+    if action == "comment":
+        notice = "Sent to the requester" if body["public"] else "Internal note added"
     if action == "split":
         new = ticket.children[-len(body["children"]) :]
         notice = "Split into " + ", ".join(f"#{n}" for n in new)
