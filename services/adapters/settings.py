@@ -95,6 +95,16 @@ class Settings(BaseSettings):
     # set 0 behind a reverse proxy, whose address every connection then has).
     web_connections: int = Field(1000, ge=10, le=100_000)
     web_connections_per_client: int = Field(64, ge=0)
+    # Per-client limits of the web app (services/intake/throttle.py), in the `limits`
+    # library's notation ("30/minute;300/hour"): credentials refused, and anonymous reads of
+    # the public queue. Counters in rate_limit_storage (memory://: this process; any URI the
+    # `limits` library knows, e.g. redis://, to share them). proxy_hops: how many proxies you
+    # run set X-Forwarded-For in front of the app (0: the connection's address is the client).
+    rate_limits: bool = True
+    limit_refused_credentials: str = "30/minute;300/hour"
+    limit_queue_readers: str = "120/minute"
+    rate_limit_storage: str = "memory://"
+    proxy_hops: int = Field(0, ge=0, le=10)
     # The /dev/* pages of `rtflow run` (test clock, captured mail, stack details with secrets);
     # unset: on only when the server listens on loopback.
     dev_pages: bool | None = None

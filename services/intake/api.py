@@ -10,7 +10,7 @@ from services.application.filing import file_ticket
 from services.domain.errors import Forbidden, Unauthorized
 
 from .auth import bearer_staff
-from .openapi import openapi_document
+from .openapi import document_for
 from .status import requester_by_token, requester_view, staff_view, status_url
 from .views import (
     Health,
@@ -46,13 +46,14 @@ def healthz():
 
 @bp.get("/openapi.json")
 def openapi():
-    return current_app.json.response(openapi_document())
+    return current_app.json.response(document_for(current_app.extensions["rtflow"].flow))
 
 
 @bp.get("/api/v1/ticket-types")
 def ticket_types():
     flow = current_app.extensions["rtflow"].flow
-    return _json(TicketTypeList(ticket_types=[TicketTypeView.of(t) for t in flow.ticket_types]))
+    # The types people file: a tool's are for its hook.
+    return _json(TicketTypeList(ticket_types=[TicketTypeView.of(t) for t in flow.people_types]))
 
 
 @bp.post("/api/v1/tickets")

@@ -8,7 +8,18 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, attachments, console, errors, hooks, origin, pages, reports_pages
+from . import (
+    api,
+    attachments,
+    console,
+    errors,
+    hooks,
+    https,
+    origin,
+    pages,
+    reports_pages,
+    throttle,
+)
 from .find import bp as staff_search
 from .me_files import bp as self_service  # /me's blueprint, its file pages added
 from .queue import bp as public_queue
@@ -47,6 +58,9 @@ def create_app(container: Any) -> Flask:
     errors.register(app)
     # A browser's cross-site POST to the JSON API is refused (origin.py says why).
     origin.register(app, container.settings.base_url)
+    https.register(app, container.settings.base_url)  # HSTS when served over https
+    # Per-client limits: refused credentials, anonymous queue readers (throttle.py).
+    throttle.register(app, container.settings, public_queue)
     # Before the CSRF check reads a form: the upload routes take larger bodies.
     app.before_request(attachments.raise_upload_limit)
     csrf = CSRFProtect(app)

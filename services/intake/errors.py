@@ -122,8 +122,15 @@ def register(app: Flask) -> None:
             # An upload route says its own limits (services/intake/attachments.py).
             413: g.get("too_large")
             or f"request body too large (limit {app.config['MAX_CONTENT_LENGTH']} bytes)",
+            429: f"too many requests from your address ({e.description}): wait the seconds "
+            "Retry-After says",
         }
-        return _respond(e.code or 500, messages.get(e.code or 0, e.description or e.name))
+        response = _respond(e.code or 500, messages.get(e.code or 0, e.description or e.name))
+        # What the exception says besides its body: a 405's Allow, for one.
+        for name, value in e.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(OSError)
     def os_error(e: OSError):

@@ -3,6 +3,7 @@ with and answers with. tests/integration/test_openapi.py keeps it true to the ro
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
@@ -337,3 +338,39 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
+
+
+# -- the flow config's names ---------------------------------------------------------------
+
+# Parameters and fields that name a ticket type or a team member: free strings in the models
+# (the flow config is not known when they are built), enums in the document served.
+_TYPE_NAMES = frozenset({"type"})
+_MEMBER_NAMES = frozenset({"owner"})
+
+
+def _named(schema: dict[str, Any], choices: list[str]) -> None:
+    if schema.get("type") == "string" and "enum" not in schema:
+        # Blank is what the queue's filter form sends for "any": taken as "not given".
+        schema["enum"] = ["", *choices] if "default" not in schema else choices
+
+
+def document_for(flow: Any) -> dict[str, Any]:
+    """The document with the flow config's ticket types and team members as the enums of
+    every query parameter that names one, and of the filing's `type`."""
+    doc = copy.deepcopy(openapi_document())
+    types = [t.name for t in flow.ticket_types]
+    members = [m.id for m in flow.team.members]
+    for path in doc["paths"].values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                if parameter["name"] in _TYPE_NAMES:
+                    _named(parameter["schema"], types)
+                elif parameter["name"] in _MEMBER_NAMES:
+                    _named(parameter["schema"], members)
+    draft = doc["components"]["schemas"].get(TicketDraft.__name__, {})
+    filing_type = draft.get("properties", {}).get("type")
+    if isinstance(filing_type, dict) and filing_type.get("type") == "string":
+        filing_type["enum"] = types
+    return doc

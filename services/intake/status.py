@@ -12,6 +12,7 @@ from services.domain.ticket import Ticket
 from services.domain.timers import sla_states
 from services.domain.tokens import status_link, token_matches
 
+from . import decoy
 from .attachment_views import requester_files, staff_files
 from .views import StaffTicketView, TicketView
 
@@ -21,8 +22,14 @@ def status_url(number: int, token: str) -> str:
 
 
 def ticket_for_token(number: int, token: str | None) -> Ticket:
-    """The ticket if `token` is its status token; TicketNotFound otherwise, whichever is wrong."""
-    ticket = current_app.extensions["rtflow"].tickets.get(number)
+    """The ticket if `token` is its status token; TicketNotFound otherwise, whichever is wrong,
+    after the same work either way (decoy.py)."""
+    try:
+        ticket = current_app.extensions["rtflow"].tickets.get(number)
+    except TicketNotFound:
+        decoy.as_if_found(token)
+        raise
+    decoy.remember(ticket)
     if not token_matches(token, ticket.token_digest):
         raise TicketNotFound(number)
     return ticket

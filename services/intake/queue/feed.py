@@ -13,7 +13,7 @@ from services.domain.ticket import Ticket
 
 from .query import PER_PAGE, InvalidQuery, parse_query
 from .reading import feed_tickets, updated
-from .web import bp, cacheable, container, labels, names, permalink, uncached, url
+from .web import bp, cacheable, container, labels, names, permalink, tickets, uncached, url
 
 # Characters XML 1.0 forbids (and lone surrogates, which cannot be encoded): dropped from text.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -63,7 +63,7 @@ def feed() -> BaseResponse:
         return uncached(Response(body, mimetype="text/html"), 400)
     now = c.clock.now()
     member_names, type_labels = names(), labels()
-    entries = [_entry(t, member_names, type_labels) for t in feed_tickets(c.tickets, q, now)]
+    entries = [_entry(t, member_names, type_labels) for t in feed_tickets(tickets(), q, now)]
     filters = q.params(page=1, after="", sort="", per_page=PER_PAGE)
     body = render_template(
         "queue.xml",

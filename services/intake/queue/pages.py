@@ -12,7 +12,7 @@ from services.domain.lifecycle import Status
 from ..views import ErrorBody, QueueFilters, QueuePage, QueueTicketView
 from .query import PER_PAGE, PER_PAGE_MAX, SORTS, InvalidQuery, QueueQuery, parse_query
 from .reading import READ_CAP, QueueResult, read_queue
-from .web import bp, cacheable, container, labels, names, permalink, uncached, url
+from .web import bp, cacheable, container, labels, names, permalink, tickets, uncached, url
 
 _Links = tuple[str, str | None, str | None]
 
@@ -94,7 +94,7 @@ def page() -> BaseResponse:
             "queue.html", errors=e.errors, values=request.args, view=None, **_form_choices()
         )
         return uncached(Response(body, mimetype="text/html"), 400)
-    view = _page_of(q, read_queue(c.tickets, q), "/queue", absolute=False)
+    view = _page_of(q, read_queue(tickets(), q), "/queue", absolute=False)
     body = render_template(
         "queue.html", errors={}, values=request.args, view=view, **_form_choices()
     )
@@ -109,5 +109,5 @@ def api() -> BaseResponse:
     except InvalidQuery as e:
         body = ErrorBody(error="invalid query", errors=e.errors)
         return uncached(Response(body.model_dump_json(), mimetype="application/json"), 400)
-    view = _page_of(q, read_queue(c.tickets, q), "/api/v1/queue", absolute=True)
+    view = _page_of(q, read_queue(tickets(), q), "/api/v1/queue", absolute=True)
     return cacheable(Response(view.model_dump_json(), mimetype="application/json"))

@@ -46,6 +46,8 @@ INDEX_SORTS = frozenset({"oldest", "newest"})
 # back from the client, so its shape is checked.
 _CURSOR = re.compile(r"^[0-9][0-9T:.+\-Z]{9,39}#[0-9]{1,12}$")
 _NUMBER = re.compile(r"^[0-9]{1,9}$")
+# The whole-number parameters: blank is not a number (their default needs them left out).
+_NUMBERS = ("ticket", "page", "per_page")
 
 
 class InvalidQuery(Exception):
@@ -257,9 +259,28 @@ class QueueQuery(BaseModel):
         return {k: str(v) for k, v in values.items() if v}
 
 
+def _unknown_or_blank(args: Mapping[str, str]) -> dict[str, str]:
+    """A parameter the queue does not know is refused, not ignored: every new one would be a
+    new URL for caches, and so a new read (issue 18). A number given blank is refused too, as
+    the OpenAPI document says (left out, it takes its default)."""
+    known = list(QueueQuery.model_fields)
+    errors = {
+        _shown(name).strip("'\""): "not a parameter of the queue; it takes " + ", ".join(known)
+        for name in list(args)[:50]
+        if name not in QueueQuery.model_fields
+    }
+    for name in _NUMBERS:
+        if name in args and not _text(args.get(name)):
+            errors[name] = "a whole number; leave it out for the default"
+    return dict(list(errors.items())[:5])
+
+
 def parse_query(args: Mapping[str, str], flow: FlowConfig) -> QueueQuery:
-    """The query string, checked against the flow config; InvalidQuery names each bad field.
-    Parameters the queue does not know are ignored."""
+    """The query string, checked against the flow config; InvalidQuery names each bad field,
+    and each parameter the queue does not know."""
+    refused = _unknown_or_blank(args)
+    if refused:
+        raise InvalidQuery(refused)
     given = {name: args.get(name) for name in QueueQuery.model_fields}
     try:
         return QueueQuery.model_validate(given, context={"flow": flow})

@@ -14,13 +14,34 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from .snapshot import OpenSnapshot
+
 bp = Blueprint("queue", __name__)
 
 MAX_AGE = 30
+_SNAPSHOT = "rtflow.queue_snapshot"
+_READS_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def container() -> Any:
     return current_app.extensions["rtflow"]
+
+
+def tickets() -> OpenSnapshot:
+    """The repository as the queue reads it: the open statuses from this app's snapshot."""
+    kept = current_app.extensions.get(_SNAPSHOT)
+    if kept is None:
+        kept = current_app.extensions.setdefault(_SNAPSHOT, OpenSnapshot(container().tickets))
+    return kept
+
+
+@bp.after_app_request
+def drop_snapshot(response: Response) -> Response:
+    """A change made through this app shows on the queue at once (snapshot.py)."""
+    kept = current_app.extensions.get(_SNAPSHOT)
+    if kept is not None and request.method not in _READS_ONLY:
+        kept.drop()
+    return response
 
 
 def url(path: str, params: Mapping[str, str], *, absolute: bool = False, anchor: str = "") -> str:
@@ -55,7 +76,11 @@ def cacheable(response: Response) -> BaseResponse:
         return response
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response.add_etag()
-    return response.make_conditional(request)
+    conditional = response.make_conditional(request)
+    # make_conditional stamps a Date of its own; the server in front (waitress, API Gateway)
+    # adds the one Date an answer should have.
+    del conditional.headers["Date"]
+    return conditional
 
 
 def uncached(response: Response, status: int) -> Response:
