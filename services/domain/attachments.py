@@ -103,15 +103,18 @@ def safe_name(name: str) -> str:
     extension kept), never empty."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/")
     name = PurePosixPath(name).name if "/" in name else name
-    name = sanitize_filename(" ".join(name.split()), platform="universal")
-    name = name.strip(" .")
-    if len(name) > NAME_MAX:
-        stem, dot, suffix = name.rpartition(".")
-        if not dot or len(suffix) > 16:
-            stem, suffix = name, ""
-        keep = NAME_MAX - (len(suffix) + 1 if suffix else 0)
-        name = stem[:keep].rstrip(" .") + (f".{suffix}" if suffix else "")
-    return name or "file"
+    name = _shortened(" ".join(name.split()))
+    return sanitize_filename(name, platform="universal").strip(" .") or "file"
+
+
+def _shortened(name: str) -> str:
+    if len(name) <= NAME_MAX:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 16:
+        stem, suffix = name, ""
+    keep = NAME_MAX - (len(suffix) + 1 if suffix else 0)
+    return stem[:keep].rstrip(" .") + (f".{suffix}" if suffix else "")
 
 
 def media_type(declared: str | None) -> str:
