@@ -16,7 +16,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from pydantic import AfterValidator, EmailStr, Field
+from pydantic import AfterValidator, EmailStr, Field, TypeAdapter, ValidationError
 
 MAX_CC = 5  # named by the requester when filing: a public form must not become a mail cannon
 MAX_WATCHERS = 20  # on one ticket, however they came
@@ -31,6 +31,24 @@ def _ascii_lower(address: str) -> str:
 
 # One address, as the requester's is checked (drafts.Requester): lower case, ASCII.
 Address = Annotated[EmailStr, Field(max_length=254), AfterValidator(_ascii_lower)]
+
+
+_ADDRESS: TypeAdapter[str] = TypeAdapter(Address)
+
+
+def usable(candidates: list[str], *, leave_out: set[str], limit: int = MAX_CC) -> list[str]:
+    """The addresses among `candidates` that could be copied (valid, not left out), lower
+    case, once each, at most `limit`: what a mail's Cc offers, where a bad address must not
+    cost the whole mail."""
+    kept: list[str] = []
+    for candidate in candidates:
+        try:
+            address = _ADDRESS.validate_python(candidate.strip())
+        except ValidationError:
+            continue
+        if address not in leave_out and address not in kept:
+            kept.append(address)
+    return kept[:limit]
 
 
 def split_addresses(value: Any) -> Any:

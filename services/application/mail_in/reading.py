@@ -32,6 +32,7 @@ from services.domain.inbound import Inbound, InboundAction
 from services.domain.ports import Inbox
 
 from . import headers, text
+from .copied import copied
 from .files import MailFiles, mail_files
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class _Letter:
     text: str
     ticket: int | None  # the ticket it answers
     recipients: list[str]  # To and Cc: did a team member's reply go to the requester too?
+    cc: list[str]  # a new ticket's CC (copied.py)
     files: MailFiles  # those kept go with it; the text names the others
 
     @property
@@ -158,6 +160,7 @@ def _letter(
         text=text.mail_text(msg, keep_quotes=text.forwarded(subject), note=files.note),
         ticket=ticket or threading.subject_ticket(subject, flow.team.name),
         recipients=headers.recipients(msg),
+        cc=copied(msg, address, flow),
         files=files,
     )
 
@@ -199,6 +202,7 @@ def _new_ticket(letter: _Letter, flow: FlowConfig) -> Inbound | Ignored:
             "email": letter.address,
         },
         "private": flow.email.private,
+        **({"cc": letter.cc} if letter.cc else {}),
     }
     # The same rules as the form's (completeness aside: triage asks for what is missing).
     # No date fields are set, so "today" changes nothing.
