@@ -62,6 +62,8 @@ def import_rt(
             container.flow,
             container.settings.secret_key,
             container.clock.now,
+            container.attachments,
+            container.attachment_limits,
         )
         bar = click.progressbar(length=len(listed), label="Importing from RT", file=sys.stderr)
         with bar:
@@ -79,6 +81,10 @@ def import_rt(
     )
     for why, numbers in summary.skipped.items():
         click.echo(f"skipped {len(numbers)}, {why}: {_listed(numbers)}")
+    if summary.files or summary.files_not_kept:
+        click.echo(f"kept {summary.files} files; not kept: {len(summary.files_not_kept)}")
+    for line in summary.files_not_kept:
+        click.echo(f"  {line}")
     if summary.unmapped_owners:
         owners = ", ".join(sorted(summary.unmapped_owners))
         click.echo(f"owners not on the team (their tickets wait in triage): {owners}")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from services.application.rt_import import Person, RtRecord, moment
+from services.application.rt_import import Person, RtFile, RtRecord, moment
 
 from .client import RtClient
 
@@ -21,6 +21,14 @@ def _text(parts: list[dict[str, Any]]) -> str:
         if str(part.get("ContentType", "")).startswith("text/plain") and not part.get("Filename"):
             return str(part.get("Content") or "")
     return ""
+
+
+def _files(parts: list[dict[str, Any]]) -> list[RtFile]:
+    return [
+        RtFile(int(p["id"]), str(p["Filename"]), str(p.get("ContentType") or ""))
+        for p in parts
+        if p.get("Filename")
+    ]
 
 
 class RtReader:
@@ -43,12 +51,21 @@ class RtReader:
         if ticket is None:
             return None
         history = self.client.history(number)
-        texts = {
-            str(t["id"]): _text(self.client.parts(int(t["id"])))
+        parts = {
+            str(t["id"]): self.client.parts(int(t["id"]))
             for t in history
             if t.get("Type") in _WITH_TEXT
         }
-        return RtRecord(ticket, history, texts, self._people(ticket, history))
+        return RtRecord(
+            ticket,
+            history,
+            {txn: _text(p) for txn, p in parts.items()},
+            self._people(ticket, history),
+            {txn: files for txn, p in parts.items() if (files := _files(p))},
+        )
+
+    def content(self, attachment: int) -> bytes:
+        return self.client.attachment(attachment)
 
     def _people(self, ticket: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Person]:
         logins: set[str] = set()

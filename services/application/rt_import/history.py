@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from services.domain import events as ev
+from services.domain.attachments import AttachmentRef, refs_data
 from services.domain.events import Event
 from services.domain.flow import FlowConfig
 from services.domain.lifecycle import FINISHED, Status
@@ -28,6 +29,7 @@ class Reading:
     instance: str  # a short digest of RT's URL: event ids of two RTs never meet
     ticket_type: str
     rt_url: str
+    files: dict[str, list[AttachmentRef]] = field(default_factory=dict)  # by transaction
 
     def actor(self, person: Person) -> str:
         member = member_of(person, self.flow)
@@ -61,7 +63,7 @@ def _filed(r: Reading, t: Txn) -> tuple[str, dict[str, Any], bool]:
 
 def _correspond(r: Reading, t: Txn) -> tuple[str, dict[str, Any], bool] | None:
     text = _text(r, t)
-    if not text:
+    if not text and not r.files.get(str(t["id"])):
         return None
     person = _creator(r, t)
     asked = {r.record.person(login).email.lower() for login in r.record.logins("Requestor")}
@@ -72,7 +74,7 @@ def _correspond(r: Reading, t: Txn) -> tuple[str, dict[str, Any], bool] | None:
 
 def _comment(r: Reading, t: Txn) -> tuple[str, dict[str, Any], bool] | None:
     text = _text(r, t)
-    if not text:
+    if not text and not r.files.get(str(t["id"])):
         return None
     return ev.COMMENTED, {"message": text, "author": _creator(r, t).name}, False
 
@@ -137,6 +139,8 @@ def events_of(r: Reading) -> list[Event]:
         if read is None or at is None:
             continue
         kind, data, public = read
+        if refs := r.files.get(str(t["id"])):
+            data["attachments"] = refs_data(refs)
         out.append(
             Event(
                 ticket=r.record.number,

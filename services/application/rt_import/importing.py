@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from services.domain import timers
+from services.domain.attachments import AttachmentStore, Limits
 from services.domain.errors import TicketNotFound
 from services.domain.events import Event
 from services.domain.flow import FlowConfig
@@ -23,7 +24,8 @@ from services.domain.ticket import Ticket
 from services.domain.tokens import new_salt, status_token, token_digest
 
 from .fields import Skipped, read_fields
-from .history import Reading, events_of, instance_of
+from .files import keep_files
+from .history import Reading, event_id, events_of, instance_of
 from .records import RtSource
 
 WORKED_HERE = "worked on here since it was imported (kept as it is here)"
@@ -39,6 +41,8 @@ class RtSummary:
     transactions: int = 0
     skipped: dict[str, list[int]] = field(default_factory=dict)
     unmapped_owners: set[str] = field(default_factory=set)
+    files: int = 0
+    files_not_kept: list[str] = field(default_factory=list)
 
     def skip(self, number: int, why: str) -> None:
         self.skipped.setdefault(why, []).append(number)
@@ -51,6 +55,8 @@ class RtImport:
     flow: FlowConfig
     secret: str
     now: Callable[[], datetime]
+    files: AttachmentStore | None = None
+    limits: Limits = field(default_factory=Limits)
 
     def ticket_type(self) -> str:
         wanted = self.flow.rt_import.type
@@ -94,41 +100,46 @@ def _one(
         return
     if read.unmapped_owner:
         summary.unmapped_owners.add(read.unmapped_owner)
-    reading = Reading(record, job.flow, instance_of(job.source.url), ticket_type, job.source.url)
-    events = events_of(reading)
+    instance = instance_of(job.source.url)
+    had = job.tickets.history(number) if stored is not None else []
+    ours = [e.id.startswith(f"rt-{instance}-") for e in had]
+    if not all(ours):
+        summary.skip(number, WORKED_HERE if any(ours) else NUMBER_TAKEN)
+        return
+    known = {e.id for e in had}
+    imported = {str(t["id"]) for t in record.history if event_id(instance, t) in known}
+    kept = keep_files(job.source, job.files, job.limits, record, had, imported)
+    reading = Reading(record, job.flow, instance, ticket_type, job.source.url, kept.refs)
     ticket = _ticket(job, read.values, ticket_type, number)
+    events = events_of(reading)
     ticket.timers = timers.plan(ticket, events, job.flow, job.now())
-    _write(job, ticket, events, summary, stored)
+    if _write(job, ticket, [e for e in events if e.id not in known], stored, summary):
+        summary.files += sum(len(refs) for refs in kept.refs.values())
+        summary.files_not_kept += kept.not_kept
 
 
 def _write(
-    job: RtImport, ticket: Ticket, events: list[Event], summary: RtSummary, stored: Ticket | None
-) -> None:
+    job: RtImport, ticket: Ticket, new: list[Event], stored: Ticket | None, summary: RtSummary
+) -> bool:
     number = ticket.number
     if stored is None:
-        if job.tickets.restore(ticket, events):
-            summary.imported.append(number)
-            summary.transactions += len(events)
-        else:
+        if not job.tickets.restore(ticket, new):
             summary.skip(number, NUMBER_TAKEN)
-        return
-    had = job.tickets.history(number)
-    prefix = events[0].id.rpartition("-")[0] if events else "rt-"
-    if any(not e.id.startswith(prefix) for e in had):
-        summary.skip(number, WORKED_HERE if had else NUMBER_TAKEN)
-        return
-    known = {e.id for e in had}
-    new = [e for e in events if e.id not in known]
-    ticket.version, ticket.token_salt, ticket.token_digest = (
-        stored.version,
-        stored.token_salt,
-        stored.token_digest,  # links already given out keep working
-    )
-    if job.tickets.append_restored(ticket, new):
-        summary.updated.append(number)
-        summary.transactions += len(new)
+            return False
+        summary.imported.append(number)
     else:
-        summary.skip(number, WORKED_HERE)
+        # Links already given out keep working: the stored salt and digest stay.
+        ticket.version, ticket.token_salt, ticket.token_digest = (
+            stored.version,
+            stored.token_salt,
+            stored.token_digest,
+        )
+        if not job.tickets.append_restored(ticket, new):
+            summary.skip(number, WORKED_HERE)
+            return False
+        summary.updated.append(number)
+    summary.transactions += len(new)
+    return True
 
 
 def import_rt(

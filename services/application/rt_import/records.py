@@ -18,12 +18,22 @@ class Person:
     email: str = ""
 
 
+@dataclass(frozen=True)
+class RtFile:
+    """A file on an RT transaction: its attachment's id there, its name and declared type."""
+
+    attachment: int
+    name: str
+    content_type: str
+
+
 @dataclass
 class RtRecord:
     ticket: dict[str, Any]  # REST2's ticket
     history: list[dict[str, Any]]  # its transactions, oldest first
     texts: dict[str, str] = field(default_factory=dict)  # transaction id -> its text
     people: dict[str, Person] = field(default_factory=dict)  # login -> person
+    files: dict[str, list[RtFile]] = field(default_factory=dict)  # transaction id -> files
 
     @property
     def number(self) -> int:
@@ -52,6 +62,9 @@ class RtSource(Protocol):
 
     def record(self, number: int) -> RtRecord | None:
         """The ticket with its history, texts and people; None when RT has no such ticket."""
+
+    def content(self, attachment: int) -> bytes:
+        """A file's bytes."""
 
 
 def moment(text: str | None) -> datetime | None:

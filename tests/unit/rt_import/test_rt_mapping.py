@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.application.rt_import import Person, RtImport, RtRecord, import_rt
+from services.application.rt_import import Person, RtFile, RtImport, RtRecord, import_rt
 from services.application.rt_import.importing import WORKED_HERE
 from services.domain import events as ev
+from services.domain.attachments import Limits
 from services.domain.events import Event
 from services.domain.lifecycle import Status
 from services.domain.rt_import import RtImportConfig
+from tests.attachment_fakes import MemoryAttachmentStore
 from tests.fakes import FakeTicketRepository
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
@@ -71,6 +73,7 @@ def record(number: int = 408, status: str = "open", owner: str = "priya", **extr
 class Source:
     records: dict[int, RtRecord]
     url: str = "https://rt.example.org/rt"
+    contents: dict[int, bytes] = dataclasses.field(default_factory=dict)
 
     def listed(self, queues, since):
         return [
@@ -80,6 +83,9 @@ class Source:
 
     def record(self, number):
         return self.records.get(number)
+
+    def content(self, attachment):
+        return self.contents[attachment]
 
 
 def run(flow, source, tickets=None):
@@ -174,3 +180,30 @@ def test_a_ticket_without_a_requestor_address_is_skipped_with_the_reason(flow):
     nobody = record(Requestor=[], Creator={"id": "RT_System"})
     _, summary = run(flow, Source({408: nobody}))
     assert summary.skipped == {"no requestor with a mail address": [408]}
+
+
+def test_rt_files_are_kept_on_the_events_that_brought_them(flow):
+    with_files = record()
+    with_files.files = {
+        "1": [RtFile(91, "df.txt", "text/plain")],
+        "4": [RtFile(92, "big.iso", "application/octet-stream")],
+    }
+    source = Source({408: with_files}, contents={91: b"/dev/sda1 100%", 92: b"x" * 2048})
+    store = MemoryAttachmentStore()
+    tickets = FakeTicketRepository()
+    job = RtImport(source, tickets, flow, "s" * 48, lambda: NOW, store, Limits(max_bytes=1024))
+    summary = import_rt(job, source.listed([], None))
+    filed = tickets.history(408)[0]
+    [ref] = filed.data["attachments"]
+    assert ref["name"] == "df.txt" and ref["size"] == 14
+    assert store.open(ref["sha256"]).read() == b"/dev/sda1 100%"
+    assert summary.files == 1
+    assert summary.files_not_kept == ["#408 big.iso: 2 KB, over the limit of 1 KB"]
+
+
+def test_without_an_attachment_store_files_are_named_not_kept(flow):
+    with_files = record()
+    with_files.files = {"1": [RtFile(91, "df.txt", "text/plain")]}
+    _, summary = run(flow, Source({408: with_files}, contents={91: b"x"}))
+    assert summary.files == 0
+    assert summary.files_not_kept[0].startswith("#408 df.txt: this home keeps no attachments")
