@@ -18,6 +18,7 @@ from tests.bench import (
     bench_lifecycle,
     bench_reports,
     bench_scheduler,
+    bench_search,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON results file")
     parser.add_argument(
         "--only",
-        choices=["scheduler", "reports", "coldstart", "lifecycle", "intake"],
+        choices=["scheduler", "reports", "coldstart", "lifecycle", "intake", "search"],
         help="run one benchmark (default: all)",
     )
     parser.add_argument(
@@ -77,6 +78,24 @@ def main(argv: list[str] | None = None) -> int:
         type=bench_intake.parse_homes,
         default=bench_intake.HOMES,
         help="the homes the intake benchmark compares, comma-separated (default: sqlite,aws)",
+    )
+    parser.add_argument(
+        "--search-sizes",
+        type=bench_search.parse_sizes,
+        default=bench_search.SIZES,
+        help="tickets in the SQLite home for the search benchmark (default: 10,1000,100000)",
+    )
+    parser.add_argument(
+        "--search-moto-sizes",
+        type=bench_search.parse_sizes,
+        default=bench_search.MOTO_SIZES,
+        help="tickets on moto for the search benchmark (default: 10,1000,10000)",
+    )
+    parser.add_argument(
+        "--search-runs",
+        type=int,
+        default=30,
+        help="timed runs per search, for its p50 and p95 (default: 30; at most 10 on moto)",
     )
     args = parser.parse_args(argv)
 
@@ -99,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         results.append(bench_lifecycle.run())
     if args.only in (None, "intake"):
         results.append(bench_intake.run(args.intake_n, homes=args.intake_homes))
+    if args.only in (None, "search"):
+        results.append(
+            bench_search.run(args.search_sizes, args.search_moto_sizes, runs=args.search_runs)
+        )
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
