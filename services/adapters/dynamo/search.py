@@ -6,9 +6,9 @@ status. Each term's postings are read in number order from the cursor, one page 
 the rarest term drives (a partition read to its end, else the one whose first page spans the
 most numbers), and each of its tickets is kept if every other term has it too (known from the
 page read, else one BatchGetItem of the postings per hundred candidates), then read whole
-(BatchGetItem) and checked against the filters. The search stops when the page is full. With
-no term, the statuses asked for drive, their postings merged; with no status either, the
-ticket numbers from the counter down (or from 1 up). `updated` collects at most SORTABLE + 1
+(BatchGetItem) and checked against the filters. The search stops when the page is full. The
+statuses asked for, their postings merged, drive instead when they are rarer than every term
+(or there is no term); with neither, the ticket numbers from the counter down (or from 1 up). `updated` collects at most SORTABLE + 1
 matches, then sorts.
 """
 
@@ -96,10 +96,7 @@ class _Postings:
     def rarity(self) -> tuple[int, float]:
         """Smaller is rarer: a term read to its end by its count, before any other by the
         share of the numbers its first page spans that hold it."""
-        if self.done:
-            return 0, len(self.read)
-        span = abs(self.read[0] - self.read[-1]) + 1 if self.read else 1
-        return 1, len(self.read) / span
+        return (0, len(self.read)) if self.done else (1, _density(self))
 
     def knows(self, number: int) -> bool:
         """Whether the postings read so far say if `number` has the term."""
@@ -109,6 +106,31 @@ class _Postings:
             return False
         last = self.read[-1]
         return number >= last if self.newest_first else number <= last
+
+
+class _Either:
+    """Tickets with any of several terms (the statuses asked for): their postings merged in
+    the query's order."""
+
+    def __init__(self, streams: list[_Postings], query: SearchQuery):
+        self.streams, self.newest_first = streams, query.newest_first
+
+    def fill(self) -> None:
+        for stream in self.streams:
+            stream.fill()
+
+    def rarity(self) -> tuple[int, float]:
+        if all(s.done for s in self.streams):
+            return 0, sum(len(s.read) for s in self.streams)
+        return 1, sum(_density(s) for s in self.streams)
+
+    def __iter__(self) -> Iterator[int]:
+        return heapq.merge(*self.streams, reverse=self.newest_first)
+
+
+def _density(stream: _Postings) -> float:
+    span = abs(stream.read[0] - stream.read[-1]) + 1 if stream.read else 1
+    return len(stream.read) / span
 
 
 def _terms(query: SearchQuery) -> list[str]:
@@ -148,20 +170,15 @@ class DynamoTicketSearch:
 
     def _collect(self, query: SearchQuery, reads: _Reads, want: int) -> list[Ticket]:
         streams = [_Postings(term, query, reads) for term in _terms(query)]
-        for stream in streams:
-            stream.fill()
-        if streams:
-            driver = min(streams, key=lambda s: s.rarity())
-            others = [s for s in streams if s is not driver]
-            candidates: Iterator[int] = iter(driver)
-        else:
-            others, candidates = [], self._unnarrowed(query, reads)
+        driver = self._driver(query, streams, reads)
+        others = [s for s in streams if s is not driver]
+        numbers = iter(driver) if driver is not None else _numbers(query, reads)
         out: list[Ticket] = []
         # What is still missing, and twice as many candidates each round the filters thin out.
         size = 0
         while len(out) < want:
             size = min(max(want - len(out), size * 2), _CHUNK)
-            chunk = list(islice(candidates, size))
+            chunk = list(islice(numbers, size))
             if not chunk:
                 break
             kept = self._having(chunk, others, reads)
@@ -170,12 +187,20 @@ class DynamoTicketSearch:
             out += [got[n] for n in kept if n in got and query.matches(got[n])]
         return out[:want]
 
-    def _unnarrowed(self, query: SearchQuery, reads: _Reads) -> Iterator[int]:
-        """No word, type, owner or requester: the statuses' postings merged, or every number."""
-        if query.statuses_filter:
-            streams = [_Postings(f"status:{s.value}", query, reads) for s in query.statuses_filter]
-            return heapq.merge(*streams, reverse=query.newest_first)
-        return _numbers(query, reads)
+    def _driver(
+        self, query: SearchQuery, streams: list[_Postings], reads: _Reads
+    ) -> _Postings | _Either | None:
+        """The rarest of the terms, or the statuses asked for (their postings merged), which
+        are read only when no term is known to be rare already; None for neither."""
+        for stream in streams:
+            stream.fill()
+        best = min(streams, key=lambda s: s.rarity()) if streams else None
+        if not query.statuses_filter or (best is not None and best.done):
+            return best
+        statuses = sorted(s.value for s in query.statuses_filter)
+        either = _Either([_Postings(f"status:{s}", query, reads) for s in statuses], query)
+        either.fill()
+        return either if best is None or either.rarity() < best.rarity() else best
 
     def _having(self, chunk: list[int], others: list[_Postings], reads: _Reads) -> list[int]:
         """The candidates every other term has too."""
