@@ -207,14 +207,23 @@ def check_config(path: Path) -> None:
     help="Write to FILE (default: standard output).",
 )
 def report(kind: str, days: int | None, fmt: str, out: Path | None) -> None:
-    """Make a report now, from the open tickets and the events of the window (the table
-    RTFLOW_TABLE_NAME names; nothing is stored or mailed)."""
+    """Make a report now, from the open tickets and the events of the window (nothing is
+    stored or mailed): of the home the settings choose, else of the embedded AWS stack that
+    runs here (`make run-aws`), else of the SQLite home in the data directory."""
     from pynamodb.exceptions import PynamoDBException
 
     from services.application.reports import generate, render, steps
+    from services.cli_homes import check_readable, reading_home, with_advice
     from services.domain.reports import DEFAULT_DAYS
 
-    container = _container_for_cli()
+    note = reading_home()
+    if note:
+        click.echo(note, err=True)
+    try:
+        container = _container_for_cli()
+    except click.ClickException as e:
+        raise with_advice(e) from None
+    check_readable(container.settings)
     days = days or DEFAULT_DAYS[kind]
     deps = container.report_deps
     # The bar goes to stderr: stdout may be the report itself.

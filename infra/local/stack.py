@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .cfn import load_template
 from .pumps import QueuePump, StreamPump, Ticker
@@ -66,6 +67,7 @@ class EmbeddedStack:
         self.info: dict = {}
         self.clock = AdjustableClock()
         self._scheduler_lock = threading.Lock()
+        self._settings_file: Path | None = None  # stack_env.py: where `rtflow report` looks
 
     @property
     def base_url(self) -> str:
@@ -222,8 +224,13 @@ class EmbeddedStack:
                 pump.idle.wait(max(0.0, deadline - time.monotonic()))
 
     def start(self) -> None:
+        from . import stack_env
+        from .launch import data_dir
+
         self.start_emulator()
         self.create_resources()
+        # `rtflow report` in another shell reads this stack by itself (stack_env.py).
+        self._settings_file = stack_env.write(data_dir())
         app = self.app()
         self.start_pumps()
         self.start_smtp()
@@ -234,6 +241,11 @@ class EmbeddedStack:
         serve_until_interrupted(self._server, self.stop)
 
     def stop(self) -> None:
+        if self._settings_file is not None:
+            from . import stack_env
+
+            stack_env.remove(self._settings_file, self.endpoint)
+            self._settings_file = None
         for pump in self._pumps:
             pump.stop()
         if self._smtp is not None:
