@@ -269,6 +269,7 @@ class QueueFilters(BaseModel):
     owner: str | None
     sort: str  # the order applied: oldest | newest | updated | status
     ticket: int | None
+    q: str = ""  # the words searched for ("": no search)
 
 
 class QueuePage(BaseModel):

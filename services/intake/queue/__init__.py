@@ -14,6 +14,10 @@ non-private tickets only, one partition per status, ordered by filing time. Neve
   same in year five as on day one. Filters apply while reading, bounded by FINISHED_BUDGET
   tickets and FINISHED_TRIPS Queries per page: with a selective filter a page may hold fewer
   than `per_page` tickets and still link to the next.
+- `q` (words) is the public search (services/domain/search.py): every word in the number or
+  title of a non-private ticket, newest first by default, a page at a time by the search's
+  cursor (`after`), with no total: not even a count says anything of a private ticket. The
+  feed does not take words.
 - `ticket=N` shows that one ticket if it is public, whatever its status: the permalink the
   feed's entries use (the status page needs the requester's token). A private or missing
   ticket gives the same empty answer.

@@ -64,7 +64,8 @@ def feed() -> BaseResponse:
     now = c.clock.now()
     member_names, type_labels = names(), labels()
     entries = [_entry(t, member_names, type_labels) for t in feed_tickets(tickets(), q, now)]
-    filters = q.params(page=1, after="", sort="", per_page=PER_PAGE)
+    # The feed follows what changed lately: words do not narrow it (q is dropped).
+    filters = q.params(page=1, after="", sort="", per_page=PER_PAGE, q="")
     body = render_template(
         "queue.xml",
         feed_id=url("/queue.atom", filters, absolute=True),

@@ -22,7 +22,7 @@ def _links(q: QueueQuery, result: QueueResult, path: str, *, absolute: bool) -> 
     first = url(path, q.params(page=1, after=""), absolute=absolute)
     if q.ticket is not None:
         return first, None, None
-    if q.finished:
+    if q.finished or q.searching:
         if not result.next_after:
             return first, None, None
         return first, None, url(path, q.params(after=result.next_after), absolute=absolute)
@@ -52,8 +52,9 @@ def _page_of(q: QueueQuery, result: QueueResult, path: str, *, absolute: bool) -
             owner=q.owner,
             sort=q.order,
             ticket=q.ticket,
+            q=q.q if q.searching else "",
         ),
-        page=None if q.finished else (1 if q.ticket else q.page),
+        page=None if q.finished or q.searching else (1 if q.ticket else q.page),
         per_page=q.per_page,
         total=result.total,
         pages=result.pages,
@@ -89,12 +90,13 @@ def page() -> BaseResponse:
     c = container()
     try:
         q = parse_query(request.args, c.flow)
+        result = read_queue(tickets(), q, c.search)
     except InvalidQuery as e:
         body = render_template(
             "queue.html", errors=e.errors, values=request.args, view=None, **_form_choices()
         )
         return uncached(Response(body, mimetype="text/html"), 400)
-    view = _page_of(q, read_queue(tickets(), q), "/queue", absolute=False)
+    view = _page_of(q, result, "/queue", absolute=False)
     body = render_template(
         "queue.html", errors={}, values=request.args, view=view, **_form_choices()
     )
@@ -106,8 +108,9 @@ def api() -> BaseResponse:
     c = container()
     try:
         q = parse_query(request.args, c.flow)
+        result = read_queue(tickets(), q, c.search)
     except InvalidQuery as e:
         body = ErrorBody(error="invalid query", errors=e.errors)
         return uncached(Response(body.model_dump_json(), mimetype="application/json"), 400)
-    view = _page_of(q, read_queue(tickets(), q), "/api/v1/queue", absolute=True)
+    view = _page_of(q, result, "/api/v1/queue", absolute=True)
     return cacheable(Response(view.model_dump_json(), mimetype="application/json"))

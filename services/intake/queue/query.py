@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from services.domain.flow import FlowConfig
 from services.domain.lifecycle import Status
+from services.domain.search import MAX_WORDS, SearchQuery, words
 from services.domain.ticket import FINISHED, Ticket
 
 OPEN_STATUSES = tuple(s for s in Status if s not in FINISHED)  # in life-cycle order
@@ -48,6 +49,10 @@ _CURSOR = re.compile(r"^[0-9][0-9T:.+\-Z]{9,39}#[0-9]{1,12}$")
 _NUMBER = re.compile(r"^[0-9]{1,9}$")
 # The whole-number parameters: blank is not a number (their default needs them left out).
 _NUMBERS = ("ticket", "page", "per_page")
+# A search's cursor (services/domain/search.py) is base64url; the search checks the rest.
+_SEARCH_CURSOR = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
+Q_MAX = 200
+SEARCH_SORTS = frozenset({"newest", "oldest", "updated"})
 
 
 class InvalidQuery(Exception):
@@ -98,6 +103,11 @@ class QueueQuery(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    q: str = Field(
+        default="",
+        description=f"words (at most {MAX_WORDS}), every one in the number or title of the "
+        "ticket: a search, paged by the `next` link only, newest first by default",
+    )
     status: Annotated[
         Status | None,
         WithJsonSchema({"type": "string", "enum": ["open", *(s.value for s in Status)]}),
@@ -178,6 +188,8 @@ class QueueQuery(BaseModel):
         page = _number(raw, PAGE_MAX) if raw else 1
         if page is None:
             raise _invalid("a whole number from 1")
+        if page > 1 and info.data.get("q"):
+            raise _invalid("a search pages with the `next` link")
         if page > 1 and _finished(info.data):
             raise _invalid("resolved, closed and rejected tickets page with the `next` link")
         return page
@@ -197,6 +209,10 @@ class QueueQuery(BaseModel):
         sort = _text(value)
         if sort and sort not in SORTS:
             raise _invalid("choose " + ", ".join(SORTS))
+        if info.data.get("q"):
+            if sort and sort not in SEARCH_SORTS:
+                raise _invalid("a search sorts newest, oldest or updated first")
+            return sort
         if sort and sort not in INDEX_SORTS and _finished(info.data):
             raise _invalid(
                 "resolved, closed and rejected tickets sort by filing date only: "
@@ -212,20 +228,53 @@ class QueueQuery(BaseModel):
             return ""  # one ticket: there is no next page
         if not after or "status" not in info.data:  # a bad status is named already
             return after
+        if info.data.get("q"):
+            if not _SEARCH_CURSOR.match(after):
+                raise _invalid("not a link this queue made: start again from the first page")
+            return after
         if not _finished(info.data):
             raise _invalid("only for resolved, closed or rejected tickets")
         if not _CURSOR.match(after):
             raise _invalid("not a link this queue made: start again from the first page")
         return after
 
+    @field_validator("q", mode="before")
+    @classmethod
+    def _words(cls, value: object) -> str:
+        text = _text(value)
+        if len(text) > Q_MAX:
+            raise _invalid(f"at most {Q_MAX} characters")
+        found = words(text)
+        if len(found) > MAX_WORDS:
+            raise _invalid(f"at most {MAX_WORDS} words")
+        return text if found else ""  # no word in it: no search
+
     @property
     def finished(self) -> bool:
         return self.status in FINISHED
 
     @property
+    def searching(self) -> bool:
+        return bool(self.q) and self.ticket is None
+
+    @property
     def order(self) -> str:
-        """The sort applied: oldest first for open tickets, newest first for finished ones."""
-        return self.sort or ("newest" if self.finished else "oldest")
+        """The sort applied: oldest first for open tickets, newest first for finished ones
+        and for a search."""
+        return self.sort or ("newest" if self.finished or self.searching else "oldest")
+
+    def search(self) -> SearchQuery:
+        """The public search of this view: titles and numbers of non-private tickets."""
+        return SearchQuery.of(
+            self.q,
+            statuses=self.statuses,
+            type=self.type,
+            owner=self.owner,
+            sort=self.order,
+            after=self.after,
+            limit=self.per_page,
+            public=True,
+        )
 
     @property
     def statuses(self) -> frozenset[Status]:
@@ -247,6 +296,7 @@ class QueueQuery(BaseModel):
         links between pages keep the filters."""
         q = self.model_copy(update=changes)
         values = {
+            "q": q.q,
             "ticket": q.ticket,
             "status": q.status.value if q.status else None,
             "type": q.type,

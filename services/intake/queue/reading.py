@@ -1,6 +1,7 @@
 """Reading the public queue from the sparse `by-public` index: open statuses whole (up to
 READ_CAP each), finished ones a page at a time by the index cursor, one ticket by number, and
-the recently updated tickets the feed lists."""
+the recently updated tickets the feed lists; a search (`q`) from the public search, a page at
+a time by its cursor."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.domain.errors import TicketNotFound
+from services.domain.errors import TicketNotFound, ValidationFailed
 from services.domain.lifecycle import Status
 from services.domain.ports import TicketRepository
+from services.domain.search import TicketSearch
 from services.domain.ticket import FINISHED, Ticket
 
 from .. import decoy
-from .query import ALL_STATUSES, OPEN_STATUSES, QueueQuery
+from .query import ALL_STATUSES, OPEN_STATUSES, InvalidQuery, QueueQuery
 
 # Tickets read per open status at most (an ops team has a few thousand open at most).
 READ_CAP = 2000
@@ -118,9 +120,25 @@ def _finished(repo: TicketRepository, q: QueueQuery) -> QueueResult:
     return QueueResult(shown, next_after=after)
 
 
-def read_queue(repo: TicketRepository, q: QueueQuery) -> QueueResult:
+def _searched(search: TicketSearch, q: QueueQuery) -> QueueResult:
+    """A page of the public search: the number and title of non-private tickets only, and no
+    total, so not even a count can say anything of a private ticket."""
+    try:
+        page = search.search(q.search())
+    except ValidationFailed as e:  # a cursor of another view, too many to sort by update
+        errors = {("after" if k == "cursor" else k): v for k, v in e.errors.items()}
+        raise InvalidQuery(errors) from None
+    return QueueResult([t for t in page.tickets if q.matches(t)], next_after=page.next)
+
+
+def read_queue(
+    repo: TicketRepository, q: QueueQuery, search: TicketSearch | None = None
+) -> QueueResult:
+    """The view's tickets; `search` answers a view with words (q)."""
     if q.ticket is not None:
         return _one(repo, q)
+    if q.searching and search is not None:
+        return _searched(search, q)
     if q.finished:
         return _finished(repo, q)
     return _open(repo, q)

@@ -71,4 +71,4 @@ def test_the_json_is_what_the_openapi_document_says(client, tickets):
     conforms(spec, client.get(f"/api/v1/queue?ticket={tickets['db']}"))
     conforms(spec, client.get("/api/v1/queue?status=lost"))
     names = {p["name"] for p in spec["paths"]["/api/v1/queue"]["get"]["parameters"]}
-    assert names == {"status", "type", "owner", "sort", "page", "per_page", "after", "ticket"}
+    assert names == {"q", "status", "type", "owner", "sort", "page", "per_page", "after", "ticket"}
