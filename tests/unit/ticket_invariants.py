@@ -40,6 +40,13 @@ class RecordingRepository(FakeTicketRepository):
         for ticket, c in [(parent, change), *children]:
             self._record(ticket, c)
 
+    def save_merge(
+        self, duplicate: Ticket, change: Change, target: Ticket, target_change: Change
+    ) -> None:
+        super().save_merge(duplicate, change, target, target_change)
+        self._record(duplicate, change)
+        self._record(target, target_change)
+
     def _record(self, ticket: Ticket, change: Change) -> None:
         version = self.tickets[ticket.number].version
         assert version is not None

@@ -14,6 +14,7 @@ from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, multiple, rule
 
+from services.application import merging
 from services.application.actions import perform
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
@@ -62,7 +63,7 @@ MAY_APPLY: dict[str, frozenset[Action]] = {a.value: frozenset({a}) for a in Acti
     "triage": frozenset({Action.TRIAGE, Action.TRIAGE_TO_OWNER, Action.REQUEST_INFO}),
     "confirm": frozenset({Action.CLOSE}),
     "reply": frozenset({Action.REPLY, Action.ANSWER, Action.WAKE, Action.COMMENT}),
-    "reopen": frozenset({Action.REOPEN, Action.REOPEN_FOR_INFO}),
+    "reopen": frozenset({Action.REOPEN, Action.REOPEN_FOR_INFO, Action.REOPEN_TO_OWNER}),
     "scheduler": frozenset({Action.WAKE, Action.REMIND, Action.CLOSE}),
 }
 
@@ -265,6 +266,12 @@ class TicketLifecycle(TicketInvariants, RuleBasedStateMachine):
     @rule(ticket=tickets, other=tickets, member=ACTORS)
     def link(self, ticket: int, other: int, member: str) -> None:
         self.act(ticket, "link", {"depends_on": other}, member)
+
+    @rule(ticket=tickets, into=tickets, member=ACTORS)
+    def merge(self, ticket: int, into: int, member: str) -> None:
+        """A duplicate merged into another ticket: both change in one save."""
+        actor = self.member(ticket, member)
+        self.attempt("merge", lambda: merging.merge(ticket, {"into": into}, actor, self.deps))
 
     @rule(
         target=tickets,
