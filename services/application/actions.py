@@ -105,6 +105,23 @@ def _unfinished(ticket: Ticket, deps: TicketDeps) -> list[int]:
     return [n for n in dict.fromkeys(waiting) if n not in found or found[n].status not in FINISHED]
 
 
+def _reopen(ticket: Ticket, body: WithReason, actor: Actor, deps: TicketDeps) -> Change:
+    """Back to the last owner if they are still an engineer of the team with room under
+    their WIP limit; else to triage, and the ticket says why (the owner is told)."""
+    last = deps.flow.member(ticket.owner) if ticket.owner else None
+    why = ""
+    if ticket.owner and (last is None or "engineer" not in last.roles):
+        why = f"{ticket.owner} is no longer an engineer of the team"
+    elif last is not None:
+        held = deps.tickets.open_counts([last.id]).get(last.id, 0)
+        if held >= last.wip_limit:
+            why = f"{last.name} is at their WIP limit ({last.wip_limit})"
+    back_to = last if last is not None and not why else None
+    return ticket.reopen(
+        now=deps.clock.now(), actor=actor, reason=body.reason, back_to=back_to, not_back=why
+    )
+
+
 Decide = Callable[[Ticket, Any, Actor, TicketDeps], Change]
 
 ACTIONS: dict[str, tuple[type[BaseModel], Decide]] = {
@@ -162,10 +179,7 @@ ACTIONS: dict[str, tuple[type[BaseModel], Decide]] = {
             unfinished=_unfinished(t, d),
         ),
     ),
-    "reopen": (
-        WithReason,
-        lambda t, b, a, d: t.reopen(now=d.clock.now(), actor=a, reason=b.reason),
-    ),
+    "reopen": (WithReason, _reopen),
     "close": (Empty, lambda t, b, a, d: t.close(now=d.clock.now(), actor=a)),
     # The requester confirms the resolution meets the acceptance criteria: closed.
     "confirm": (Empty, lambda t, b, a, d: t.confirm(now=d.clock.now(), actor=a)),

@@ -197,15 +197,35 @@ def returned_to_triage(n: Notice) -> list[Mail]:
 
 
 def reopened(n: Notice) -> list[Mail]:
+    """Back with its last owner: they hear it. To triage: the triagers, and the last owner
+    with why it did not come back to them."""
     x = n.event.payload_as(p.Reopened)
     ticket = n.ticket
     who = ticket.requester.name if n.event.actor.startswith("requester:") else n.by
-    return n.staff(
+    why = f"Why: {x.reason}"
+    if x.owner:
+        return n.staff(
+            [x.owner],
+            f"Reopened, yours again: {n.title}",
+            f"{who} reopened this ticket; it is back with you ({ticket.status}).",
+            lines=[why],
+        )
+    not_back = f"Not back with its last owner: {x.not_back}." if x.not_back else ""
+    mails = n.staff(
         n.triagers,
         f"Reopened: {n.title}",
         f"{who} reopened this ticket; it is {ticket.status} again.",
-        lines=[f"Why: {x.reason}"],
+        lines=[why, not_back],
     )
+    if x.previous_owner and x.previous_owner not in n.triagers:
+        mails += n.staff(
+            [x.previous_owner],
+            f"Reopened, gone to triage: {n.title}",
+            f"{who} reopened this ticket you owned; it went to triage"
+            + (f": {x.not_back}." if x.not_back else "."),
+            lines=[why],
+        )
+    return mails
 
 
 def replied(n: Notice) -> list[Mail]:

@@ -47,6 +47,7 @@ class Action(StrEnum):
     RESOLVE = "resolve"
     REOPEN = "reopen"
     REOPEN_FOR_INFO = "reopen-for-info"
+    REOPEN_TO_OWNER = "reopen-to-owner"
     CLOSE = "close"
     REMIND = "remind"
     REPLY = "reply"
@@ -112,6 +113,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
     Action.REOPEN: (FINISHED, Status.TRIAGED),
     # Closed for want of an answer: it goes back to waiting for that answer.
     Action.REOPEN_FOR_INFO: (FINISHED, Status.NEEDS_INFO),
+    # Back to its last owner, who is still on the team and has room (else REOPEN: triage).
+    Action.REOPEN_TO_OWNER: (FINISHED, Status.ASSIGNED),
     Action.CLOSE: (frozenset({Status.RESOLVED, Status.NEEDS_INFO}), Status.CLOSED),
     # A timer's reminder or warning: recorded on an open ticket, the status unchanged.
     Action.REMIND: (OPEN, SAME),

@@ -58,6 +58,9 @@ LEGAL: dict[tuple[Action, Status], Status] = {
     (Action.REOPEN_FOR_INFO, S.RESOLVED): S.NEEDS_INFO,
     (Action.REOPEN_FOR_INFO, S.CLOSED): S.NEEDS_INFO,
     (Action.REOPEN_FOR_INFO, S.REJECTED): S.NEEDS_INFO,
+    (Action.REOPEN_TO_OWNER, S.RESOLVED): S.ASSIGNED,
+    (Action.REOPEN_TO_OWNER, S.CLOSED): S.ASSIGNED,
+    (Action.REOPEN_TO_OWNER, S.REJECTED): S.ASSIGNED,
     **{
         (Action.REMIND, s): s
         for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
@@ -116,7 +119,7 @@ def test_waking_without_knowing_the_previous_state_is_refused():
 def test_final_states_only_reopen_or_record_a_late_acknowledgement_comment_watcher_or_edit():
     for status in (S.CLOSED, S.REJECTED):
         legal = {a for (a, s) in LEGAL if s == status}
-        reopening = {Action.REOPEN, Action.REOPEN_FOR_INFO}
+        reopening = {Action.REOPEN, Action.REOPEN_FOR_INFO, Action.REOPEN_TO_OWNER}
         assert legal == {
             *reopening,
             Action.ACKNOWLEDGE,

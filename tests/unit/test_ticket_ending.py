@@ -121,9 +121,25 @@ def test_the_requester_reopens_a_resolved_ticket_and_it_loses_its_owner():
     )
     assert change.event.data == {
         "reason": "the replica is gone again",
+        "previous_owner": "tomas",  # told that it went to triage
         "from": "resolved",
         "to": "triaged",
     }
+
+
+def test_a_reopened_ticket_goes_back_to_its_last_owner_when_the_caller_found_room(flow):
+    ticket = owned(status=Status.RESOLVED, eta=TODAY)
+    tomas = flow.member("tomas")
+    change = ticket.reopen(now=NOW, actor=ANA, reason="gone again", back_to=tomas)
+    assert (ticket.status, ticket.owner, ticket.eta) == (Status.ASSIGNED, "tomas", None)
+    assert change.wip == (WipChange("tomas", +1, tomas.wip_limit),)  # the limit is the condition
+    assert change.event.data["owner"] == "tomas"
+
+
+def test_a_ticket_waiting_for_an_answer_reopens_waiting_even_with_its_owner_found(flow):
+    ticket = owned(status=Status.CLOSED, missing=["end_state"])
+    ticket.reopen(now=NOW, actor=ANA, reason="here it is", back_to=flow.member("tomas"))
+    assert (ticket.status, ticket.owner) == (Status.NEEDS_INFO, None)
 
 
 @pytest.mark.parametrize("status", [Status.CLOSED, Status.REJECTED])

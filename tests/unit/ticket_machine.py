@@ -63,7 +63,7 @@ MAY_APPLY: dict[str, frozenset[Action]] = {a.value: frozenset({a}) for a in Acti
     "triage": frozenset({Action.TRIAGE, Action.TRIAGE_TO_OWNER, Action.REQUEST_INFO}),
     "confirm": frozenset({Action.CLOSE}),
     "reply": frozenset({Action.REPLY, Action.ANSWER, Action.WAKE, Action.COMMENT}),
-    "reopen": frozenset({Action.REOPEN, Action.REOPEN_FOR_INFO}),
+    "reopen": frozenset({Action.REOPEN, Action.REOPEN_FOR_INFO, Action.REOPEN_TO_OWNER}),
     "scheduler": frozenset({Action.WAKE, Action.REMIND, Action.CLOSE}),
 }
 

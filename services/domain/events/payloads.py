@@ -120,6 +120,10 @@ class Resolved(Moved):
 
 class Reopened(Moved):
     reason: str = ""
+    # Back to its last owner (they have it again), or not, and then why: the owner is told.
+    owner: str | None = None
+    previous_owner: str | None = None
+    not_back: str = ""
 
 
 class Closed(Fired):

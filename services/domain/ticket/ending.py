@@ -8,8 +8,9 @@ from typing import Any
 from .. import events as ev
 from ..actors import Actor
 from ..errors import Forbidden, IllegalTransition, NotDone, ValidationFailed
+from ..flow import Member
 from ..lifecycle import Action, Status
-from .record import Change, TicketRecord
+from .record import Change, TicketRecord, WipChange
 
 
 class EndingMixin(TicketRecord):
@@ -58,7 +59,18 @@ class EndingMixin(TicketRecord):
             require_finished=tuple(dict.fromkeys([*self.children, *self.depends_on])),
         )
 
-    def reopen(self, *, now: datetime, actor: Actor, reason: str) -> Change:
+    def reopen(
+        self,
+        *,
+        now: datetime,
+        actor: Actor,
+        reason: str,
+        back_to: Member | None = None,
+        not_back: str = "",
+    ) -> Change:
+        """Open again: to `back_to`, its last owner, when the caller found them on the team
+        with room (their WIP limit is the transaction's condition); else to triage, noting the
+        last owner and why (`not_back`) so that they are told."""
         if not (
             actor.is_staff
             or actor.kind == "source"  # reopened where it came from (a GitHub issue)
@@ -66,12 +78,24 @@ class EndingMixin(TicketRecord):
         ):
             raise Forbidden(f"only the requester or staff may reopen ticket #{self.number}")
         self._check(Action.REOPEN)
-        self.owner = None
+        previous, self.owner = self.owner, None
         self.eta = None
         self.merged_into = None  # a merged duplicate reopened is a request of its own again
+        data: dict[str, Any] = {"reason": reason}
+        if back_to is not None and back_to.id == previous and not self.missing:
+            self.owner = back_to.id
+            data["owner"] = back_to.id
+            wip = (WipChange(back_to.id, +1, back_to.wip_limit),)
+            return self._change(
+                Action.REOPEN_TO_OWNER, actor, now, ev.REOPENED, public=True, data=data, wip=wip
+            )
+        if previous:
+            data["previous_owner"] = previous
+        if previous and not_back:
+            data["not_back"] = not_back
         # Closed for want of an answer: it goes back to waiting for that answer.
         action = Action.REOPEN_FOR_INFO if self.missing else Action.REOPEN
-        return self._change(action, actor, now, ev.REOPENED, public=True, data={"reason": reason})
+        return self._change(action, actor, now, ev.REOPENED, public=True, data=data)
 
     def withdraw(
         self, *, now: datetime, actor: Actor, reason: str, data: dict[str, Any] | None = None
