@@ -13,6 +13,7 @@ import click
 
 from infra.processes.commands import resources, serve
 from services.cli_rt import import_rt
+from services.cli_search import reindex
 
 
 @click.group()
@@ -386,6 +387,7 @@ def import_(file: Path) -> None:
 main.add_command(resources)
 main.add_command(serve)
 main.add_command(import_rt)
+main.add_command(reindex)
 
 if __name__ == "__main__":
     main()
