@@ -160,6 +160,17 @@ class Container:
         return DynamoRequesterLinks(self.models, self.clock)
 
     @cached_property
+    def sessions(self):
+        """Sign-in sessions of the console and of /me (services/domain/sessions.py)."""
+        if self.on_sqlite:
+            from .sqlite.sessions import SqliteSessions
+
+            return SqliteSessions(self.database, self.clock)
+        from .dynamo.sessions import DynamoSessions
+
+        return DynamoSessions(self.models, self.clock)
+
+    @cached_property
     def directory(self):
         """LDAP sign-in (services/adapters/ldap_auth.py), or None when RTFLOW_LDAP_URL is
         unset. With a URL, the flow config must say where people are (`ldap:`)."""

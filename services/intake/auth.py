@@ -3,12 +3,15 @@ requester (the ticket's status token). 401 without credentials, 403 comes from t
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, request
 
 from services.domain.actors import Actor
 from services.domain.errors import Unauthorized
 
-SESSION_KEY = "staff"
+from . import sessions
+
+# A console session signed in with a token lasts this long (and ends with the token).
+SESSION_HOURS = 12
 
 
 def _container():
@@ -37,31 +40,31 @@ def bearer_staff() -> Actor | None:
 
 
 def sign_in(token: str) -> Actor:
-    """Check a staff token and remember it in the session cookie (signed, HttpOnly) as its
-    member and digest: the cookie never holds the token itself."""
+    """Check a staff token and start a console session for its member (sessions.py): the
+    store keeps the member and the token's digest, the cookie only the session's id."""
     c = _container()
     parsed = c.staff_tokens.parse(token.strip())
     actor = staff_for_token(token.strip()) if parsed else None
     if actor is None or parsed is None:
         raise Unauthorized("unknown or revoked staff token")
-    session.clear()
-    session[SESSION_KEY] = {"member": parsed[0], "digest": parsed[1]}
+    sessions.end_all()
+    sessions.start(sessions.STAFF, parsed[0], SESSION_HOURS, {"digest": parsed[1]})
     return actor
 
 
 def sign_out() -> None:
-    session.clear()
+    sessions.end_all()
 
 
 def session_staff() -> Actor | None:
-    """The staff member signed in to the console, while the token they signed in with holds
-    (revoking the token signs its sessions out)."""
-    signed = session.get(SESSION_KEY)
-    if not isinstance(signed, dict):
+    """The staff member signed in to the console, while the session lasts and the token they
+    signed in with holds (revoking the token signs its sessions out)."""
+    signed = sessions.current(sessions.STAFF)
+    if signed is None:
         return None
     c = _container()
-    member = c.flow.member(str(signed.get("member")))
-    if member is None or not c.staff_tokens.exists(member.id, str(signed.get("digest"))):
-        session.pop(SESSION_KEY, None)
+    member = c.flow.member(signed.subject)
+    if member is None or not c.staff_tokens.exists(member.id, str(signed.data.get("digest"))):
+        sessions.end(sessions.STAFF)
         return None
     return Actor.staff(member)

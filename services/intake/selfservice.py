@@ -2,8 +2,8 @@
 when LDAP is configured), see "my tickets", and act on each: add the information the team
 asked for, write to the team, confirm a resolution, reopen.
 
-The signed session cookie holds the requester's address and when they signed in, nothing
-else; it lasts SESSION_HOURS. Every form carries a CSRF token (this blueprint is not exempt:
+A session of the store (services/intake/sessions.py) holds the requester's address; the
+signed cookie holds only its id. It lasts SESSION_HOURS, and signing out ends it. Every form carries a CSRF token (this blueprint is not exempt:
 a session authorises it). Every action goes through actions.perform as Actor.requester, so
 the domain decides; a ticket filed by someone else answers 404, exactly as no ticket.
 
@@ -25,7 +25,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from pydantic import ValidationError
@@ -39,7 +38,7 @@ from services.domain.errors import DomainError, TicketNotFound, ValidationFailed
 from services.domain.mail import Mail
 from services.domain.ticket import Ticket
 
-from . import console
+from . import console, sessions
 from .attachment_views import requester_files
 from .errors import FormFailure
 from .views import TicketView
@@ -48,7 +47,6 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
-SESSION_KEY = "requester"
 SESSION_HOURS = 12
 LINK_MINUTES = 30  # DynamoRequesterLinks.LIFETIME_SECONDS
 PUBLIC_ENDPOINTS = frozenset(
@@ -73,28 +71,13 @@ def _container():
 
 def signed_in_email() -> str | None:
     """The requester signed in to this browser, while their session lasts."""
-    signed = session.get(SESSION_KEY)
-    if not isinstance(signed, dict):
-        return None
-    email, at = signed.get("email"), signed.get("at")
-    now = _container().clock.now().timestamp()
-    if (
-        not isinstance(email, str)
-        or not email
-        or not isinstance(at, int | float)
-        or not 0 <= now - at <= SESSION_HOURS * 3600
-    ):
-        session.pop(SESSION_KEY, None)
-        return None
-    return email
+    signed = sessions.current(sessions.REQUESTER)
+    return signed.subject if signed is not None else None
 
 
 def _start_session(email: str, via: str) -> None:
-    session[SESSION_KEY] = {
-        "email": email.lower(),
-        "at": int(_container().clock.now().timestamp()),
-        "via": via,
-    }
+    """A new session (a new id in the cookie), whatever this browser had before."""
+    sessions.start(sessions.REQUESTER, email.lower(), SESSION_HOURS, {"via": via})
 
 
 @bp.before_request
@@ -205,7 +188,6 @@ def link_submit():
     email = c.requester_links.redeem(token) if token else None
     if email is None:
         return render_template("me/link.html", token="", spent=True), 400
-    session.pop(SESSION_KEY, None)
     _start_session(email, "link")
     return redirect(url_for("me.mine"), code=303)
 
@@ -246,14 +228,13 @@ def sign_in_directory():
     if not identity.email:
         message = "your directory account has no mail address; sign in with a mailed link"
         return _sign_in_page(403, values=values, directory_error=message, tab="directory")
-    session.pop(SESSION_KEY, None)
     _start_session(identity.email, "directory")
     return redirect(url_for("me.mine"), code=303)
 
 
 @bp.post("/sign-out")
 def sign_out():
-    session.pop(SESSION_KEY, None)
+    sessions.end(sessions.REQUESTER)
     flash("You are signed out.")
     return redirect(url_for("me.sign_in"), code=303)
 

@@ -13,6 +13,7 @@ from services.adapters.settings import Settings
 from services.application.notify import NotifyDeps, handle_event
 from services.application.webhooks_out import deliver_event
 from services.domain.tokens import status_token
+from tests.fake_sessions import FakeSessions
 from tests.fakes import FakeMailer, FakeMailLedger, FakeRequesterLinks, FakeTicketRepository
 from tests.integration.console_helpers import act_as
 from tests.integration.self_service.self_service_helpers import file, sign_in
@@ -35,6 +36,7 @@ def container(flow, clock):
         requester_links=FakeRequesterLinks(),
         mailer=FakeMailer(),
         mail_ledger=FakeMailLedger(),
+        sessions=FakeSessions(clock),
     )
 
 

@@ -158,8 +158,25 @@ _OTHERS = (
 # The full-text index of the search (search_index.py), filled from the tickets already stored.
 _SEARCH: tuple[Step, ...] = (search_index.TABLE, search_index.fill)
 
+# Sign-in sessions (sessions.py): a row each by the SHA-256 of its id, removed by sign-out or,
+# once expired, by the expiry tick.
+_SESSIONS: tuple[Step, ...] = (
+    """CREATE TABLE sessions (
+        digest TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        data TEXT NOT NULL CHECK (json_valid(data)),
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX sessions_by_expiry ON sessions (expires_at)",
+)
+
 # One entry per schema version: the steps that bring the previous version to it.
-MIGRATIONS: tuple[tuple[Step, ...], ...] = (_TICKETS + _INBOUND + _OTHERS, _SEARCH)
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (
+    _TICKETS + _INBOUND + _OTHERS,
+    _SEARCH,
+    _SESSIONS,
+)
 
 
 class SchemaTooNew(RuntimeError):

@@ -1,16 +1,17 @@
 """Signing in and out of the console, and the session every other page requires.
 
-Staff sign in with their token (auth.sign_in keeps the member and the token's digest in the
-signed session cookie, never the token), or, when LDAP is configured, with their directory
-account (the member and their staff groups, for DIRECTORY_SESSION_HOURS; roles are read from
-the flow config's group mapping on every request).
+Staff sign in with their token (auth.sign_in keeps the member and the token's digest in a
+session of the store, never the token; the cookie holds the session's id), or, when LDAP is
+configured, with their directory account (the member and their staff groups, for
+DIRECTORY_SESSION_HOURS; roles are read from the flow config's group mapping on every
+request). Signing out ends the session in the store (services/intake/sessions.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -19,15 +20,14 @@ from services.domain.actors import Actor
 from services.domain.directory import DirectoryUnavailable, Identity
 from services.domain.errors import Unauthorized
 
-from .. import auth
+from .. import auth, sessions
 from .web import bp, container
 
 # Pages anyone may reach: signing in and out.
 PUBLIC_ENDPOINTS = frozenset(
     {"console.login", "console.login_submit", "console.login_directory", "console.logout"}
 )
-# A directory (LDAP) sign-in: the member and their staff groups, in the signed session.
-DIRECTORY_SESSION_KEY = "staff_directory"
+# A directory (LDAP) sign-in: the member and their staff groups, in a session of the store.
 DIRECTORY_SESSION_HOURS = 8
 
 _Page = str | tuple[str, int] | tuple[str, int, dict[str, str]]
@@ -45,24 +45,20 @@ def _safe_next(target: str | None) -> str | None:
 def _directory_staff() -> Actor | None:
     """The staff member signed in with a directory account, while the session lasts, the
     member is in the flow config's team and their groups still map to a role."""
-    signed = session.get(DIRECTORY_SESSION_KEY)
-    if not isinstance(signed, dict):
+    signed = sessions.current(sessions.STAFF_DIRECTORY)
+    if signed is None:
         return None
     c = container()
     config = c.flow.ldap
-    member = c.flow.member(str(signed.get("member")))
-    groups, at = signed.get("groups"), signed.get("at")
-    fresh = (
-        isinstance(at, int | float)
-        and 0 <= c.clock.now().timestamp() - at <= DIRECTORY_SESSION_HOURS * 3600
-    )
+    member = c.flow.member(signed.subject)
+    groups = signed.data.get("groups")
     roles = (
         config.staff_roles(Identity(member.id, member.email, member.name, frozenset(groups)))
         if config is not None and member is not None and isinstance(groups, list)
         else frozenset()
     )
-    if not (fresh and roles and member is not None and c.directory is not None):
-        session.pop(DIRECTORY_SESSION_KEY, None)
+    if not (roles and member is not None and c.directory is not None):
+        sessions.end(sessions.STAFF_DIRECTORY)
         return None
     return Actor("staff", member.id, member.name, roles, member.wip_limit)
 
@@ -158,12 +154,8 @@ def login_directory() -> Response | _Page:
             "the team in the flow config",
             403,
         )
-    session.clear()
-    session[DIRECTORY_SESSION_KEY] = {
-        "member": member.id,
-        "groups": groups,
-        "at": int(c.clock.now().timestamp()),
-    }
+    sessions.end_all()
+    sessions.start(sessions.STAFF_DIRECTORY, member.id, DIRECTORY_SESSION_HOURS, {"groups": groups})
     return redirect(target or url_for("console.queue"), code=303)
 
 

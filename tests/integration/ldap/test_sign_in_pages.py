@@ -11,6 +11,7 @@ from services.adapters.settings import Settings
 from services.application.filing import file_ticket
 from services.intake.app import create_app
 from tests.conftest import valid_ticket
+from tests.fake_sessions import FakeSessions
 from tests.fakes import FakeMailer, FakeRequesterLinks, FakeTicketRepository
 from tests.integration.console_helpers import csrf_from
 from tests.integration.ldap.ldap_helpers import SERVICE_DN, SERVICE_PASSWORD, config
@@ -39,6 +40,7 @@ def app(slapd, flow, clock):
         tickets=tickets,
         requester_links=FakeRequesterLinks(),
         mailer=FakeMailer(),
+        sessions=FakeSessions(clock),
     )
     assert isinstance(container.directory, LdapDirectory)  # built from the settings
     return create_app(container)
@@ -57,7 +59,8 @@ def test_staff_sign_in_to_the_console_with_a_directory_account(app):
     assert queue.status_code == 200 and "Signed in as Mira Okafor" in queue.text
     cookie = client.get_cookie("session")
     data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
-    assert data["staff_directory"]["member"] == "mira"
+    signed = app.extensions["rtflow"].sessions.find(data["staff_session"])
+    assert (signed.kind, signed.subject) == ("staff-directory", "mira")
     assert "mira-pass-1" not in repr(data)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from services.adapters.bootstrap import build
 from services.adapters.settings import Settings
+from tests.fake_sessions import FakeSessions
 from tests.fakes import FakeMailer, FakeRequesterLinks, FakeTicketRepository
 
 
@@ -21,4 +22,5 @@ def container(flow, clock):
         tickets=FakeTicketRepository(),
         requester_links=FakeRequesterLinks(),
         mailer=FakeMailer(),
+        sessions=FakeSessions(clock),
     )

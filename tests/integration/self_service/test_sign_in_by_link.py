@@ -51,7 +51,8 @@ def test_the_link_signs_in_once(client, container, app):
     data = app.session_interface.get_signing_serializer(app).loads(
         client.get_cookie("session").value
     )
-    assert data["requester"]["email"] == ANA
+    # The cookie holds the session's id; the store, whose session it is.
+    assert container.sessions.find(data["me_session"]).subject == ANA
     assert client.get("/me/").status_code == 200
 
     again = app.test_client()

@@ -1,8 +1,10 @@
 """What DynamoDB's TTL and conditions do where the ports leave it open, done the same way:
-the inbox forgets a delivery after INBOX_DAYS, expired links and rate windows are removed,
-and a mail marked sent must have been claimed."""
+the inbox forgets a delivery after INBOX_DAYS, expired links, rate windows and sessions are
+removed, and a mail marked sent must have been claimed."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
@@ -13,6 +15,7 @@ from services.adapters.sqlite import (
     SqliteRequesterLinks,
     expire,
 )
+from services.adapters.sqlite.sessions import SqliteSessions
 from services.domain.inbound import Inbound
 
 
@@ -30,13 +33,21 @@ def test_a_delivery_is_forgotten_after_the_inbox_days(inbox, outbox, clock):
 
 
 def test_expire_removes_only_what_is_past_its_time(db, inbox, clock):
-    links = SqliteRequesterLinks(db, clock)
+    links, sessions = SqliteRequesterLinks(db, clock), SqliteSessions(db, clock)
     inbox.record(delivery("old"))
     old_link = links.issue("ana@example.org")
+    old_session = sessions.start("requester", "ana@example.org", timedelta(hours=12))
     clock.advance(days=INBOX_DAYS)
     inbox.record(delivery("new"))
     new_link = links.issue("ana@example.org")
-    assert expire(db, clock.now()) == {"inbox": 1, "login_links": 1, "login_rate": 1}
+    new_session = sessions.start("requester", "ana@example.org", timedelta(hours=12))
+    assert expire(db, clock.now()) == {
+        "inbox": 1,
+        "login_links": 1,
+        "login_rate": 1,
+        "sessions": 1,
+    }
+    assert sessions.find(old_session) is None and sessions.find(new_session) is not None
     assert inbox.outcome(delivery("old")) is None and not inbox.settle(delivery("old"), "x")
     assert inbox.settle(delivery("new"), "kept")
     assert links.redeem(old_link or "") is None
