@@ -2,8 +2,8 @@
 directory (<data dir>/mail.jsonl) instead of sending it, and the mailbox /dev/mail reads from
 that file, so what was sent is still there after a restart.
 
-A line is written with one append and fsync'd before `send` returns: a mail the notify ledger
-records as sent is on disk.
+A line is written with one append and fsync'd before `send` returns: a mail notify claimed in
+its ledger and handed over is on disk.
 """
 
 from __future__ import annotations

@@ -45,15 +45,16 @@ def handle_event(event: Event, deps: NotifyDeps) -> None:
 
 
 def send_once(event: Event, mail: Mail, deps: NotifyDeps) -> None:
-    """At most once per event and recipient: the ledger is claimed before sending. A mail
-    the transport certainly did not send is released for the retry; after any other failure
-    the claim stays, since the mail may have gone out."""
+    """At most once per event and recipient: the ledger's claim, one conditional write made
+    before sending, is the mail's record. A mail the transport certainly did not send is
+    released for the retry; after any other failure (or a crash between the claim and the
+    transport's answer) the claim stays, since the mail may have gone out: such a mail is
+    lost rather than sent twice."""
     for recipient in mail.to:
         if not deps.ledger.claim(event.ticket, event.id, recipient):
             continue
         try:
-            message_id = deps.mailer.send(dataclasses.replace(mail, to=(recipient,)))
+            deps.mailer.send(dataclasses.replace(mail, to=(recipient,)))
         except MailNotSent:
             deps.ledger.release(event.ticket, event.id, recipient)
             raise
-        deps.ledger.mark_sent(event.ticket, event.id, recipient, message_id)

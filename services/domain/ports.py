@@ -130,15 +130,14 @@ class StaffTokens(Protocol):
 
 
 class MailLedger(Protocol):
-    """Remembers which mail went out for which event, so a redelivered event sends none."""
+    """Remembers which mail went out for which event, so a redelivered event sends none. One
+    write per mail: the claim, made before sending, is the record."""
 
     def claim(self, ticket: int, event_id: str, recipient: str) -> bool:
         """True if this (event, recipient) was not claimed before; now it is."""
 
     def release(self, ticket: int, event_id: str, recipient: str) -> None:
-        """Undo a claim after a failed send, so a retry may send."""
-
-    def mark_sent(self, ticket: int, event_id: str, recipient: str, message_id: str) -> None: ...
+        """Undo a claim when the transport certainly did not send, so a retry may send."""
 
 
 class Mailer(Protocol):

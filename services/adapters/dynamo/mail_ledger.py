@@ -16,7 +16,8 @@ def _item(ticket: int, event_id: str, recipient: str) -> MailLedgerItem:
 
 
 class DynamoMailLedger:
-    """MailLedger as conditional puts in the ticket's partition."""
+    """MailLedger as one conditional put per mail in the ticket's partition: the claim is the
+    record, nothing is written after the send."""
 
     def __init__(self, table: DynamoTable, clock: Clock):
         table.bind()
@@ -34,12 +35,4 @@ class DynamoMailLedger:
         return True
 
     def release(self, ticket: int, event_id: str, recipient: str) -> None:
-        # Never release a mail that is recorded as sent.
-        item = _item(ticket, event_id, recipient)
-        item.delete(condition=MailLedgerItem.message_id.does_not_exist())
-
-    def mark_sent(self, ticket: int, event_id: str, recipient: str, message_id: str) -> None:
-        _item(ticket, event_id, recipient).update(
-            actions=[MailLedgerItem.message_id.set(message_id)],
-            condition=MailLedgerItem.pk.exists(),
-        )
+        _item(ticket, event_id, recipient).delete()

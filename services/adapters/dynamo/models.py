@@ -223,7 +223,6 @@ class EventItem(ItemModel):
 
 class MailLedgerItem(ItemModel):
     claimed_at = UTCDateTimeAttribute()
-    message_id = UnicodeAttribute(null=True)
 
 
 class CounterItem(ItemModel):

@@ -36,7 +36,7 @@ from .database import SqliteDatabase
 from .deliveries import SqliteDeliveryLog
 from .expiry import expire
 from .inbox import INBOX_DAYS, SqliteInbox
-from .mail_ledger import NotClaimed, SqliteMailLedger
+from .mail_ledger import SqliteMailLedger
 from .outbox import OutboxEntry, SqliteOutbox
 from .requester_links import SqliteRequesterLinks
 from .schema import SchemaTooNew
@@ -45,7 +45,6 @@ from .tokens import SqliteStaffTokens
 
 __all__ = [
     "INBOX_DAYS",
-    "NotClaimed",
     "OutboxEntry",
     "SchemaTooNew",
     "SqliteDatabase",

@@ -53,7 +53,6 @@ def test_every_kind_of_row_survives_closing_and_opening_again(db_path, clock):
     settled = Inbound(source="github", delivery="d2", action="comment", ticket=t.number)
     a["inbox"].record(settled), a["inbox"].settle(settled, "nothing to do")
     a["ledger"].claim(t.number, "e1", "ana@example.org")
-    a["ledger"].mark_sent(t.number, "e1", "ana@example.org", "m-1")
     staff_token = a["staff"].issue("priya", "laptop")
     link = a["links"].issue("ana@example.org")
     a["deliveries"].record(Attempt("h1", "ops", t.number, "e1", "ticket.filed", T0, DELIVERED))

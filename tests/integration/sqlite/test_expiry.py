@@ -1,17 +1,13 @@
 """What DynamoDB's TTL and conditions do where the ports leave it open, done the same way:
 the inbox forgets a delivery after INBOX_DAYS, expired links, rate windows and sessions are
-removed, and a mail marked sent must have been claimed."""
+removed."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from services.adapters.sqlite import (
     INBOX_DAYS,
-    NotClaimed,
-    SqliteMailLedger,
     SqliteRequesterLinks,
     expire,
 )
@@ -52,13 +48,3 @@ def test_expire_removes_only_what_is_past_its_time(db, inbox, clock):
     assert inbox.settle(delivery("new"), "kept")
     assert links.redeem(old_link or "") is None
     assert links.redeem(new_link or "") == "ana@example.org"
-
-
-def test_a_mail_marked_sent_must_have_been_claimed(db, clock):
-    ledger = SqliteMailLedger(db, clock)
-    with pytest.raises(NotClaimed):
-        ledger.mark_sent(1, "e1", "ana@example.org", "m-1")
-    assert ledger.claim(1, "e1", "ana@example.org")
-    ledger.mark_sent(1, "e1", "ANA@example.org", "m-1")
-    ledger.release(1, "e1", "ana@example.org")  # sent: the claim stays, quietly
-    assert not ledger.claim(1, "e1", "ana@example.org")

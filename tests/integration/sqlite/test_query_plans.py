@@ -116,7 +116,6 @@ def workload(db, tickets, inbox, outbox, clock, tag: str = "plans") -> None:
     ledger = SqliteMailLedger(db, clock)
     ledger.claim(t.number, "e1", "ana@example.org"), ledger.release(t.number, "e1", "ana@x.org")
     ledger.claim(t.number, "e2", "ana@example.org")
-    ledger.mark_sent(t.number, "e2", "ana@example.org", "m-1")
     staff = SqliteStaffTokens(db, clock)
     token = staff.issue("priya")
     staff.verify(token), staff.revoke_all("priya")
