@@ -51,10 +51,10 @@ class FakeTicketRepository:
         self._last += count
         return self._last
 
-    def add(
-        self, ticket: Ticket, event: Event, *, receipt: Inbound | None = None, thread: str = ""
-    ) -> None:
-        self.save(ticket, Change(event), receipt=receipt, thread=thread)
+    def add(self, ticket: Ticket, event: Event, *, receipt=None, thread="", replacing=None):
+        if replacing is None:  # through save, as subclasses that record saves expect
+            return self.save(ticket, Change(event), receipt=receipt, thread=thread)
+        self._commit([(ticket, Change(event))], receipt=receipt, thread=thread, replacing=replacing)
 
     def save(
         self,
@@ -81,11 +81,12 @@ class FakeTicketRepository:
         *,
         receipt: Inbound | None = None,
         thread: str = "",
+        replacing: int | None = None,
     ) -> None:
         """All or nothing. A refusal names the first condition that failed in the order the
         table reports them: finished-ticket checks, versions, the thread, the receipt, WIP."""
         self._check(changes)
-        if thread and thread in self.inbox.links:
+        if thread and self.inbox.links.get(thread) != replacing:
             raise StaleVersion(f"{thread} was linked meanwhile")
         if receipt is not None and not self.inbox.pending(receipt):
             raise AlreadyDone(f"delivery {receipt.key} was applied already")

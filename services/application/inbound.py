@@ -3,7 +3,13 @@
 Every change carries the delivery's receipt in its transaction, so a redelivered message
 finds it applied and changes nothing; a delivery that changes no ticket is settled with the
 reason. One ticket per tool thread (an issue, an alert group): the link is written with the
-filing, and a second filing for the same thread loses the race and comments instead.
+filing, and a second filing for the same thread loses the race and comments instead. What a
+tool's delivery does to its ticket is decided in tool_deliveries.py.
+
+A thread is keyed by the tool's instance too (Inbound.thread); a ticket filed when keys did
+not name it is found by the old key (Inbound.old_thread) and adopted: the change links the
+new key to it, and the event says so (`thread`), so a second instance that shared the old
+key files a ticket of its own instead of adopting it too.
 """
 
 from __future__ import annotations
@@ -15,13 +21,13 @@ from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
 from services.application.mail_in.files import not_kept_note
 from services.application.retry import retry_on_conflict
+from services.application.tool_deliveries import FileAgain, Said, decide, firing_state
 from services.domain import events as ev
 from services.domain.actors import Actor
 from services.domain.attachments import Limits, refs_data, room_left
 from services.domain.errors import AlreadyDone, TicketNotFound, ValidationFailed
 from services.domain.flow import FlowConfig, Member
 from services.domain.inbound import Inbound, InboundAction
-from services.domain.integrations import SOURCE_LABELS
 from services.domain.ports import Clock, Inbox, TicketRepository
 from services.domain.ticket import Change, Ticket
 from services.domain.ticket.attaching import carrying
@@ -62,7 +68,7 @@ def apply(message: Inbound, deps: InboundDeps, *, last_try: bool = True) -> str:
 
 
 def _apply(m: Inbound, deps: InboundDeps, last_try: bool) -> str:
-    number = m.ticket or (deps.inbox.linked(m.thread) if m.thread else None)
+    number, adopting = _linked(m, deps)
     if number is None:
         if m.action is A.OPEN:
             return _file(m, deps)
@@ -73,18 +79,39 @@ def _apply(m: Inbound, deps: InboundDeps, last_try: bool) -> str:
         ticket = deps.tickets.get(number)
     except TicketNotFound:
         return _settle(m, deps, f"ignored: there is no ticket #{number}")
-    change = _decide(ticket, m, deps)
+    change = _decide(ticket, m, deps, adopting)
     if isinstance(change, str):
         return _settle(m, deps, f"ignored: {change}")
-    deps.tickets.save(ticket, change, receipt=m)
+    if isinstance(change, FileAgain):  # the new key's link moves, the old key's stays
+        return _file(m, deps, follows=change.follows, relink=not adopting)
+    deps.tickets.save(ticket, change, receipt=m, thread=m.thread if adopting else "")
     return f"applied to #{number}"
+
+
+def _linked(m: Inbound, deps: InboundDeps) -> tuple[int | None, bool]:
+    """The ticket the delivery is for, and whether it was found by the thread's old key only
+    (then the change adopts it: see the module's doc)."""
+    if m.ticket or not m.thread:
+        return m.ticket, False
+    number = deps.inbox.linked(m.thread)
+    if number is not None or not m.old_thread:
+        return number, False
+    number = deps.inbox.linked(m.old_thread)
+    if number is None:
+        return None, False
+    adopted = (e.data.get("thread") for e in deps.tickets.history(number))
+    if any(thread and thread != m.thread for thread in adopted):
+        return None, False  # another instance of the tool has it: this one's is new
+    return number, True
 
 
 def _settle(m: Inbound, deps: InboundDeps, outcome: str) -> str:
     return outcome if deps.inbox.settle(m, outcome) else "duplicate: applied before"
 
 
-def _file(m: Inbound, deps: InboundDeps) -> str:
+def _file(m: Inbound, deps: InboundDeps, follows: int | None = None, relink: bool = False) -> str:
+    """A ticket for the delivery (`follows`: the finished ticket of its thread, whose link
+    moves to the new one when `relink`)."""
     if m.source == "email":
         config = deps.flow.email
         if config is None:
@@ -97,6 +124,9 @@ def _file(m: Inbound, deps: InboundDeps) -> str:
     details: dict[str, Any] = {k: v for k, v in (("url", m.url), ("author", m.author)) if v}
     if m.attachments:  # a new mail's files, on its filing's event
         details["attachments"] = refs_data(m.attachments)
+    details |= firing_state(m) | ({"labels": m.labels} if m.labels else {})
+    if follows is not None:
+        details["follows"] = follows
     try:
         filed = file_ticket(
             m.draft,
@@ -106,6 +136,7 @@ def _file(m: Inbound, deps: InboundDeps) -> str:
             actor=actor,
             details=details,
             receipt=m,
+            replacing=follows if relink else None,
         )
     except ValidationFailed as e:
         # Checked when it was received; the flow config may have changed since.
@@ -113,41 +144,17 @@ def _file(m: Inbound, deps: InboundDeps) -> str:
     return f"filed #{filed.ticket.number}"
 
 
-def _decide(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
+def _decide(
+    ticket: Ticket, m: Inbound, deps: InboundDeps, adopting: bool
+) -> Change | FileAgain | str:
     """The change a delivery makes to its ticket, or why it makes none."""
-    now = deps.clock.now()
     if m.source == "email":
         return _mail_with_files(ticket, m, deps)
-    label = SOURCE_LABELS.get(m.source, m.source)
-    actor = Actor.source(m.source, m.author)
     where = {k: v for k, v in (("url", m.url), ("author", m.author)) if v}
-    by = f" by {m.author}" if m.author else ""
-    if m.action is A.COMMENT:
-        public = not m.internal
-        return ticket.comment(now=now, actor=actor, message=m.message, public=public, data=where)
-    if m.action is A.OPEN:
-        if not ticket.is_open:
-            return ticket.reopen(now=now, actor=actor, reason=f"reported again in {label}")
-        message = m.message or f"Reported again in {label}."
-        return ticket.comment(now=now, actor=actor, message=message, public=True, data=where)
-    if m.action is A.REOPEN:
-        if ticket.is_open:
-            return f"ticket #{ticket.number} is open already"
-        return ticket.reopen(now=now, actor=actor, reason=f"reopened in {label}{by}")
-    if m.action is A.CLOSE:
-        if not (ticket.is_open or ticket.status.value == "resolved"):
-            return f"ticket #{ticket.number} is {ticket.status} already"
-        return ticket.withdraw(now=now, actor=actor, reason=f"closed in {label}{by}", data=where)
-    # RESOLVED: the alert stopped firing.
-    hook = deps.flow.hooks.get(m.source)
-    if hook is not None and hook.on_resolved == "close" and ticket.is_open:
-        return ticket.withdraw(
-            now=now, actor=actor, reason=f"resolved in {label}", data=where | {"resolved": True}
-        )
-    message = m.message or f"Resolved in {label}."
-    return ticket.comment(
-        now=now, actor=actor, message=message, public=True, data=where | {"resolved": True}
-    )
+    if adopting:
+        where["thread"] = m.thread
+    said = Said(m, deps.flow.hooks.get(m.source), deps.clock.now(), where)
+    return decide(ticket, said, deps.tickets)
 
 
 def _mail_reply(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:

@@ -270,6 +270,18 @@ def withdrawn(n: Notice) -> list[Mail]:
     )
 
 
+def resolved_at_source(n: Notice) -> list[Mail]:
+    """The tool says it is over (its alert resolved): whoever works it hears; it reopens
+    by itself if it fires again."""
+    x = n.event.payload_as(p.ResolvedAtSource)
+    return n.staff(
+        n.owner_or_triagers,
+        f"Resolved where it came from: {n.title}",
+        f"The ticket was resolved: {x.reason}. It reopens if it is reported again.",
+        lines=[x.message, x.url],
+    )
+
+
 def mail_refused(n: Notice) -> list[Mail]:
     """The stranger hears why, without a word of the ticket; the triagers hear of it."""
     sender = n.event.payload_as(p.MailRefused).sender
@@ -357,6 +369,7 @@ RULES: dict[str, Rule] = {
     ev.COMMENTED: commented,
     ev.EDITED: talk_mail.edited,
     ev.WITHDRAWN: withdrawn,
+    ev.RESOLVED_AT_SOURCE: resolved_at_source,
     ev.MAIL_REFUSED: mail_refused,
     **watcher_mail.RULES,
     **attachment_mail.RULES,

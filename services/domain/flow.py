@@ -80,6 +80,12 @@ class TicketType(_Strict):
     skills: tuple[str, ...] = ()
     sla: SlaPolicy | None = None
     needs_info: NeedsInfoPolicy = NeedsInfoPolicy()
+    # Filed by tools (alerts, issues, error reports): complete as the tool sends them, so
+    # never asked for more (a tool cannot answer), and not offered to people filing.
+    from_tools: bool = False
+    # From tools: the labels whose values name the skills a ticket needs (service=mysql, or
+    # a word of a skill: service=mariadb). GitHub's and GitLab's plain labels are `label`.
+    skill_labels: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _known_fields(self) -> TicketType:
@@ -89,11 +95,19 @@ class TicketType(_Strict):
                 f"unknown required field(s) {', '.join(unknown)}; "
                 f"choose from {', '.join(OPTIONAL_FIELDS)}"
             )
+        if self.from_tools and self.required:
+            raise ValueError(
+                "a type filed by tools (from_tools) requires nothing: its tickets are complete"
+                " as the tool sends them, and a tool cannot be asked for more; remove `required`"
+            )
+        if self.skill_labels and not self.from_tools:
+            raise ValueError("skill_labels is for types filed by tools (from_tools: true)")
         return self
 
     @property
     def required_fields(self) -> tuple[str, ...]:
-        return (*ALWAYS_REQUIRED, *self.required)
+        """What a ticket of the type must hold to be complete; nothing more for a tool's."""
+        return () if self.from_tools else (*ALWAYS_REQUIRED, *self.required)
 
 
 class Member(_Strict):
@@ -198,6 +212,7 @@ class FlowConfig(_Strict):
         for where, type_name in filers:
             if type_name not in names:
                 raise ValueError(f"{where}: unknown ticket type {type_name!r}")
+        self._tools_file_tool_types()
         subscription_names = [s.name for s in self.subscriptions]
         repeated = sorted({n for n in subscription_names if subscription_names.count(n) > 1})
         if repeated:
@@ -211,6 +226,31 @@ class FlowConfig(_Strict):
                 f"skill(s) {', '.join(unknown)} are used but not declared under `skills`"
             )
         return self
+
+    def _tools_file_tool_types(self) -> None:
+        """A tool's tickets wait on no one: a hook whose tickets have the tool for requester
+        files a type `from_tools`; mail comes from people, who file people's types."""
+        for name, hook in self.hooks.items():
+            ticket_type = self.ticket_type(hook.ticket_type)
+            if hook.requester is None and ticket_type and not ticket_type.from_tools:
+                raise ValueError(
+                    f"hooks.{name}: ticket type {hook.ticket_type!r} asks its requester for"
+                    f" what is missing, and the requester of these tickets is {name} itself;"
+                    " give the hook a type with `from_tools: true` (or a `requester` who answers)"
+                )
+        email_type = self.ticket_type(self.email.ticket_type) if self.email else None
+        if email_type is not None and email_type.from_tools:
+            raise ValueError(
+                f"email: ticket type {email_type.name!r} is filed by tools; mail comes from"
+                " people: give it a type without `from_tools`"
+            )
+        if not self.people_types:
+            raise ValueError("ticket_types: people need a type that is not from_tools")
+
+    @property
+    def people_types(self) -> tuple[TicketType, ...]:
+        """The types people may file (the form, the API); the others are tools'."""
+        return tuple(t for t in self.ticket_types if not t.from_tools)
 
     def ticket_type(self, name: str) -> TicketType | None:
         return next((t for t in self.ticket_types if t.name == name), None)

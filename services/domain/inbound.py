@@ -29,6 +29,22 @@ class InboundAction(StrEnum):
     RESOLVED = "resolved"  # an alert stopped firing
 
 
+# What a tool says of its own objects, as much as is kept of it.
+ALERTS_MAX = 200
+_Text = Annotated[str, StringConstraints(max_length=200)]
+
+
+class Alert(BaseModel):
+    """One alert of a group (Alertmanager, Grafana) as the notification tells it: the
+    ticket follows which alerts fire, and names those that join or stop."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=100)]  # its fingerprint
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    firing: bool = True
+
+
 class Inbound(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -37,7 +53,10 @@ class Inbound(BaseModel):
     delivery: _Key
     action: InboundAction
     # The tool's object ("github:octo/repo#12", an alert group key): one ticket per thread.
+    # Keyed by the tool's instance too (an Alertmanager's external URL); `old_thread` is the
+    # key without it, by which a ticket filed before instances were told apart is found.
     thread: Annotated[str, StringConstraints(max_length=500)] = ""
+    old_thread: Annotated[str, StringConstraints(max_length=500)] = ""
     # A mail reply names its ticket (subject tag or the Message-ID it answers).
     ticket: int | None = Field(None, ge=1)
     # Who, in the tool's words ("octocat", "Alertmanager", "Ada <ada@example.org>").
@@ -54,6 +73,13 @@ class Inbound(BaseModel):
     recipients: Annotated[list[_Address], Field(max_length=50)] = []
     # Mail only: the files kept (their bytes stored before the mail was recorded).
     attachments: Annotated[list[AttachmentRef], Field(max_length=1000)] = []
+    # Alerting tools: the group's alerts, firing or resolved.
+    alerts: Annotated[tuple[Alert, ...], Field(max_length=ALERTS_MAX)] = ()
+    # The tool's labels of its object, name -> values (an alert's service, an issue's
+    # labels): the skills of a tool's ticket come from them (flow config `skill_labels`).
+    labels: Annotated[
+        dict[_Text, Annotated[list[_Text], Field(max_length=20)]], Field(max_length=50)
+    ] = {}
 
     @model_validator(mode="after")
     def _addressed(self) -> Inbound:

@@ -55,8 +55,12 @@ class HookSource(_Strict):
     # The environment variable holding the secret (a signing key, or the token the tool
     # sends). Unset: a secret derived from RTFLOW_SECRET_KEY (`rtflow hooks` prints it).
     secret_env: _EnvName | None = None
-    # Alertmanager, Grafana, Sentry: what a "resolved" does to the open ticket.
-    on_resolved: Literal["note", "close"] = "note"
+    # Alertmanager, Grafana, Sentry: what a "resolved" does to the open ticket: a note on
+    # it, the ticket resolved (it reopens when it fires again), or closed.
+    on_resolved: Literal["note", "resolve", "close"] = "note"
+    # ... and what firing again does once its ticket is finished: reopen it, or file a new
+    # one (the thread follows the new ticket).
+    fired_again: Literal["reopen", "file"] = "reopen"
     # Generic hook: ticket field -> dotted path into the JSON body (see docs/webhooks.md).
     fields: dict[str, str] = Field(default_factory=dict)
 

@@ -20,11 +20,18 @@ class TicketRepository(Protocol):
         """The last of `count` new ticket numbers from an atomic counter; never reused."""
 
     def add(
-        self, ticket: Ticket, event: Event, *, receipt: Inbound | None = None, thread: str = ""
+        self,
+        ticket: Ticket,
+        event: Event,
+        *,
+        receipt: Inbound | None = None,
+        thread: str = "",
+        replacing: int | None = None,
     ) -> None:
         """Store a new ticket and its first event in one transaction; filed for an inbound
         delivery, mark it applied (AlreadyDone if it was) and link the tool's `thread` to it
-        (StaleVersion if another ticket got the thread first)."""
+        (StaleVersion if another ticket got the thread first). With `replacing`, the thread
+        is linked to that ticket now and moves to this one (StaleVersion if it moved since)."""
 
     def save(
         self, ticket: Ticket, change: Change, *, receipt: Inbound | None = None, thread: str = ""

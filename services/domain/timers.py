@@ -2,9 +2,11 @@
 
 Timers live on the ticket (`timers`: name -> when), indexed by a sparse GSI on the earliest,
 so the minute job reads only what is due. A change that may move a timer marks the ticket
-for review; the scheduler then plans its timers from the events, and fires each due one in a
-transaction of its own that removes it, so no timer fires twice and none is lost. What fired
-is remembered (`fired`), so a plan never brings it back.
+for review, and its writer plans the timers from the events before it saves (`plan_change`),
+in the change's own transaction; a mark left by a writer that does not plan is planned by
+the scheduler. The scheduler fires each due timer in a transaction of its own that removes
+it, so no timer fires twice and none is lost. What fired is remembered (`fired`), so a plan
+never brings it back.
 """
 
 from __future__ import annotations
@@ -104,9 +106,12 @@ def _sla_timers(states: list[SlaState], now: datetime) -> dict[str, datetime]:
 
 
 def _needs_info_timers(ticket: Ticket, flow: FlowConfig) -> dict[str, datetime]:
-    """While it waits on the requester: a nudge, then closing it for want of an answer."""
+    """While it waits on the requester: a nudge, then closing it for want of an answer. A
+    tool's ticket waits on no one: its requester is the tool, which answers nothing."""
     ticket_type = flow.ticket_type(ticket.type)
     if ticket.status is not Status.NEEDS_INFO or not ticket_type or not ticket.status_since:
+        return {}
+    if ticket_type.from_tools:
         return {}
     policy, since = ticket_type.needs_info, ticket.status_since
     timers: dict[str, datetime] = {}
@@ -130,6 +135,23 @@ def _drop_dead_timers(ticket: Ticket, flow: FlowConfig) -> dict[str, datetime]:
         }
     lead = flow.drop_dead.triager_lead_days
     return {DROP_DEAD_TRIAGER: working_days_before(flow.calendar, ticket.drop_dead_date, lead)}
+
+
+def needs_plan(ticket: Ticket) -> bool:
+    """The change in hand marked the ticket for review: its timers must be planned again."""
+    return REVIEW in ticket.timers
+
+
+def plan_change(
+    ticket: Ticket, history: Sequence[Event], event: Event | None, flow: FlowConfig
+) -> None:
+    """Plan the timers of a ticket its change marked for review, from the history the change
+    extends and its own event, at the change's time: what the scheduler's review would plan."""
+    marked = ticket.timers.get(REVIEW)
+    if marked is None:
+        return
+    events = [*history, event] if event is not None else list(history)
+    ticket.timers = plan(ticket, events, flow, event.at if event is not None else marked)
 
 
 def earliest(timers: dict[str, datetime]) -> datetime | None:

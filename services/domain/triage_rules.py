@@ -130,11 +130,13 @@ def route(
     ticket_type: TicketType,
     flow: FlowConfig,
     open_tickets: Mapping[str, int],
+    words: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Routing:
     """The obvious owner: the one engineer who covers the most needed skills, if nobody ties
     with them and they have room under their WIP limit. Otherwise nobody: the staff meeting
-    decides. The reason names the words that decided the skills."""
-    words = skill_words(values, flow)
+    decides. The reason names the words that decided the skills: the text's, unless `words`
+    says others did (a tool's labels)."""
+    words = skill_words(values, flow) if words is None else words
     skills = tuple(sorted(set(ticket_type.skills) | set(words)))
     owner, reason = _owner(skills, flow, open_tickets)
     return Routing(skills, owner, reason + _decided_by(words, ticket_type), words)

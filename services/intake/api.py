@@ -52,7 +52,8 @@ def openapi():
 @bp.get("/api/v1/ticket-types")
 def ticket_types():
     flow = current_app.extensions["rtflow"].flow
-    return _json(TicketTypeList(ticket_types=[TicketTypeView.of(t) for t in flow.ticket_types]))
+    # The types people file: a tool's are for its hook.
+    return _json(TicketTypeList(ticket_types=[TicketTypeView.of(t) for t in flow.people_types]))
 
 
 @bp.post("/api/v1/tickets")

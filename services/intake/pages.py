@@ -36,7 +36,8 @@ def _form_to_data(form: MultiDict) -> dict:
 
 def _render_form(values: MultiDict, errors: dict[str, str], status: int = 200):
     flow = current_app.extensions["rtflow"].flow
-    selected = flow.ticket_type(values.get("type", "")) or flow.ticket_types[0]
+    chosen = flow.ticket_type(values.get("type", ""))
+    selected = chosen if chosen and not chosen.from_tools else flow.people_types[0]
     return (
         render_template(
             "new_ticket.html",

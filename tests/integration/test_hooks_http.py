@@ -38,7 +38,7 @@ class BrokenInbox(FakeInbox):
 @pytest.fixture
 def hook_flow(flow):
     hooks = dict(HOOKS)
-    hooks["sentry"] = {"ticket_type": "general", "secret_env": UNSET_SECRET_ENV}
+    hooks["sentry"] = {"ticket_type": "error-report", "secret_env": UNSET_SECRET_ENV}
     return with_hooks(flow, hooks)
 
 
@@ -85,15 +85,21 @@ def test_a_redelivery_is_answered_duplicate_and_recorded_once(client, container)
             "alertmanager.firing.json",
             lambda s, body: basic(s),
             "open",
-            'alertmanager:{}:{alertname="DiskFull"}',
+            'alertmanager[http://vm:19093]:{}:{alertname="DiskFull"}',  # its externalURL
         ),
-        ("grafana", "grafana_webhook.json", lambda s, body: bearer(s), "open", "grafana:{}:{}"),
+        (
+            "grafana",
+            "grafana_webhook.json",
+            lambda s, body: bearer(s),
+            "open",
+            "grafana[https://play.grafana.org?orgId=1]:{}:{}",
+        ),
         (
             "gitlab",
             "gitlab_issue_hook.json",
             lambda s, body: gitlab_headers(s, uuid="gl-1"),
             "open",
-            "gitlab:gitlabhq/gitlab-test#23",
+            "gitlab[http://example.com]:gitlabhq/gitlab-test#23",
         ),
     ],
 )
@@ -176,7 +182,7 @@ def test_an_unknown_source_is_404(client, source):
 
 
 def test_a_source_the_flow_config_does_not_declare_is_404(flow, clock):
-    only_github = with_hooks(flow, {"github": {"ticket_type": "general"}})
+    only_github = with_hooks(flow, {"github": {"ticket_type": "issue"}})
     settings = Settings(secret_key="hook-test-secret-" * 3)
     container = build(settings, flow=only_github, clock=clock, inbox=FakeInbox())
     client = create_app(container).test_client()

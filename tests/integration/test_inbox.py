@@ -20,7 +20,7 @@ THREAD = "github:octo/ops#7"
 @pytest.fixture
 def deps(container, flow):
     data = flow.model_dump(mode="json")
-    data["hooks"] = {"github": {"ticket_type": "general"}}
+    data["hooks"] = {"github": {"ticket_type": "issue"}}
     hook_flow = FlowConfig.model_validate(data)
     return InboundDeps(
         tickets=container.tickets,

@@ -37,11 +37,14 @@ def test_a_firing_group_from_alertmanager_files_a_ticket(hook_flow):
     body = raw("alertmanager.firing.json")
     m = deliver(hook_flow, body)
     assert m.action is InboundAction.OPEN
-    assert m.thread == 'alertmanager:{}:{alertname="DiskFull"}'
+    # The group's thread names its Alertmanager (externalURL); old_thread is the key
+    # threads had before, by which an older ticket is still found.
+    assert m.thread == 'alertmanager[http://vm:19093]:{}:{alertname="DiskFull"}'
+    assert m.old_thread == 'alertmanager:{}:{alertname="DiskFull"}'
     assert m.delivery == hashlib.sha256(body).hexdigest()
     assert (m.author, m.url) == ("Alertmanager", "http://vm:19093")
     draft = m.draft
-    assert draft["type"] == "incident-followup"
+    assert draft["type"] == "alert"
     assert draft["title"] == "Disk almost full on db1"
     assert draft["requester"] == {"name": "Alertmanager (via hook)", "email": "techops@example.org"}
     for line in (
@@ -70,7 +73,7 @@ def test_a_resolved_group_resolves_its_thread_saying_what_resolved(hook_flow):
     m = deliver(hook_flow, body_of(data))
     assert (m.action, m.thread, m.draft) == (
         InboundAction.RESOLVED,
-        'alertmanager:{}:{alertname="DiskFull"}',
+        'alertmanager[http://vm:19093]:{}:{alertname="DiskFull"}',
         None,
     )
     assert "1 alert resolved" in m.message
@@ -87,7 +90,11 @@ def test_without_a_common_summary_the_title_names_the_alert_and_its_labels(hook_
 def test_grafanas_notification_files_a_ticket_naming_every_alert(hook_flow):
     body = raw("grafana_webhook.json")
     m = deliver(hook_flow, body, "grafana")
-    assert (m.source, m.action, m.thread) == ("grafana", InboundAction.OPEN, "grafana:{}:{}")
+    assert (m.source, m.action, m.thread) == (
+        "grafana",
+        InboundAction.OPEN,
+        "grafana[https://play.grafana.org?orgId=1]:{}:{}",  # the instance and organisation
+    )
     assert m.delivery == hashlib.sha256(body).hexdigest()
     assert (m.author, m.url) == ("Grafana", "https://play.grafana.org/")
     assert m.draft["title"] == "High memory usage, High CPU usage (team=blue)"

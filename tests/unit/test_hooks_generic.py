@@ -25,7 +25,7 @@ MAPPED = {
 
 
 def hook_flow(flow, fields=None):
-    return with_hooks(flow, {"generic": {"ticket_type": "general", "fields": fields or {}}})
+    return with_hooks(flow, {"generic": {"ticket_type": "issue", "fields": fields or {}}})
 
 
 def deliver(flow, data: dict, fields=None, delivery: str = ""):

@@ -41,7 +41,7 @@ def test_an_opened_issue_files_a_ticket_in_the_configured_type(hook_flow):
     )
     assert m.author == "Codertocat"
     assert m.url == "https://github.com/Codertocat/Hello-World/issues/1"
-    assert m.draft["type"] == "general"
+    assert m.draft["type"] == "issue"
     assert m.draft["title"] == "Spelling error in the README file"
     assert m.draft["requirements"] == "It looks like you accidently spelled 'commit' with two 't's."
     assert m.draft["end_state"] == ""
@@ -49,11 +49,13 @@ def test_an_opened_issue_files_a_ticket_in_the_configured_type(hook_flow):
     assert m.draft["private"] is False
 
 
-def test_the_draft_passes_the_intake_schema_but_need_not_be_complete(hook_flow):
+def test_the_draft_passes_the_intake_schema_complete_as_the_tool_sends_it(hook_flow):
     m = deliver(hook_flow, raw("issues.opened.json"), "issues")
-    validate_draft(m.draft, flow=hook_flow, today=TODAY, require_complete=False)
+    # A type from tools requires nothing more: nobody will be asked (the requester is GitHub).
+    validate_draft(m.draft, flow=hook_flow, today=TODAY)
+    people = m.draft | {"type": "general"}
     with pytest.raises(ValidationFailed, match="end_state"):
-        validate_draft(m.draft, flow=hook_flow, today=TODAY)  # triage will ask for it
+        validate_draft(people, flow=hook_flow, today=TODAY)  # a person's type would ask
 
 
 def test_the_configured_requester_and_privacy_are_used(flow):

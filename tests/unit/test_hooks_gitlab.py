@@ -14,7 +14,9 @@ from services.intake.hooks.errors import BadPayload
 from tests.fixtures.webhooks import body_of, gitlab_headers, hook_request, load, raw, with_hooks
 
 SECRET = "gitlab-token"
-THREAD = "gitlab:gitlabhq/gitlab-test#23"
+# The thread names the GitLab instance (here the project's site: the fixtures send no
+# X-Gitlab-Instance).
+THREAD = "gitlab[http://example.com]:gitlabhq/gitlab-test#23"
 
 
 @pytest.fixture
@@ -87,7 +89,7 @@ def test_comments_on_merge_requests_are_ignored(hook_flow):
 
 
 def test_a_confidential_issue_files_a_private_ticket_whatever_the_config(flow):
-    hook_flow = with_hooks(flow, {"gitlab": {"ticket_type": "general"}})
+    hook_flow = with_hooks(flow, {"gitlab": {"ticket_type": "issue"}})
     public = deliver(hook_flow, raw("gitlab_issue_hook.json"))
     confidential = deliver(hook_flow, raw("gitlab_issue_hook.json"), "Confidential Issue Hook")
     assert public.draft["private"] is False

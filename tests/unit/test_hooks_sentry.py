@@ -11,6 +11,9 @@ from services.intake.hooks.errors import BadPayload
 from tests.fixtures.webhooks import body_of, hook_request, load, raw, sentry_headers, with_hooks
 
 SECRET = "sentry-client-secret"
+# An issue's thread names the installation that sent it (the fixtures' installation.uuid).
+INSTALLATION = "a8e5d37a-696c-4c54-adb5-b3f28d64c7de"
+THREAD = f"sentry[{INSTALLATION}]:1170820242"
 
 
 @pytest.fixture
@@ -34,7 +37,8 @@ def issue(action: str, **changes) -> bytes:
 def test_a_new_issue_files_a_ticket_with_what_sentry_knows(hook_flow):
     m = deliver(hook_flow, raw("sentry_issue_created.json"))
     assert (m.source, m.delivery, m.action) == ("sentry", "req-1", InboundAction.OPEN)
-    assert (m.thread, m.author) == ("sentry:1170820242", "Sentry")
+    assert (m.thread, m.author) == (THREAD, "Sentry")
+    assert m.old_thread == "sentry:1170820242"  # the key before threads named the install
     assert m.draft["title"] == "ReferenceError: blooopy is not defined"
     for line in ("error: blooopy is not defined", "where: ?(runner)", "project: front-end"):
         assert line in m.draft["requirements"]
@@ -50,10 +54,10 @@ def test_without_a_request_id_the_body_is_the_delivery_id(hook_flow):
 def test_resolving_and_unresolving_the_issue(hook_flow):
     resolved = deliver(hook_flow, issue("resolved", web_url="https://sentry.io/issues/1170820242/"))
     unresolved = deliver(hook_flow, issue("unresolved"))
-    assert (resolved.action, resolved.thread) == (InboundAction.RESOLVED, "sentry:1170820242")
+    assert (resolved.action, resolved.thread) == (InboundAction.RESOLVED, THREAD)
     assert resolved.message == "Sentry resolved ReferenceError: blooopy is not defined."
     assert resolved.url == "https://sentry.io/issues/1170820242/"
-    assert (unresolved.action, unresolved.thread) == (InboundAction.REOPEN, "sentry:1170820242")
+    assert (unresolved.action, unresolved.thread) == (InboundAction.REOPEN, THREAD)
 
 
 def test_other_issue_actions_and_resources_are_ignored(hook_flow):
@@ -78,10 +82,11 @@ def test_an_alert_rule_files_a_ticket_on_the_issues_thread(hook_flow):
                 },
                 "triggered_rule": "Page the on-call",
             },
+            "installation": {"uuid": INSTALLATION},
         }
     )
     m = deliver(hook_flow, body, "event_alert")
-    assert (m.action, m.thread) == (InboundAction.OPEN, "sentry:1170820242")
+    assert (m.action, m.thread) == (InboundAction.OPEN, THREAD)  # the issue's, in one install
     assert m.draft["title"] == "TypeError: x is undefined"
     assert m.draft["requirements"].startswith("Sentry alert rule 'Page the on-call' fired.")
     assert m.url.endswith("/events/abc/")

@@ -19,9 +19,9 @@ THREAD = "github:octo/ops#7"
 def hook_flow(flow) -> FlowConfig:
     data = flow.model_dump(mode="json")
     data["hooks"] = {
-        "github": {"ticket_type": "general"},
-        "alertmanager": {"ticket_type": "incident-followup", "on_resolved": "close"},
-        "grafana": {"ticket_type": "incident-followup"},
+        "github": {"ticket_type": "issue"},
+        "alertmanager": {"ticket_type": "alert", "on_resolved": "close"},
+        "grafana": {"ticket_type": "alert"},
     }
     data["email"] = {"address": "tickets@example.org", "ticket_type": "general"}
     return FlowConfig.model_validate(data)
@@ -48,7 +48,7 @@ def opened(delivery="d-open", source="github", thread=THREAD, **draft) -> Inboun
         author="octocat",
         url="https://github.com/octo/ops/issues/7",
         draft={
-            "type": "general",
+            "type": "issue",
             "title": "Spelling error in the README file",
             "requirements": "It looks like you accidentally spelled 'commit' with two 't's.",
             "requester": {"name": "GitHub (via hook)", "email": "techops@example.org"},
@@ -84,7 +84,7 @@ def test_an_opened_issue_files_one_ticket_linked_to_its_thread(deps):
         "url": "https://github.com/octo/ops/issues/7",
         "author": "octocat",
         "source": "github",
-        "type": "general",
+        "type": "issue",
     }
 
 
@@ -152,7 +152,7 @@ def alert(status: str, delivery: str) -> Inbound:
             delivery,
             source="alertmanager",
             thread='alertmanager:{}:{alertname="X"}',
-            type="incident-followup",
+            type="alert",
         )
     return said(
         "resolved",
@@ -176,7 +176,7 @@ def test_an_alert_group_files_once_closes_when_resolved_and_reopens_when_it_fire
 
 def test_a_resolved_alert_only_notes_it_by_default(deps):
     thread = 'grafana:{}:{alertname="Y"}'
-    apply(opened("g1", source="grafana", thread=thread, type="incident-followup"), deps)
+    apply(opened("g1", source="grafana", thread=thread, type="alert"), deps)
     apply(said("resolved", "g2", "Y resolved", source="grafana", thread=thread), deps)
     assert deps.tickets.get(1).status is Status.NEW
     event = deps.tickets.events[1][-1]

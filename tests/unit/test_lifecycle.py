@@ -75,6 +75,10 @@ LEGAL: dict[tuple[Action, Status], Status] = {
         for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
     },
     (Action.WITHDRAW, S.RESOLVED): S.CLOSED,
+    **{
+        (Action.RESOLVE_AT_SOURCE, s): S.RESOLVED
+        for s in (S.NEW, S.NEEDS_INFO, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
+    },
     **{(Action.WATCH, s): s for s in Status},
     **{
         (Action.MERGE, s): S.CLOSED

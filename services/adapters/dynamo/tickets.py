@@ -42,10 +42,12 @@ class DynamoTicketRepository:
         *,
         receipt: Inbound | None = None,
         thread: str = "",
+        replacing: int | None = None,
     ) -> None:
         """A new ticket; filed for a delivery (`receipt`), in the same transaction the
-        delivery is marked applied and the tool's thread linked to it."""
-        self.save(ticket, Change(event), receipt=receipt, thread=thread)
+        delivery is marked applied and the tool's thread linked to it (moved from ticket
+        `replacing`, when that one has it)."""
+        self._save(ticket, Change(event), receipt=receipt, thread=thread, replacing=replacing)
 
     def save(
         self,
@@ -57,12 +59,23 @@ class DynamoTicketRepository:
     ) -> None:
         if isinstance(change, Event):
             change = Change(change)
+        self._save(ticket, change, receipt=receipt, thread=thread)
+
+    def _save(
+        self,
+        ticket: Ticket,
+        change: Change,
+        *,
+        receipt: Inbound | None,
+        thread: str,
+        replacing: int | None = None,
+    ) -> None:
         tx = Transaction(self.table)
         item = tx.change(ticket, change)
         if receipt is not None:
             tx.receipt(receipt, ticket.number, ticket.updated_at)
         if thread:
-            tx.link(thread, ticket.number, ticket.updated_at)
+            tx.link(thread, ticket.number, ticket.updated_at, replacing)
         tx.commit()
         ticket.version = item.version
 

@@ -82,10 +82,13 @@ class Transaction:
         meaning = AlreadyDone(f"delivery {message.key} was applied already")
         self.ops.append(_Op(UPDATE, meaning, lambda tx: tx.update(item, actions, condition)))
 
-    def link(self, thread: str, ticket: int, now: datetime) -> None:
-        """One ticket per thread: a second filing for it races and loses, then comments."""
+    def link(self, thread: str, ticket: int, now: datetime, replacing: int | None = None) -> None:
+        """One ticket per thread: a second filing for it races and loses, then comments. A
+        link that moves (`replacing`: the ticket it points at) must not have moved since."""
         item = LinkItem(link_pk(thread), META, ticket=ticket, created_at=now)
-        condition = LinkItem.pk.does_not_exist()
+        condition = (
+            LinkItem.pk.does_not_exist() if replacing is None else LinkItem.ticket == replacing
+        )
         meaning = StaleVersion(f"{thread} was linked to a ticket meanwhile; retry")
         self.ops.append(_Op(PUT, meaning, lambda tx: tx.save(item, condition)))
 

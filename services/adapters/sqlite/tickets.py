@@ -40,10 +40,12 @@ class SqliteTicketRepository:
         *,
         receipt: Inbound | None = None,
         thread: str = "",
+        replacing: int | None = None,
     ) -> None:
         """A new ticket; filed for a delivery (`receipt`), in the same transaction the
-        delivery is marked applied and the tool's thread linked to it."""
-        self.save(ticket, Change(event), receipt=receipt, thread=thread)
+        delivery is marked applied and the tool's thread linked to it (moved from ticket
+        `replacing`, when that one has it)."""
+        self._commit([(ticket, Change(event))], receipt=receipt, thread=thread, replacing=replacing)
 
     def save(
         self,
@@ -75,6 +77,7 @@ class SqliteTicketRepository:
         *,
         receipt: Inbound | None = None,
         thread: str = "",
+        replacing: int | None = None,
     ) -> None:
         first = changes[0][0]
         with self.db.transaction() as conn:
@@ -83,7 +86,7 @@ class SqliteTicketRepository:
                 tx.require_finished(change.require_finished)
             versions = [tx.put_ticket(ticket, change.event) for ticket, change in changes]
             if thread:
-                tx.link(thread, first)
+                tx.link(thread, first, replacing)
             if receipt is not None:
                 tx.receipt(receipt, first)
             tx.move_wip([change for _, change in changes])

@@ -86,13 +86,21 @@ class Transaction:
             raise _stale(event.ticket) from None
         self.conn.execute("INSERT INTO outbox (ticket, seq) VALUES (?, ?)", (event.ticket, seq))
 
-    def link(self, thread: str, ticket: Ticket) -> None:
-        """One ticket per thread: a second filing for it races and loses, then comments."""
-        linked = self.conn.execute(
-            "INSERT INTO links (thread, ticket, created_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (thread) DO NOTHING",
-            (thread, ticket.number, utc_text(ticket.updated_at)),
-        ).rowcount
+    def link(self, thread: str, ticket: Ticket, replacing: int | None = None) -> None:
+        """One ticket per thread: a second filing for it races and loses, then comments. A
+        link that moves (`replacing`: the ticket it points at) must not have moved since."""
+        at = utc_text(ticket.updated_at)
+        if replacing is None:
+            linked = self.conn.execute(
+                "INSERT INTO links (thread, ticket, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (thread) DO NOTHING",
+                (thread, ticket.number, at),
+            ).rowcount
+        else:
+            linked = self.conn.execute(
+                "UPDATE links SET ticket = ?, created_at = ? WHERE thread = ? AND ticket = ?",
+                (ticket.number, at, thread, replacing),
+            ).rowcount
         if not linked:
             raise StaleVersion(f"{thread} was linked to a ticket meanwhile; retry")
 

@@ -174,6 +174,10 @@ CATALOGUE: dict[str, EventSpec[Any]] = {
     k.ATTACHMENT_ADDED: EventSpec(
         "Attachment added", p.AttachmentAdded, _attachment_added, public=None
     ),
+    # Tickets from tools.
+    k.RESOLVED_AT_SOURCE: EventSpec(
+        "Resolved where it came from", p.ResolvedAtSource, _reason, chat_line=True
+    ),
 }
 
 # What people read in a history, by event kind.

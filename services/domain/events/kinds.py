@@ -38,3 +38,5 @@ MERGED = "ticket.merged"
 DUPLICATE_MERGED = "ticket.duplicate-merged"
 # Attachments (domain/attachments.py).
 ATTACHMENT_ADDED = "ticket.attachment-added"
+# Tickets from tools (domain/tool_tickets.py).
+RESOLVED_AT_SOURCE = "ticket.resolved-at-source"

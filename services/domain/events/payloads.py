@@ -40,6 +40,9 @@ class Filed(Payload):
     url: str = ""  # where a tool's ticket came from
     author: str = ""
     attachments: list[AttachmentRef] = []  # the form's files, a new mail's
+    labels: dict[str, list[str]] = {}  # a tool's labels of its object (skills come from them)
+    follows: int | None = None  # the finished ticket of the same thread, when it fired again
+    firing: dict[str, str] = {}  # an alert group's: the alerts firing (fingerprint -> name)
 
 
 class Acknowledged(Moved):
@@ -124,6 +127,11 @@ class Reopened(Moved):
     owner: str | None = None
     previous_owner: str | None = None
     not_back: str = ""
+    # Reopened by the tool it came from (an alert that fires again): as a tool's comment.
+    url: str = ""
+    author: str = ""
+    firing: dict[str, str] = {}
+    thread: str = ""  # the thread's key, when the tool's delivery found it by its old one
 
 
 class Closed(Fired):
@@ -172,6 +180,11 @@ class Commented(Moved):
     via: str = ""  # "mail": a team member's mail
     # A team member's mail: the addresses it went to beside the team's (they have it already).
     recipients: list[str] = []
+    # An alert group: the alerts firing after it, and those that joined or stopped since.
+    firing: dict[str, str] = {}
+    joined: list[str] = []
+    stopped: list[str] = []
+    thread: str = ""  # the thread's key, when the tool's delivery found it by its old one
     attachments: list[AttachmentRef] = []  # a team member's mail's files
 
 
@@ -192,6 +205,8 @@ class Withdrawn(Moved):
     url: str = ""
     author: str = ""
     resolved: bool = False
+    firing: dict[str, str] = {}  # an alert group's, after it: none
+    thread: str = ""
 
 
 class MailRefused(Payload):
@@ -232,3 +247,18 @@ class AttachmentAdded(Payload):
     """Files added on their own (the API, a page's upload form)."""
 
     attachments: list[AttachmentRef] = []
+
+
+# -- tickets from tools --------------------------------------------------------------------
+
+
+class ResolvedAtSource(Moved):
+    """The tool says it is over (the alert resolved): what it said, and where."""
+
+    reason: str = ""
+    message: str = ""
+    url: str = ""
+    author: str = ""
+    resolved: bool = True
+    firing: dict[str, str] = {}  # an alert group's, after it: none
+    thread: str = ""

@@ -65,6 +65,7 @@ class EndingMixin(TicketRecord):
         now: datetime,
         actor: Actor,
         reason: str,
+        data: dict[str, Any] | None = None,
         back_to: Member | None = None,
         not_back: str = "",
     ) -> Change:
@@ -78,10 +79,12 @@ class EndingMixin(TicketRecord):
         ):
             raise Forbidden(f"only the requester or staff may reopen ticket #{self.number}")
         self._check(Action.REOPEN)
+        if actor.kind == "source":  # the tool speaks again; it never answers a question
+            self.missing = []
         previous, self.owner = self.owner, None
         self.eta = None
         self.merged_into = None  # a merged duplicate reopened is a request of its own again
-        data: dict[str, Any] = {"reason": reason}
+        data = {"reason": reason, **(data or {})}
         if back_to is not None and back_to.id == previous and not self.missing:
             self.owner = back_to.id
             data["owner"] = back_to.id
@@ -111,6 +114,25 @@ class EndingMixin(TicketRecord):
             actor,
             now,
             ev.WITHDRAWN,
+            public=True,
+            data={"reason": reason, **(data or {})},
+            wip=wip,
+        )
+
+    def resolve_at_source(
+        self, *, now: datetime, actor: Actor, reason: str, data: dict[str, Any] | None = None
+    ) -> Change:
+        """The tool it came from says it is over (its alert resolved): resolved, the owner's
+        WIP freed; it reopens if the tool speaks of it again."""
+        if actor.kind != "source":
+            raise Forbidden(f"only the tool ticket #{self.number} came from may resolve it so")
+        self._check(Action.RESOLVE_AT_SOURCE)
+        wip = self._release_wip()
+        return self._change(
+            Action.RESOLVE_AT_SOURCE,
+            actor,
+            now,
+            ev.RESOLVED_AT_SOURCE,
             public=True,
             data={"reason": reason, **(data or {})},
             wip=wip,

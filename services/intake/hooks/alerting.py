@@ -2,24 +2,44 @@
 sends too: one notification per alert group, "firing" or "resolved".
 
 Neither signs its body: they send the secret as HTTP credentials. Neither sends a delivery id:
-a retry (Alertmanager retries on 5xx) carries the same body, so the body's digest is the id.
-One group (its groupKey) is one thread: one ticket while it fires."""
+a retry (Alertmanager retries on 5xx) carries the same body, so the body's digest within a
+minute is the id; the same body later is a repeat (repeat_interval), a delivery of its own,
+so a finished ticket hears that its alert still fires. One group (its groupKey) of one
+instance (its externalURL; Grafana's organisation too) is one thread: one ticket while it
+fires. Each alert is told apart by its fingerprint, so the ticket names those that join the
+group or stop firing."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
-from services.domain.inbound import Inbound, InboundAction
+from services.domain.inbound import ALERTS_MAX, Alert, Inbound, InboundAction
 from services.domain.integrations import SOURCE_LABELS
 
 from .auth import check_credentials
-from .payload import BadPayload, HookRequest, get, inbound, thread_key, ticket_draft
+from .payload import (
+    BadPayload,
+    HookRequest,
+    get,
+    inbound,
+    instance_of,
+    labels_of,
+    one_line,
+    thread_key,
+    ticket_draft,
+)
 
 # A title names at most this many labels and alert names: the rest is in the requirements.
 _TITLE_LABELS = 4
 _TITLE_NAMES = 3
 # Alertmanager's zero time: an alert that has not ended.
 _NEVER = "0001-01-01T00:00:00Z"
+# The same body within this many seconds is a retry; later, a repeat.
+REPEAT_WINDOW_SECONDS = 60
+# An alert is named by its alert name and at most this many of its other labels.
+_NAME_LABELS = 4
 
 
 def authenticate(req: HookRequest, secret: str) -> None:
@@ -100,6 +120,50 @@ def _listing(data: dict[str, Any], alerts: list[dict[str, Any]], status: str) ->
     return "\n".join(lines)
 
 
+def _delivery(req: HookRequest) -> str:
+    if req.received_at is None:
+        return req.body_digest
+    return f"{req.body_digest}:{int(req.received_at.timestamp()) // REPEAT_WINDOW_SECONDS}"
+
+
+def _instance(data: dict[str, Any]) -> str:
+    """Which Alertmanager (its external URL), or which Grafana organisation, sent it."""
+    identity = instance_of(get(data, "externalURL", str, required=False, default=""))
+    org = data.get("orgId")
+    if identity and isinstance(org, int | str) and not isinstance(org, bool) and str(org):
+        identity += f"?orgId={org}"
+    return identity
+
+
+def _fingerprint(alert: dict[str, Any]) -> str:
+    given = alert.get("fingerprint")
+    if isinstance(given, str) and given.strip():
+        return given.strip()[:100]
+    labels = json.dumps(_label_map(alert, "labels"), sort_keys=True, default=str)
+    return hashlib.sha256(labels.encode()).hexdigest()[:16]
+
+
+def _alert_name(alert: dict[str, Any], group_labels: dict[str, Any]) -> str:
+    """The alert name and the labels that tell it from the group's others."""
+    labels = _label_map(alert, "labels")
+    rest = {k: v for k, v in labels.items() if k != "alertname" and k not in group_labels}
+    shown = _labels(dict(list(rest.items())[:_NAME_LABELS]))
+    name = str(labels.get("alertname") or "alert")
+    return one_line(f"{name} ({shown})" if shown else name, 300)
+
+
+def _states(data: dict[str, Any], alerts: list[dict[str, Any]], status: str) -> tuple[Alert, ...]:
+    group = get(data, "groupLabels", dict, required=False, default={})
+    return tuple(
+        Alert(
+            id=_fingerprint(a),
+            name=_alert_name(a, group),
+            firing=(a.get("status") or status) != "resolved",
+        )
+        for a in alerts[:ALERTS_MAX]
+    )
+
+
 def parse_alerts(req: HookRequest) -> Inbound:
     data = req.data
     status = get(data, "status", str)
@@ -107,11 +171,16 @@ def parse_alerts(req: HookRequest) -> Inbound:
         raise BadPayload(f"status must be 'firing' or 'resolved', not {status!r}")
     alerts = _alerts(data)
     group = get(data, "groupKey", str)
-    common = {
-        "delivery": req.body_digest,
-        "thread": thread_key(req.source, group),
+    common: dict[str, Any] = {
+        "delivery": _delivery(req),
+        "thread": thread_key(req.source, group, _instance(data)),
+        "old_thread": thread_key(req.source, group),
         "author": SOURCE_LABELS[req.source],
         "url": get(data, "externalURL", str, required=False, default=""),
+        "alerts": _states(data, alerts, status),
+        "labels": labels_of(
+            (name, value) for a in alerts for name, value in _label_map(a, "labels").items()
+        ),
     }
     if status == "resolved":
         return inbound(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from services.domain.inbound import Inbound, InboundAction
 
 from .auth import check_signature
-from .payload import HookRequest, Reply, get, ignored, inbound, ticket_draft
+from .payload import HookRequest, Reply, get, ignored, inbound, labels_of, ticket_draft
 
 _ISSUE_ACTIONS = {
     "opened": InboundAction.OPEN,
@@ -70,6 +70,7 @@ def parse(req: HookRequest) -> Inbound | Reply:
     )
     if get(data, "repository.private", bool, required=False, default=False):
         draft["private"] = True  # a private repository's issue is not for the public queue
+    labels = get(data, "issue.labels", list, required=False, default=[])
     return inbound(
         req,
         delivery=delivery,
@@ -78,4 +79,5 @@ def parse(req: HookRequest) -> Inbound | Reply:
         author=get(data, "issue.user.login", str, required=False, default=actor),
         url=url,
         draft=draft,
+        labels=labels_of(("label", x.get("name")) for x in labels if isinstance(x, dict)),
     )

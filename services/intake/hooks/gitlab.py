@@ -2,14 +2,28 @@
 events" and "Comments" ticked). GitLab sends the hook's secret token as X-Gitlab-Token.
 
 The delivery id: Idempotency-Key (GitLab 17.4+: the same on every retry of one delivery), else
-X-Gitlab-Event-UUID, else the body's digest."""
+X-Gitlab-Event-UUID, else the body's digest. An issue's thread names the GitLab instance
+(X-Gitlab-Instance, else the project's URL): two instances' projects of one name are two."""
 
 from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
 
 from services.domain.inbound import Inbound, InboundAction
 
 from .auth import check_token
-from .payload import HookRequest, Reply, get, ignored, inbound, ticket_draft
+from .payload import (
+    HookRequest,
+    Reply,
+    get,
+    ignored,
+    inbound,
+    instance_of,
+    labels_of,
+    thread_key,
+    ticket_draft,
+)
 
 _ISSUE_ACTIONS = {
     "open": InboundAction.OPEN,
@@ -24,6 +38,32 @@ def authenticate(req: HookRequest, secret: str) -> None:
 
 def _delivery(req: HookRequest) -> str:
     return req.header("Idempotency-Key") or req.header("X-Gitlab-Event-UUID") or req.body_digest
+
+
+def _threads(req: HookRequest, project: str, iid: int) -> dict[str, Any]:
+    """The issue's thread on this instance, and the key it had before threads named it."""
+    web_url = get(req.data, "project.web_url", str, required=False, default="")
+    instance = instance_of(req.header("X-Gitlab-Instance") or _origin(web_url))
+    key = f"{project}#{iid}"
+    return {"thread": thread_key("gitlab", key, instance), "old_thread": thread_key("gitlab", key)}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _labels(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The issue's labels: a scoped one ("service::mysql") by its scope, others as `label`."""
+    given = data.get("labels")
+    titles = (
+        [x.get("title") for x in given if isinstance(x, dict)] if isinstance(given, list) else []
+    )
+    pairs = []
+    for title in (t for t in titles if isinstance(t, str)):
+        scope, _, value = title.rpartition("::")
+        pairs.append((scope, value) if scope else ("label", title))
+    return labels_of(pairs)
 
 
 def parse(req: HookRequest) -> Inbound | Reply:
@@ -46,7 +86,7 @@ def parse(req: HookRequest) -> Inbound | Reply:
             req,
             delivery=_delivery(req),
             action=InboundAction.COMMENT,
-            thread=f"gitlab:{project}#{get(data, 'issue.iid', int)}",
+            **_threads(req, project, get(data, "issue.iid", int)),
             author=author,
             message=get(data, "object_attributes.note", str, required=False, default=""),
             url=url,
@@ -57,15 +97,15 @@ def parse(req: HookRequest) -> Inbound | Reply:
     action = get(data, "object_attributes.action", str, required=False, default="")
     if action not in _ISSUE_ACTIONS:  # update, and whatever GitLab adds
         return ignored(f"issue action {action!r} is not acted on")
-    thread = f"gitlab:{project}#{get(data, 'object_attributes.iid', int)}"
+    threads = _threads(req, project, get(data, "object_attributes.iid", int))
     if _ISSUE_ACTIONS[action] is not InboundAction.OPEN:  # the queue words it
         return inbound(
             req,
             delivery=_delivery(req),
             action=_ISSUE_ACTIONS[action],
-            thread=thread,
             author=author,
             url=url,
+            **threads,
         )
     description = get(data, "object_attributes.description", str, required=False, default="")
     draft = ticket_draft(
@@ -82,8 +122,9 @@ def parse(req: HookRequest) -> Inbound | Reply:
         req,
         delivery=_delivery(req),
         action=InboundAction.OPEN,
-        thread=thread,
         author=author,
         url=url,
         draft=draft,
+        labels=_labels(data),
+        **threads,
     )

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from werkzeug.datastructures import Headers
@@ -21,7 +23,7 @@ from werkzeug.datastructures import Headers
 from services.domain.drafts import ITEM_MAX, ITEMS_MAX, TEXT_MAX, TITLE_MAX, validate_draft
 from services.domain.errors import ValidationFailed
 from services.domain.flow import FlowConfig
-from services.domain.inbound import Inbound, InboundAction
+from services.domain.inbound import Alert, Inbound, InboundAction
 from services.domain.integrations import SOURCE_LABELS, HookSource
 
 from .errors import BadPayload
@@ -44,6 +46,7 @@ class HookRequest:
     headers: Headers
     body: bytes
     today: date
+    received_at: datetime | None = None
 
     @cached_property
     def data(self) -> dict[str, Any]:
@@ -154,12 +157,46 @@ def multiline(text: str, limit: int = TEXT_MAX) -> str:
     return clip(_CONTROL_MULTILINE.sub("", text), limit)
 
 
-def thread_key(source: str, key: str) -> str:
-    """One ticket per thread; a key too long to store (an alert group's labels) is hashed."""
-    thread = f"{source}:{key}"
+def thread_key(source: str, key: str, instance: str = "") -> str:
+    """One ticket per thread of each instance of a tool ("alertmanager[<its URL>]:<group>");
+    a key too long to store (an alert group's labels) is hashed. Without an instance, the
+    key threads had before they named it (Inbound.old_thread)."""
+    prefix = f"{source}[{instance}]" if instance else source
+    thread = f"{prefix}:{key}"
     if len(thread) <= KEY_MAX:
         return thread
-    return f"{source}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+    named = f"{instance}\n{key}" if instance else key
+    return f"{source}:sha256:{hashlib.sha256(named.encode()).hexdigest()}"
+
+
+def instance_of(url: str) -> str:
+    """A tool instance's identity from its URL: scheme, host and port lower-case, and the
+    path it is served under without a trailing slash, so one instance reads the same every
+    time. Text that is no URL is its own identity."""
+    text = url.strip()
+    parts = urlsplit(text)
+    if not parts.scheme or not parts.netloc:
+        return text
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+
+
+LABEL_VALUES_MAX = 20
+LABELS_MAX = 50
+
+
+def labels_of(pairs: Iterable[tuple[Any, Any]]) -> dict[str, list[str]]:
+    """A tool's labels as name -> distinct values, cut to what Inbound keeps."""
+    labels: dict[str, list[str]] = {}
+    for name, value in pairs:
+        name, value = one_line(text_of(name), 200), one_line(text_of(value), 200)
+        if not name or not value:
+            continue
+        if name not in labels and len(labels) >= LABELS_MAX:
+            continue
+        values = labels.setdefault(name, [])
+        if value not in values and len(values) < LABEL_VALUES_MAX:
+            values.append(value)
+    return labels
 
 
 def _items(value: Any) -> Any:
@@ -221,6 +258,9 @@ def inbound(
     url: str = "",
     draft: dict | None = None,
     internal: bool = False,
+    old_thread: str = "",
+    alerts: tuple[Alert, ...] = (),
+    labels: dict[str, list[str]] | None = None,
 ) -> Inbound:
     """The Inbound to record, its text cut to Inbound's limits (a URL too long to keep whole
     is dropped: half a link leads nowhere)."""
@@ -230,11 +270,14 @@ def inbound(
             delivery=delivery,
             action=action,
             thread=thread,
+            old_thread=old_thread if old_thread != thread else "",
             author=one_line(author, AUTHOR_MAX),
             message=multiline(message),
             url=url.strip() if len(url.strip()) <= URL_MAX else "",
             draft=draft,
             internal=internal,
+            alerts=alerts,
+            labels=labels or {},
         )
     except ValidationError as e:
         # What is left is the tool's fault: no thread for a comment, an empty delivery id.

@@ -53,6 +53,7 @@ def receive(source: str):
         headers=request.headers,
         body=request.get_data(),  # over MAX_CONTENT_LENGTH: 413 before anything is read
         today=c.clock.now().date(),
+        received_at=c.clock.now(),
     )
     parser.authenticate(hook, secret)
     try:

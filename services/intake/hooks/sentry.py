@@ -1,16 +1,29 @@
 """Sentry: an internal integration's webhooks, "issue" (created, resolved, unresolved) and
 "event_alert" (an alert rule's action "send a notification via the integration"). Signed as
 Sentry-Hook-Signature = hex HMAC-SHA256 of the body with the integration's client secret.
-Request-ID is the delivery id when present, else the body's digest."""
+Request-ID is the delivery id when present, else the body's digest. An issue's thread names
+the Sentry installation it came from (sentry.io's or one's own): issue ids of two are two."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from services.domain.inbound import Inbound, InboundAction
 
 from .auth import check_signature
-from .payload import HookRequest, Reply, get, get_id, ignored, inbound, ticket_draft
+from .payload import (
+    HookRequest,
+    Reply,
+    get,
+    get_id,
+    ignored,
+    inbound,
+    instance_of,
+    labels_of,
+    thread_key,
+    ticket_draft,
+)
 
 _ISSUE_ACTIONS = {
     "created": InboundAction.OPEN,
@@ -54,6 +67,32 @@ def _requirements(obj: dict[str, Any], intro: str) -> str:
     return "\n".join([intro, "", *lines])
 
 
+def _threads(req: HookRequest, issue_id: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """The issue's thread in this installation (its uuid; else the issue's link's site), and
+    the key it had before threads named it."""
+    uuid = get(req.data, "installation.uuid", str, required=False, default="")
+    link = urlsplit(_link(obj))
+    site = f"{link.scheme}://{link.netloc}" if link.scheme and link.netloc else ""
+    instance = instance_of(uuid or site)
+    return {
+        "thread": thread_key("sentry", issue_id, instance),
+        "old_thread": thread_key("sentry", issue_id),
+    }
+
+
+def _labels(obj: dict[str, Any]) -> dict[str, list[str]]:
+    """Its project and its tags (an event's [name, value] pairs) as labels."""
+    project = obj.get("project")
+    slug = project.get("slug") if isinstance(project, dict) else project
+    tags = obj.get("tags")
+    pairs = (
+        [tuple(t) for t in tags if isinstance(t, list) and len(t) == 2]
+        if isinstance(tags, list)
+        else []
+    )
+    return labels_of([("project", slug), *pairs])
+
+
 def parse(req: HookRequest) -> Inbound | Reply:
     resource = req.header("Sentry-Hook-Resource", required=True)
     if resource not in ("issue", "event_alert"):
@@ -72,9 +111,10 @@ def parse(req: HookRequest) -> Inbound | Reply:
             req,
             delivery=delivery,
             action=InboundAction.OPEN,
-            thread=f"sentry:{get_id(data, 'data.event.issue_id')}",
             author=author,
             url=_link(event),
+            labels=_labels(event),
+            **_threads(req, get_id(data, "data.event.issue_id"), event),
             draft=ticket_draft(
                 req,
                 title=title or "Sentry alert",
@@ -86,11 +126,11 @@ def parse(req: HookRequest) -> Inbound | Reply:
     if action not in _ISSUE_ACTIONS:  # assigned, archived, ignored
         return ignored(f"Sentry issue action {action!r} is not acted on")
     issue = get(data, "data.issue", dict)
-    common = {
+    common: dict[str, Any] = {
         "delivery": delivery,
-        "thread": f"sentry:{get_id(data, 'data.issue.id')}",
         "author": author,
         "url": _link(issue),
+        **_threads(req, get_id(data, "data.issue.id"), issue),
     }
     if action == "unresolved":  # the queue words the reopen
         return inbound(req, action=InboundAction.REOPEN, **common)
@@ -107,5 +147,6 @@ def parse(req: HookRequest) -> Inbound | Reply:
             title=get(data, "data.issue.title", str),
             requirements=_requirements(issue, "A new issue in Sentry."),
         ),
+        labels=_labels(issue),
         **common,
     )
