@@ -97,6 +97,14 @@ def size_words(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
+def too_big(size: int, limits: Limits) -> str:
+    """Why a file is too big: "12 MB; a file may be at most 10 MB", never "10 MB; ...
+    at most 10 MB" for one just over."""
+    most = size_words(limits.max_bytes)
+    said = size_words(size)
+    return f"{said if said != most else 'more than ' + most}; a file may be at most {most}"
+
+
 def safe_name(name: str) -> str:
     """A file name fit to show and to offer as a download's name: the last part of any path,
     no control or reserved characters, no leading dots, at most NAME_MAX characters (the
@@ -175,10 +183,7 @@ def check_sizes(files: Iterable[tuple[str, int]], limits: Limits, field: str = "
     problems = []
     for name, size in files:
         if size > limits.max_bytes:
-            problems.append(
-                f"{safe_name(name)} is {size_words(size)}; a file may be at most"
-                f" {size_words(limits.max_bytes)}"
-            )
+            problems.append(f"{safe_name(name)} is {too_big(size, limits)}")
         elif size == 0:
             raise ValidationFailed({field: f"{safe_name(name)} is empty"})
     if problems:

@@ -174,3 +174,9 @@ def test_a_damaged_record_is_left_out_rather_than_half_shown(deps):
         valid_ticket(), deps, source="web", details={"attachments": [{"id": "x"}]}
     ).ticket
     assert attachments(deps.tickets.history(ticket.number)) == []
+
+
+def test_a_file_just_over_the_limit_does_not_read_as_the_limit():
+    with pytest.raises(TooLarge) as e:
+        check_sizes([("big.bin", 10 * 1024 * 1024 + 1)], Limits())
+    assert e.value.errors == {"file": "big.bin is more than 10 MB; a file may be at most 10 MB"}

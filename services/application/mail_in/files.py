@@ -16,7 +16,7 @@ from services.domain.attachments import (
     Limits,
     new_ref,
     safe_name,
-    size_words,
+    too_big,
 )
 
 SHOWN = 10  # files a note names; the rest are counted
@@ -73,7 +73,7 @@ def _refusal(size: int, kept: int, limits: Limits | None) -> str:
     if limits is None:
         return NOT_KEPT_HERE
     if size > limits.max_bytes:
-        return f"{size_words(size)}; a file may be at most {size_words(limits.max_bytes)}"
+        return too_big(size, limits)
     if size == 0:
         return "empty"
     if kept >= limits.per_ticket:
@@ -86,7 +86,8 @@ def _sha256(body: bytes) -> str:
 
 
 def not_kept_note(refused: list[tuple[str, str]]) -> str:
-    """ "[Not kept: a.iso (12 MB; a file may be at most 10 MB); b.txt (empty)]", or ""."""
+    """The files not kept, in words: "[Not kept: a.iso (12 MB; a file may be at most
+    10 MB); b.txt (empty)]", or "" when every file was kept."""
     if not refused:
         return ""
     shown = "; ".join(f"{name[:100]} ({why})" for name, why in refused[:SHOWN])
