@@ -139,6 +139,7 @@ def test_a_real_rt_queue_comes_over_once_and_keeps_coming(rt, tmp_path):
     assert len(after["events"]) == len(tickets[numbers["worked"]]["events"]) + 1
     assert len({e["id"] for e in after["events"]}) == len(after["events"])
 
+    token = _rtflow(env, "token", "issue", "priya").stdout.strip()
     port = free_port()
     home = start_stack(["--port", str(port)], port, env)
     try:
@@ -152,6 +153,13 @@ def test_a_real_rt_queue_comes_over_once_and_keeps_coming(rt, tmp_path):
         assert any(f"#{filed.json()['id']}]" in s for s in subjects), subjects  # mail does go
         for number in imported:  # no acknowledgement, triage or any mail for what came over
             assert not [s for s in subjects if f"#{number}]" in s], subjects
+        found = requests.get(
+            f"{base}/api/v1/tickets",
+            params={"q": "LUN", "status": "all"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        assert [t["number"] for t in found.json()["tickets"]] == [numbers["worked"]], found.text
     finally:
         home.stop()
 
