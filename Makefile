@@ -19,7 +19,7 @@ RT_CONFIG := /etc/request-tracker5/RT_SiteConfig.d/99-rtflow-tests.pm
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
 
-.PHONY: run run-aws test test-fast lint package bench lock clean
+.PHONY: run run-aws test test-fast lint package bench fuzz lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ bench: $(VENV)/.test   ## benchmarks: tables on stdout, JSON in .bench/ (not par
 
 # Offline: serverless.yml's package (.serverless/) and its LocalStack stage (build/localstack/)
 # with cfn-lint, and the zappa package of the web function (build/zappa/).
+# The JSON API under schemathesis: every phase and every check, anonymous and with a staff
+# token, against the app on a fresh SQLite home; figures on stdout and in .bench/fuzz.json.
+# `make test` runs a few hundred of these cases (tests/integration/security/test_api_fuzz.py).
+fuzz: $(VENV)/.test   ## thousands of generated API requests (FUZZ_EXAMPLES per operation, default 100)
+	$(BIN)/python -m tests.integration.security.fuzzing --examples $${FUZZ_EXAMPLES:-100}
+
 package: $(VENV)/.test node_modules/.package-lock.json   ## deployment packages, offline
 	PYTHON=$(BIN)/python bash infra/package.sh
 	STAGE=local PACKAGE_DIR=build/localstack PYTHON=$(BIN)/python bash infra/package.sh

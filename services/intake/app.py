@@ -17,6 +17,7 @@ from . import (
     https,
     origin,
     pages,
+    paths,
     reports_pages,
     throttle,
 )
@@ -59,6 +60,7 @@ def create_app(container: Any) -> Flask:
     # A browser's cross-site POST to the JSON API is refused (origin.py says why).
     origin.register(app, container.settings.base_url)
     https.register(app, container.settings.base_url)  # HSTS when served over https
+    paths.register(app)  # a ticket number too large for any store: 404
     # Per-client limits: refused credentials, anonymous queue readers (throttle.py).
     throttle.register(app, container.settings, public_queue)
     # Before the CSRF check reads a form: the upload routes take larger bodies.

@@ -16,6 +16,7 @@ from services.domain.drafts import TicketDraft
 from . import queue, workbench_openapi
 from .attachment_views import AttachmentList
 from .find import FindQuery, TicketList
+from .paths import NUMBER_MAX
 from .views import (
     ErrorBody,
     Health,
@@ -372,5 +373,57 @@ def document_for(flow: Any) -> dict[str, Any]:
     draft = doc["components"]["schemas"].get(TicketDraft.__name__, {})
     filing_type = draft.get("properties", {}).get("type")
     if isinstance(filing_type, dict) and filing_type.get("type") == "string":
-        filing_type["enum"] = types
+        # The types people file (a tool's type is for its hook), where the flow says which.
+        filing = getattr(flow, "people_types", flow.ticket_types)
+        filing_type["enum"] = [t.name for t in filing]
+    _with_common_answers(doc)
     return doc
+
+
+# -- links and limits ----------------------------------------------------------------------
+
+_TICKET = "#/paths/~1api~1v1~1tickets~1{number}"
+_LINKS = {
+    # Filing answers the new number: read it, act on it (a fuzzer's stateful phase walks
+    # file -> act -> read by these).
+    ("/api/v1/tickets", "post", "201"): {
+        "ReadTicket": {
+            "operationRef": f"{_TICKET}/get",
+            "parameters": {"number": "$response.body#/id"},
+        },
+        "ActOnTicket": {
+            "operationRef": f"{_TICKET}~1{{action}}/post",
+            "parameters": {"number": "$response.body#/id"},
+        },
+    },
+    ("/api/v1/tickets/{number}/{action}", "post", "200"): {
+        "ReadTicket": {
+            "operationRef": f"{_TICKET}/get",
+            "parameters": {"number": "$request.path.number"},
+        },
+    },
+}
+
+
+def _with_common_answers(doc: dict[str, Any]) -> None:
+    """The links between operations, and the answers any operation may give: 429 from the
+    limits (throttle.py); 400 and 413 to a body that is no JSON or too large (errors.py)."""
+    limited = _error(
+        "too many requests (or refused credentials) from your address; wait as `Retry-After` says"
+    )
+    limited["headers"] = {
+        "Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}
+    }
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("429", limited)
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "number" and parameter.get("in") == "path":
+                    parameter["schema"] = {"type": "integer", "minimum": 0, "maximum": NUMBER_MAX}
+            if "requestBody" in operation:
+                responses.setdefault("400", _error("a body that is not what the operation reads"))
+                responses.setdefault("413", _error("a body over the size limit"))
+            for status, links in ((s, _LINKS.get((path, method, s))) for s in list(responses)):
+                if links:
+                    responses[status]["links"] = links

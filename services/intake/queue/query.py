@@ -33,7 +33,7 @@ ALL_STATUSES = frozenset(Status)
 PER_PAGE = 50
 PER_PAGE_MAX = 100
 PAGE_MAX = 10**6
-TICKET_MAX = 10**9
+TICKET_MAX = 10**9 - 1  # nine digits, as _NUMBER reads them
 
 SORTS = {
     "oldest": "Oldest first",
