@@ -16,6 +16,7 @@ from services.domain.drafts import TicketDraft
 from . import queue, workbench_openapi
 from .attachment_views import AttachmentList
 from .find import FindQuery, TicketList
+from .openapi_files import attachment_paths
 from .paths import NUMBER_MAX
 from .views import (
     ErrorBody,
@@ -101,77 +102,6 @@ def _queue_path() -> dict[str, Any]:
                 ),
             },
         }
-    }
-
-
-def _attachment_paths(number: dict[str, Any], token: dict[str, Any]) -> dict[str, Any]:
-    """Files on a ticket (services/intake/attachments.py): staff by bearer token, the
-    requester by the status token; to anyone else a ticket's files do not exist (404)."""
-    who = [number, {**token, "required": False}]
-    upload = {
-        "type": "object",
-        "properties": {
-            "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
-            "public": {"type": "string", "enum": ["true", "false"], "default": "true"},
-        },
-        "required": ["file"],
-    }
-    return {
-        "/api/v1/tickets/{number}/attachments": {
-            "post": {
-                "summary": "Attach files (multipart field `file`, up to five at once): the "
-                "requester's are public, staff choose with `public`",
-                "parameters": who,
-                "security": [{"staffToken": []}, {}],
-                "requestBody": {
-                    "required": True,
-                    "content": {"multipart/form-data": {"schema": upload}},
-                },
-                "responses": {
-                    "201": _json(AttachmentList, "the files added, each with its `url`"),
-                    "401": _error("no credentials, or a token nobody issued"),
-                    "404": _error("no such ticket, or wrong status token"),
-                    "413": _error("a file, or the request, over the size limit"),
-                    "422": _error("no file, an empty one, or more than the ticket may hold"),
-                    "503": _error("this installation keeps no attachments"),
-                },
-            },
-            "get": {
-                "summary": "A ticket's files: every one for staff, the public ones for the "
-                "requester",
-                "parameters": who,
-                "security": [{"staffToken": []}, {}],
-                "responses": {
-                    "200": _json(AttachmentList, "the files, oldest first"),
-                    "401": _error("no credentials, or a token nobody issued"),
-                    "404": _error("no such ticket, or wrong status token"),
-                },
-            },
-        },
-        "/api/v1/tickets/{number}/attachments/{attachment_id}": {
-            "get": {
-                "summary": "Download a file: `Content-Disposition: attachment`, always "
-                "`application/octet-stream`, never cached",
-                "parameters": [
-                    *who,
-                    {
-                        "name": "attachment_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    },
-                ],
-                "security": [{"staffToken": []}, {}],
-                "responses": {
-                    "200": {
-                        "description": "the file's bytes",
-                        "content": {"application/octet-stream": {}},
-                    },
-                    "401": _error("a bearer token nobody issued"),
-                    "404": _error("no such file, or not yours to see"),
-                },
-            }
-        },
     }
 
 
@@ -275,7 +205,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
-            **_attachment_paths(number, token),
+            **attachment_paths(number, token, _json, _error),
             **workbench_openapi.paths(number),
             "/api/v1/tickets/{number}/{action}": {
                 "post": {
