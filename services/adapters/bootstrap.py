@@ -109,13 +109,15 @@ class Container:
 
     @cached_property
     def tickets(self):
+        from services.application.planning import planned  # writers plan their timers
+
         if self.on_sqlite:
             from .sqlite import SqliteTicketRepository
 
-            return SqliteTicketRepository(self.database)
+            return planned(SqliteTicketRepository(self.database), lambda: self.flow)
         from .dynamo import DynamoTicketRepository
 
-        return DynamoTicketRepository(self.models)
+        return planned(DynamoTicketRepository(self.models), lambda: self.flow)
 
     @cached_property
     def search(self):

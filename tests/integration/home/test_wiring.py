@@ -10,6 +10,7 @@ import pytest
 from services.adapters import sqlite
 from services.adapters.bootstrap import build
 from services.adapters.settings import Settings
+from services.application.planning import PlanningTickets
 
 
 @pytest.fixture
@@ -22,7 +23,9 @@ def home_env(monkeypatch, tmp_path):
 
 def test_every_storage_port_is_on_the_one_database(home_env):
     c = build(Settings())
-    assert isinstance(c.tickets, sqlite.SqliteTicketRepository)
+    # The tickets' store, its writers planning the timers of what they save.
+    assert isinstance(c.tickets, PlanningTickets)
+    assert isinstance(c.tickets.store, sqlite.SqliteTicketRepository)
     assert isinstance(c.inbox, sqlite.SqliteInbox)
     assert isinstance(c.mail_ledger, sqlite.SqliteMailLedger)
     assert isinstance(c.staff_tokens, sqlite.SqliteStaffTokens)
