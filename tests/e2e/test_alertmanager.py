@@ -1,6 +1,8 @@
 """A real Prometheus Alertmanager (Debian's prometheus-alertmanager, installed by `make test`)
-notifies the embedded stack's /hooks/alertmanager: a firing group files one incident ticket,
-a repeated notification of the group comments on it, and the resolved one leaves a note."""
+notifies the embedded stack's /hooks/alertmanager through an alert group's whole life: it
+fires (one alert ticket), repeats itself (nothing new: no word on the ticket), another alert
+joins (named on the ticket), all resolve (the ticket is resolved, as the example config's
+on_resolved says) and it fires again (the same ticket reopens)."""
 
 from __future__ import annotations
 
@@ -33,14 +35,14 @@ def rfc3339(at: datetime) -> str:
 
 def config(hook: dict[str, str]) -> dict[str, Any]:
     """One route to the stack's hook, notifying fast: a group's first notification after 1s,
-    its changes every 2s, never a mere repeat within the test."""
+    its changes every 2s, and the same again (a repeat) every few seconds."""
     return {
         "route": {
             "receiver": "rtflow",
             "group_by": ["alertname"],
             "group_wait": "1s",
             "group_interval": "2s",
-            "repeat_interval": "4h",
+            "repeat_interval": "3s",
         },
         "receivers": [
             {
@@ -74,6 +76,13 @@ class Alertmanager:
     def post(self, *alerts: dict[str, Any]) -> None:
         r = requests.post(f"{self.url}/api/v2/alerts", json=list(alerts), timeout=10)
         assert r.status_code == 200, f"Alertmanager refused the alerts: {r.status_code} {r.text}"
+
+    def sent(self) -> int:
+        """Webhook notifications it has sent (and the hook took) so far."""
+        for line in self.webhook_metrics().splitlines():
+            if line.startswith("alertmanager_notifications_total"):
+                return int(float(line.rsplit(" ", 1)[1]))
+        return 0
 
     def webhook_metrics(self) -> str:
         """Its counters of webhook notifications sent and failed: what went wrong, when."""
@@ -181,75 +190,85 @@ def titled(api, stack_info, title: str) -> list[int]:
     return sorted(int(i["pk"]["S"].removeprefix("TICKET#")) for p in pages for i in p["Items"])
 
 
-def test_a_real_alertmanager_files_an_incident_comments_and_notes_the_resolution(
+def test_a_real_alertmanager_drives_an_alert_tickets_whole_life(
     alertmanager, api, stack_info, tickets, wait_for_mail
 ):
     uid = unique()
     name = f"DiskFull{uid}"
     summary = f"Disk full on db-{uid}"
     first = alert(name, f"db-{uid}-1:9100", summary)
-    alertmanager.post(first)
 
-    def filed() -> list[int]:
-        numbers = {
-            int(m.group(1))
-            for mail in wait_for_mail(
-                lambda x: summary in x["subject"] and TEAM_LIST in x["to"],
-                timeout=FILING_TIMEOUT,
-            )
-            if (m := re.search(r"#(\d+)\]", mail["subject"]))
-        }
-        return sorted(numbers)
-
-    try:
-        numbers = filed()
-    except AssertionError as e:
-        raise AssertionError(f"{e}\n{alertmanager.explain()}") from None
-    assert len(numbers) == 1, f"the alert filed tickets {numbers}"
-    number = numbers[0]
-    tickets.track(number)  # rejected at the end: it may hold an on-call's WIP slot
-    ticket = api.view(number)
-    assert ticket["title"] == summary
-    assert ticket["type"] == "incident-followup"
-    assert f"{name}: {summary}" in ticket["requirements"]
-    opened = ticket["history"][0]
-    assert (opened["kind"], opened["actor"]) == ("ticket.filed", "source:alertmanager"), opened
-    assert opened["data"]["source"] == "alertmanager"
-    assert opened["data"]["url"] == alertmanager.url  # its --web.external-url
-
-    def comments(resolved: bool) -> list[dict]:
-        return [
-            h
-            for h in api.view(number)["history"]
-            if h["kind"] == "ticket.commented" and bool(h["data"].get("resolved")) is resolved
-        ]
-
-    def waiting(what: str, probe) -> list[dict]:
+    def waiting(what: str, probe, timeout: float = FILING_TIMEOUT):
         try:
-            return eventually(probe, timeout=FILING_TIMEOUT, interval=0.3, what=what)
+            return eventually(probe, timeout=timeout, interval=0.3, what=what)
         except AssertionError as e:
             raise AssertionError(f"{e}\n{alertmanager.explain()}") from None
 
-    # A second alert of the group: Alertmanager notifies the grown group, still firing. The
-    # thread has its ticket, so the notification comments on it instead of filing another.
+    # It fires: one alert ticket, from Alertmanager, linking back to it.
+    alertmanager.post(first)
+    try:
+        mails = wait_for_mail(
+            lambda x: summary in x["subject"] and TEAM_LIST in x["to"], timeout=FILING_TIMEOUT
+        )
+    except AssertionError as e:
+        raise AssertionError(f"{e}\n{alertmanager.explain()}") from None
+    [number] = {int(m.group(1)) for x in mails if (m := re.search(r"#(\d+)\]", x["subject"]))}
+    tickets.track(number)  # rejected at the end: it may hold an on-call's WIP slot
+    ticket = api.view(number)
+    assert (ticket["title"], ticket["type"]) == (summary, "alert")
+    assert f"{name}: {summary}" in ticket["requirements"]
+    filed = ticket["history"][0]
+    assert (filed["kind"], filed["actor"]) == ("ticket.filed", "source:alertmanager"), filed
+    assert filed["data"]["url"] == alertmanager.url  # its --web.external-url
+    assert len(filed["data"]["firing"]) == 1
+    # Complete as the tool sent it: triaged, never asked for more.
+    waiting("triage", lambda: "ticket.triaged" in kinds_of(api, number))
+    assert "ticket.info-requested" not in kinds_of(api, number)
+
+    def from_alertmanager() -> list[dict]:
+        return [h for h in api.view(number)["history"][1:] if h["actor"] == "source:alertmanager"]
+
+    # It repeats itself (repeat_interval): the hook takes each repeat, the ticket hears none.
+    sent = alertmanager.sent()
+    waiting("two repeated notifications", lambda: alertmanager.sent() >= sent + 2)
+    assert from_alertmanager() == []
+
+    # Another alert joins the group: named on the ticket.
     second = alert(name, f"db-{uid}-2:9100", summary)
     alertmanager.post(second)
-    again = waiting(f"the repeated notification on #{number}", lambda: comments(resolved=False))
-    assert again[0]["actor"] == "source:alertmanager"
+    [joined] = waiting("the join on the ticket", from_alertmanager)
+    assert joined["kind"] == "ticket.commented"
+    assert f"instance=db-{uid}-2:9100" in joined["data"]["message"]
+    assert joined["data"]["message"].startswith("In Alertmanager: 1 alert joined; 2 firing now.")
+    assert [j.split(" (")[0] for j in joined["data"]["joined"]] == [name]
 
-    # Both stop: the group's "resolved" notification is a note (on_resolved: note).
+    # Both resolve: the ticket is resolved where it came from (on_resolved: resolve).
     now = datetime.now(UTC)
-    alertmanager.post(
-        first | {"endsAt": rfc3339(now)},
-        second | {"endsAt": rfc3339(now)},
+    alertmanager.post(first | {"endsAt": rfc3339(now)}, second | {"endsAt": rfc3339(now)})
+    resolved = waiting(
+        "the resolution",
+        lambda: [h for h in from_alertmanager() if h["kind"] != "ticket.commented"],
     )
-    resolved = waiting(f"the resolution on #{number}", lambda: comments(resolved=True))
-    assert len(resolved) == 1
-    assert resolved[0]["actor"] == "source:alertmanager"
+    assert resolved[0]["kind"] == "ticket.resolved-at-source"
     assert resolved[0]["data"]["message"].startswith("2 alerts resolved:")
+    assert api.view(number)["status"] == "resolved"
 
-    ticket = api.view(number)
-    kinds = [h["kind"] for h in ticket["history"]]
-    assert ticket["status"] != "closed" and "ticket.withdrawn" not in kinds  # a note, no close
+    # It fires again: the same ticket reopens, naming what fires.
+    again = alert(name, f"db-{uid}-1:9100", summary)
+    alertmanager.post(again)
+    reopened = waiting(
+        "the reopening",
+        lambda: [h for h in from_alertmanager() if h["kind"] == "ticket.reopened"],
+    )
+    assert reopened[0]["data"]["reason"].startswith(f"fired again in Alertmanager: {name} (")
+    assert f"instance=db-{uid}-1:9100" in reopened[0]["data"]["reason"]
+    assert api.view(number)["status"] in ("triaged", "assigned")
+
+    kinds = kinds_of(api, number)
     assert kinds.count("ticket.filed") == 1
-    assert titled(api, stack_info, summary) == [number]
+    assert "ticket.closed" not in kinds and "ticket.info-requested" not in kinds
+    assert titled(api, stack_info, summary) == [number]  # one ticket all along
+
+
+def kinds_of(api, number: int) -> list[str]:
+    return [h["kind"] for h in api.view(number)["history"]]
