@@ -57,6 +57,8 @@ def every_field_set() -> Ticket:
         sla_breached=["resolve"],
         last_update_at=T0 + timedelta(hours=1),
         last_update="Ordered the disks",
+        watchers=["lee@example.org", "kim@example.org"],
+        merged_into=9,
         version=6,
     )
 
