@@ -19,6 +19,7 @@ from .transactions import Transaction
 
 # Numbers per IN (...) list: well under SQLite's limit of bound parameters.
 _CHUNK = 500
+_INTEGER_MAX = 2**63 - 1  # SQLite's largest integer
 
 
 class SqliteTicketRepository:
@@ -94,13 +95,14 @@ class SqliteTicketRepository:
             ticket.version = version
 
     def get(self, number: int) -> Ticket:
-        row = self.db.row(q.GET, (number,))
+        # A number past SQLite's integers names no ticket (and must not reach the driver).
+        row = self.db.row(q.GET, (number,)) if 0 <= number <= _INTEGER_MAX else None
         if row is None:
             raise TicketNotFound(number)
         return decode_ticket(row["body"], row["version"])
 
     def get_many(self, numbers: Iterable[int]) -> dict[int, Ticket]:
-        wanted = list(dict.fromkeys(numbers))
+        wanted = [n for n in dict.fromkeys(numbers) if 0 <= n <= _INTEGER_MAX]
         found: dict[int, Ticket] = {}
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
