@@ -207,7 +207,46 @@ _MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a known field",
     "string_pattern_mismatch": "must not contain control characters",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "bool_type": "must be yes or no",
+    "bool_parsing": "must be yes or no",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "date_type": "must be a date, YYYY-MM-DD",
+    "date_parsing": "must be a date, YYYY-MM-DD",
+    "date_from_datetime_parsing": "must be a date, YYYY-MM-DD",
+    "dict_type": "must be an object with its own fields",
+    "model_type": "must be an object with its own fields",
 }
+_EMAIL_PREFIX = "value is not a valid email address: "
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _plain(e: Any) -> str:
+    """A pydantic error in the words a person filling in a form reads."""
+    kind, ctx = e["type"], e.get("ctx") or {}
+    given = e.get("input")
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "is required"  # blank, once trimmed
+    if kind == "string_too_long":
+        limit = _count(ctx["max_length"], "character", "characters")
+        has = f" (this has {len(given):,})" if isinstance(given, str) else ""
+        return f"is too long: at most {limit}{has}"
+    if kind == "string_too_short":
+        return f"is too short: at least {_count(ctx['min_length'], 'character', 'characters')}"
+    if kind == "too_long":
+        return f"has too many: at most {_count(ctx['max_length'], 'item', 'items')}"
+    if kind == "too_short":
+        return f"needs at least {_count(ctx['min_length'], 'item', 'items')}"
+    message = str(e["msg"]).removeprefix("Value error, ")
+    if message.startswith(_EMAIL_PREFIX):
+        why = message.removeprefix(_EMAIL_PREFIX)
+        return f"is not a mail address we can write to (like lee@example.org): {why}"
+    return _MESSAGES.get(kind, message)
 
 
 def field_errors(error: ValidationError) -> dict[str, str]:
@@ -215,11 +254,7 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     for e in error.errors():
         # A list item's index stays out of the field name: forms and clients key on the field.
         parts = [str(p) for p in e["loc"] if not isinstance(p, int)]
-        field = ".".join(parts) or "body"
-        message = _MESSAGES.get(e["type"], e["msg"].removeprefix("Value error, "))
-        if e["type"] == "string_too_short" and e.get("ctx", {}).get("min_length") == 1:
-            message = "is required"  # blank, once trimmed
-        errors.setdefault(field, message)
+        errors.setdefault(".".join(parts) or "body", _plain(e))
     return errors
 
 

@@ -24,6 +24,7 @@ from . import (
 from .find import bp as staff_search
 from .me_files import bp as self_service  # /me's blueprint, its file pages added
 from .queue import bp as public_queue
+from .text_limits import text_limits
 from .watching_pages import bp as watching_pages  # and /me's "stop copying"
 from .workbench_api import bp as workbench_api  # watchers, merge and bulk: the JSON API
 
@@ -80,6 +81,9 @@ def create_app(container: Any) -> Flask:
     @app.context_processor
     def team():
         return {"team_name": container.flow.team.name}
+
+    # Globals, not a context processor: the form macros are imported without context.
+    app.jinja_env.globals.update(text_limits())
 
     @app.after_request
     def security_headers(response):

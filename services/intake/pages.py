@@ -109,8 +109,11 @@ def _info_form(number: int, values: MultiDict | dict, errors: dict[str, str], st
 def add_info(number: int):
     view = requester_view(number, request.args.get("token"))
     current = view.model_dump()
+    # What triage asked for starts empty: it was blank or a placeholder ("tbd") it refused.
     values = {
-        f: "\n".join(v) if isinstance(v := current.get(f), list) else (v or "") for f in TEXT_FIELDS
+        f: "\n".join(v) if isinstance(v := current.get(f), list) else (v or "")
+        for f in TEXT_FIELDS
+        if f not in view.missing
     }
     return _info_form(number, values, {})
 

@@ -114,7 +114,9 @@ def test_resolving_with_an_unchecked_criterion_names_the_field_with_422(containe
     page = response.text
     assert 'role="alert"' in page
     assert 'id="resolve-checked-error"' in page
-    assert "every acceptance criterion must be checked: not 2. Analysts can log in" in page
+    assert (
+        "tick every acceptance criterion to resolve; not ticked yet: 2. Analysts can log in" in page
+    )
     assert re.search(r'id="resolve-checked-0"[^>]*\schecked>', page)  # what was ticked stays
     assert not re.search(r'id="resolve-checked-1"[^>]*\schecked>', page)
     assert "Record added</textarea>" in page

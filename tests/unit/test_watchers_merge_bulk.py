@@ -55,7 +55,7 @@ def test_staff_add_and_remove_watchers_in_one_change(deps, staff):
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
-        ({"add": ["nope"]}, "add", "valid email address"),
+        ({"add": ["nope"]}, "add", "not a mail address"),
         ({}, "add", "name an address"),
         ({"add": [], "remove": []}, "add", "name an address"),
         ({"add": ["a@example.org"], "who": 1}, "who", "not a known field"),

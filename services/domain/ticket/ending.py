@@ -41,7 +41,7 @@ class EndingMixin(TicketRecord):
         if unchecked:
             listed = "; ".join(f"{i + 1}. {self.acceptance_criteria[i]}" for i in unchecked)
             raise ValidationFailed(
-                {"checked": f"every acceptance criterion must be checked: not {listed}"}
+                {"checked": f"tick every acceptance criterion to resolve; not ticked yet: {listed}"}
             )
         if unfinished:
             raise NotDone(
