@@ -296,10 +296,14 @@ def document_for(flow: Any) -> dict[str, Any]:
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") != "query":
                     continue
+                schema = parameter["schema"]
                 if parameter["name"] in _TYPE_NAMES:
-                    _named(parameter["schema"], types)
+                    _named(schema, types)
                 elif parameter["name"] in _MEMBER_NAMES:
-                    _named(parameter["schema"], members)
+                    _named(schema, members)
+                elif "" not in schema.get("enum", [""]):
+                    # A choice left blank is taken as not given (the default), as forms send it.
+                    schema["enum"] = ["", *schema["enum"]]
     draft = doc["components"]["schemas"].get(TicketDraft.__name__, {})
     filing_type = draft.get("properties", {}).get("type")
     if isinstance(filing_type, dict) and filing_type.get("type") == "string":
