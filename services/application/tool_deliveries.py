@@ -2,7 +2,8 @@
 finds the ticket and saves the change): a comment, the tool's issue closed or reopened, an
 alert group that fires again (naming the alerts that joined or stopped), resolved.
 
-A tool's ticket follows its tool: a repeat that changes nothing is settled without a word,
+A tool's ticket follows its tool: an edit of its issue's title or text (or of a comment) is
+an edit event with before and after, a repeat that changes nothing is settled without a word,
 an alert that fires again after its ticket was finished reopens it (or files anew, per the
 hook's `fired_again`), and a resolved one notes, resolves or closes it (`on_resolved`)."""
 
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from services.domain.actors import Actor
+from services.domain.errors import NothingChanged
 from services.domain.inbound import Inbound, InboundAction
 from services.domain.integrations import SOURCE_LABELS, HookSource
 from services.domain.lifecycle import Status
@@ -68,6 +70,8 @@ def decide(ticket: Ticket, said: Said, tickets: TicketRepository) -> Change | Fi
         return ticket.comment(now=now, actor=actor, message=m.message, public=public, data=where)
     if m.action is A.OPEN:
         return _fired(ticket, said, tickets)
+    if m.action is A.EDIT:
+        return _edited(ticket, said)
     if m.action is A.REOPEN:
         if ticket.is_open:
             return f"ticket #{ticket.number} is open already"
@@ -101,6 +105,22 @@ def _fired(ticket: Ticket, said: Said, tickets: TicketRepository) -> Change | Fi
     moved = {"joined": change.joined, "stopped": change.stopped}
     message = change.words(said.label)
     return ticket.comment(now=now, actor=actor, message=message, public=True, data=data | moved)
+
+
+def _edited(ticket: Ticket, said: Said) -> Change | str:
+    """The issue's title or text edited in the tool: the ticket's take them; a comment's
+    edit is recorded, before and after. One edit event ("ticket.edited"), as a correction."""
+    m = said.m
+    values: dict[str, str] = {name: e.after for name, e in m.edits.items() if name != "comment"}
+    comment = m.edits.get("comment")
+    also = {"comment": {"before": comment.before, "after": comment.after}} if comment else None
+    reason = f"edited in {said.label}{said.by}"
+    try:
+        return ticket.edit_at_source(
+            now=said.now, actor=said.actor, values=values, said=also, reason=reason, url=m.url
+        )
+    except NothingChanged:
+        return "the edit changes nothing the ticket holds"
 
 
 def _resolved(ticket: Ticket, said: Said) -> Change | str:

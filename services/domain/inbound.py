@@ -27,6 +27,7 @@ class InboundAction(StrEnum):
     CLOSE = "close"  # the tool closed its issue
     REOPEN = "reopen"
     RESOLVED = "resolved"  # an alert stopped firing
+    EDIT = "edit"  # the tool's issue (its title, its text) or a comment on it was edited
 
 
 # What a tool says of its own objects, as much as is kept of it.
@@ -43,6 +44,15 @@ class Alert(BaseModel):
     id: Annotated[str, StringConstraints(min_length=1, max_length=100)]  # its fingerprint
     name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     firing: bool = True
+
+
+class Edit(BaseModel):
+    """One thing a tool's edit changed, as the tool says: what it was, what it is now."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    before: Annotated[str, StringConstraints(max_length=TEXT_MAX)] = ""
+    after: Annotated[str, StringConstraints(max_length=TEXT_MAX)]
 
 
 class Inbound(BaseModel):
@@ -80,6 +90,8 @@ class Inbound(BaseModel):
     labels: Annotated[
         dict[_Text, Annotated[list[_Text], Field(max_length=20)]], Field(max_length=50)
     ] = {}
+    # EDIT: the issue's `title` and `requirements` (its text), or a `comment`, as edited.
+    edits: dict[Literal["title", "requirements", "comment"], Edit] = {}
 
     @model_validator(mode="after")
     def _addressed(self) -> Inbound:
@@ -87,6 +99,8 @@ class Inbound(BaseModel):
             raise ValueError("a comment, close or reopen needs a thread or a ticket")
         if self.action is InboundAction.OPEN and self.draft is None and self.ticket is None:
             raise ValueError("opening a ticket needs a draft")
+        if self.action is InboundAction.EDIT and not self.edits:
+            raise ValueError("an edit needs what was edited")
         return self
 
     @property

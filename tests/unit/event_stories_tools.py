@@ -1,5 +1,6 @@
 """The event catalogue's story of a tool's tickets (tests/unit/test_event_catalogue.py): an
-alert group's life through the inbound use case, so the catalogue reads what it writes."""
+alert group's life and an issue's edits through the inbound use case, so the catalogue reads
+what it writes."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ from typing import Any
 
 from services.application.inbound import InboundDeps, apply
 from services.domain.flow import FlowConfig
-from services.domain.inbound import Alert, Inbound
+from services.domain.inbound import Alert, Edit, Inbound
 from tests.fakes import FixedClock
 
 
-def alerts_story(story: Any, secret: str, now: datetime) -> None:
+def tool_deliveries_story(story: Any, secret: str, now: datetime) -> None:
     """An alert group's life through the inbound use case: filed, a join, resolved, fired
-    again (reopened; with `fired_again: file`, a new ticket), and an old-keyed one adopted."""
+    again (reopened; with `fired_again: file`, a new ticket), and an old-keyed one adopted;
+    an issue whose title and a comment are edited where it came from."""
     data = story.flow.model_dump(mode="json")
     data["hooks"]["grafana"] |= {"on_resolved": "resolve", "fired_again": "file"}
-    flows = {"alertmanager": story.flow, "grafana": FlowConfig(**data)}
+    flows = {"alertmanager": story.flow, "grafana": FlowConfig(**data), "github": story.flow}
     one, two = Alert(id="a1", name="X (instance=db1)"), Alert(id="a2", name="X (instance=db2)")
     over = one.model_copy(update={"firing": False})
     draft = {
@@ -46,6 +48,18 @@ def alerts_story(story: Any, secret: str, now: datetime) -> None:
             thread="alertmanager[x]:o",
             old_thread="am:o",
             alerts=(over,),
+        ),
+        Inbound(source="github", delivery="issue", action="open", thread="gh#1", draft=draft),
+        Inbound(
+            source="github",
+            delivery="issue-edit",
+            action="edit",
+            thread="gh#1",
+            url="https://github.com/o/r/issues/1",
+            edits={
+                "title": Edit(before="X fires", after="X fires on db1"),
+                "comment": Edit(before="Looking", after="Looking at it"),
+            },
         ),
     ]
     inbox = story.tickets.inbox

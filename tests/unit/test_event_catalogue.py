@@ -22,7 +22,7 @@ from services.domain.ticket.attaching import carrying
 from services.domain.triage_rules import Complexity
 from tests.conftest import valid_ticket
 from tests.fakes import FakeTicketRepository, FixedClock
-from tests.unit.event_stories_tools import alerts_story
+from tests.unit.event_stories_tools import tool_deliveries_story
 
 SECRET = "s" * 48
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
@@ -275,7 +275,7 @@ def events(flow) -> list[ev.Event]:
     for script in (waiting_story, work_story, ending_story, tools_story, scheduler_story):
         script(story)
     alerts = Story(flow)  # tickets of their own: the story reads every event of them
-    alerts_story(alerts, SECRET, NOW)
+    tool_deliveries_story(alerts, SECRET, NOW)
     story.events += alerts.events
     talking_story(story)
     watching_story(story)

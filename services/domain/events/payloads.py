@@ -198,6 +198,7 @@ class Edited(Payload):
 
     changes: dict[str, FieldChange] = {}
     reason: str = ""
+    url: str = ""  # edited in the tool it came from: where (an issue's, a comment's link)
 
 
 class Withdrawn(Moved):

@@ -9,13 +9,15 @@ from .. import events as ev
 from .. import timers
 from ..actors import Actor
 from ..corrections import CORRECTABLE, json_value
-from ..errors import NothingChanged
+from ..errors import Forbidden, NothingChanged
 from ..lifecycle import Action
 from .record import Change, TicketRecord
 
 # What the scheduler plans from: a new type has other SLA targets, a new drop-dead date other
 # reminders.
 _REPLANNED = frozenset({"type", "drop_dead_date"})
+# What a tool's edit of its issue may change (its title and its text).
+_TOOLS_EDIT = ("title", "requirements")
 
 
 class CorrectingMixin(TicketRecord):
@@ -56,3 +58,38 @@ class CorrectingMixin(TicketRecord):
             public=False,
             data={"changes": changes, "reason": reason},
         )
+
+    def edit_at_source(
+        self,
+        *,
+        now: datetime,
+        actor: Actor,
+        values: dict[str, str],
+        said: dict[str, dict[str, str]] | None = None,
+        reason: str,
+        url: str = "",
+    ) -> Change:
+        """The tool it came from edited what it said: the ticket's `values` (its title, its
+        text) become the tool's, and `said` records an edit that is no field of the ticket (a
+        comment's text), before and after. One edit event, as a correction; NothingChanged
+        when nothing did."""
+        if actor.kind != "source":
+            raise Forbidden(f"only the tool ticket #{self.number} came from may edit it so")
+        unknown = sorted(set(values) - set(_TOOLS_EDIT))
+        if unknown:
+            raise ValueError(f"not a field a tool edits: {', '.join(unknown)}")
+        self._check(Action.EDIT)
+        changes: dict[str, dict[str, Any]] = {
+            name: {"before": getattr(self, name), "after": value}
+            for name, value in values.items()
+            if getattr(self, name) != value
+        }
+        changes |= {name: dict(c) for name, c in (said or {}).items() if c["before"] != c["after"]}
+        if not changes:
+            raise NothingChanged()
+        for name in set(changes) & set(values):
+            setattr(self, name, values[name])
+        data: dict[str, Any] = {"changes": changes, "reason": reason}
+        if url:
+            data["url"] = url
+        return self._change(Action.EDIT, actor, now, ev.EDITED, public=False, data=data)

@@ -51,11 +51,10 @@ def _text(values: dict[str, Any], name: str) -> str:
 def parse(req: HookRequest) -> Inbound:
     values = _values(req)
     action_name = _text(values, "action").strip().lower() or "open"
-    try:
-        action = InboundAction(action_name)
-    except ValueError:
-        choices = ", ".join(a.value for a in InboundAction)
-        raise BadPayload(f"action must be one of {choices}, not {action_name!r}") from None
+    actions = {a.value: a for a in InboundAction if a is not InboundAction.EDIT}
+    if action_name not in actions:
+        raise BadPayload(f"action must be one of {', '.join(actions)}, not {action_name!r}")
+    action = actions[action_name]
     key = _text(values, "key").strip()
     message = _text(values, "message")
     draft = None

@@ -23,7 +23,7 @@ from werkzeug.datastructures import Headers
 from services.domain.drafts import ITEM_MAX, ITEMS_MAX, TEXT_MAX, TITLE_MAX, validate_draft
 from services.domain.errors import ValidationFailed
 from services.domain.flow import FlowConfig
-from services.domain.inbound import Alert, Inbound, InboundAction
+from services.domain.inbound import Alert, Edit, Inbound, InboundAction
 from services.domain.integrations import SOURCE_LABELS, HookSource
 
 from .errors import BadPayload
@@ -261,6 +261,7 @@ def inbound(
     old_thread: str = "",
     alerts: tuple[Alert, ...] = (),
     labels: dict[str, list[str]] | None = None,
+    edits: dict[str, Edit] | None = None,
 ) -> Inbound:
     """The Inbound to record, its text cut to Inbound's limits (a URL too long to keep whole
     is dropped: half a link leads nowhere)."""
@@ -278,6 +279,7 @@ def inbound(
             internal=internal,
             alerts=alerts,
             labels=labels or {},
+            edits=edits or {},
         )
     except ValidationError as e:
         # What is left is the tool's fault: no thread for a comment, an empty delivery id.
