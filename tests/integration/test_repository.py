@@ -41,9 +41,10 @@ def test_a_filed_ticket_and_its_event_are_stored_together(container):
     assert meta["version"] == 1
     assert meta["status_key"] == "STATUS#new"
     assert meta["requester_key"] == "REQUESTER#ana@example.org"
-    # In the sparse timer index at once: its SLA clocks are to be planned.
+    # In the sparse timer index at once, at its earliest timer: the filing planned its SLA
+    # clocks (first response warned after 6 h 24 min of business hours, from 09:30).
     assert meta["timer_key"] == "TIMER"
-    assert meta["timer_at"] == "2026-11-27T09:30:00.000000+00:00"  # the fixed clock's now
+    assert meta["timer_at"] == "2026-11-27T15:54:00.000000+00:00"
     assert filed.token not in str(meta)
 
     ticket = container.tickets.get(filed.ticket.number)
