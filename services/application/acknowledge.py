@@ -28,12 +28,11 @@ def acknowledge_filing(
     if not token_matches(token, ticket.token_digest):
         # The secret changed since filing: the link would be dead. Fail loudly, send nothing.
         raise RuntimeError(f"ticket #{ticket.number}: RTFLOW_SECRET_KEY changed since filing")
-    team = deps.flow.team
     mails = [
         messages.requester_acknowledgement(
-            ticket, team, status_link(deps.base_url, ticket.number, token)
+            ticket, deps.flow, status_link(deps.base_url, ticket.number, token)
         ),
-        messages.team_acknowledgement(ticket, team, deps.base_url),
+        messages.team_acknowledgement(ticket, deps.flow, deps.base_url),
         *copied_at_filing(Notice(event, ticket, deps.flow, deps.base_url, deps.secret_key)),
     ]
     for mail in mails:

@@ -7,8 +7,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from services.domain.flow import Team
+from services.domain.flow import FlowConfig, Team
 from services.domain.mail import Mail
+from services.domain.standing import promises, standing, team_time
 from services.domain.threading import TICKET_HEADER, subject_tag
 from services.domain.ticket import Ticket
 
@@ -39,7 +40,10 @@ def _render(name: str, subject: str, to: tuple[str, ...], **context: Any) -> Mai
     )
 
 
-def requester_acknowledgement(ticket: Ticket, team: Team, status_link: str) -> Mail:
+def requester_acknowledgement(ticket: Ticket, flow: FlowConfig, status_link: str) -> Mail:
+    """Said as the ticket stands when the mail is sent (triage may have run already), with
+    what its type promises."""
+    team = flow.team
     return _render(
         "ack_requester",
         f"{subject_tag(team.name, ticket.number)} Received: {ticket.title}",
@@ -47,10 +51,13 @@ def requester_acknowledgement(ticket: Ticket, team: Team, status_link: str) -> M
         ticket=ticket,
         team=team,
         status_link=status_link,
+        standing=standing(ticket, flow),
+        promise=promises(flow.ticket_type(ticket.type), flow.calendar),
     )
 
 
-def team_acknowledgement(ticket: Ticket, team: Team, base_url: str) -> Mail:
+def team_acknowledgement(ticket: Ticket, flow: FlowConfig, base_url: str) -> Mail:
+    team = flow.team
     return _render(
         "ack_team",
         f"{subject_tag(team.name, ticket.number)} New {ticket.type} ticket: {ticket.title}",
@@ -58,6 +65,8 @@ def team_acknowledgement(ticket: Ticket, team: Team, base_url: str) -> Mail:
         ticket=ticket,
         team=team,
         base_url=base_url.rstrip("/"),
+        standing=standing(ticket, flow, to_team=True),
+        filed_at=team_time(ticket.created_at, flow.calendar),
     )
 
 

@@ -1,0 +1,87 @@
+"""Each mail says what is true when it is sent, and invites only what the system honours:
+the acknowledgements after triage ran, the resolution mail, and the mails of a finished
+ticket."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.application.actions import perform
+from services.application.deps import TicketDeps
+from services.application.filing import file_ticket
+from services.application.notify import NotifyDeps, handle_event
+from services.application.triage import TriageDeps, triage
+from tests.conftest import valid_ticket
+from tests.fakes import FakeMailer, FakeMailLedger
+
+SECRET = "x" * 48
+ANA, LIST = "ana@example.org", "techops@example.org"
+
+
+class World:
+    def __init__(self, tickets, flow, clock):
+        self.deps = TicketDeps(tickets, flow, clock, SECRET)
+        self.mailer = FakeMailer()
+        self.notify = NotifyDeps(
+            tickets, FakeMailLedger(), self.mailer, flow, clock, "http://rt", SECRET
+        )
+
+    def file(self, **fields) -> int:
+        number = file_ticket(valid_ticket(**fields), self.deps, source="api").ticket.number
+        return number
+
+    def triage(self, number: int) -> None:
+        triage(number, TriageDeps(self.deps.tickets, self.deps.flow, self.deps.clock))
+
+    def deliver_all(self, number: int) -> None:
+        for event in self.deps.tickets.history(number):
+            handle_event(event, self.notify)
+
+    def last_to(self, address: str):
+        return self.mailer.to(address)[-1]
+
+
+@pytest.fixture
+def world(tickets, flow, clock):
+    return World(tickets, flow, clock)
+
+
+def test_the_acknowledgement_sent_after_triage_names_the_owner_not_triage_to_come(world, flow):
+    n = world.file()  # a database request: triage gives it to priya at once
+    world.triage(n)
+    ticket = world.deps.tickets.get(n)
+    assert ticket.status.value == "assigned"
+    world.deliver_all(n)
+    owner = flow.member(ticket.owner).name
+    [ack] = [m for m in world.mailer.to(ANA) if "Received:" in m.subject]
+    assert f'Its status is "assigned". {owner} has it and will start on it.' in ack.text
+    assert "Triage looks at it next" not in ack.text + (ack.html or "")
+    [team] = [m for m in world.mailer.to(LIST) if "New " in m.subject]
+    assert f"{owner} owns it." in team.text
+    assert "waits for triage" not in team.text + (team.html or "")
+
+
+def test_the_acknowledgement_of_an_incomplete_ticket_says_a_mail_asks_for_what_is_missing(
+    world,
+):
+    n = file_ticket(
+        {k: v for k, v in valid_ticket().items() if k != "end_state"},
+        world.deps,
+        source="email",
+        require_complete=False,
+    ).ticket.number
+    world.triage(n)
+    world.deliver_all(n)
+    [ack] = [m for m in world.mailer.to(ANA) if "Received:" in m.subject]
+    assert 'Its status is "needs-info".' in ack.text
+    assert "(end state): a separate mail asks you for it." in ack.text
+
+
+def test_the_acknowledgement_says_what_the_type_promises(world, flow):
+    n = world.file()
+    world.deliver_all(n)
+    [ack] = [m for m in world.mailer.to(ANA) if "Received:" in m.subject]
+    assert "What the team promises for general tickets (counted in working hours:" in ack.text
+    assert "a first answer within 8 hours" in ack.text
+    assert "resolved within 10 working days" in ack.text
+    assert "Europe/Amsterdam" in ack.text
