@@ -73,12 +73,14 @@ def _numbers() -> ListAttribute[float]:
 
 
 # -- the ticket item and its indexes ------------------------------------------------------------
+# Keys only: an index entry is the table's and the index's keys, so a change that keeps them
+# writes no index; the views read the tickets a Query finds by key (tickets.py).
 
 
 class StatusIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-status"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     status_key = UnicodeAttribute(hash_key=True)
     sort_at = UnicodeAttribute(range_key=True)
@@ -87,7 +89,7 @@ class StatusIndex(GlobalSecondaryIndex["TicketItem"]):
 class OwnerIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-owner"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     owner_key = UnicodeAttribute(hash_key=True)
     sort_at = UnicodeAttribute(range_key=True)
@@ -96,7 +98,7 @@ class OwnerIndex(GlobalSecondaryIndex["TicketItem"]):
 class RequesterIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-requester"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     requester_key = UnicodeAttribute(hash_key=True)
     sort_at = UnicodeAttribute(range_key=True)
@@ -105,7 +107,7 @@ class RequesterIndex(GlobalSecondaryIndex["TicketItem"]):
 class EscalationIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-escalation"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     escalation_key = UnicodeAttribute(hash_key=True)
     sort_at = UnicodeAttribute(range_key=True)
@@ -123,7 +125,7 @@ class TimerIndex(GlobalSecondaryIndex["TicketItem"]):
 class PublicIndex(GlobalSecondaryIndex["TicketItem"]):
     class Meta:
         index_name = "by-public"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     public_key = UnicodeAttribute(hash_key=True)
     sort_at = UnicodeAttribute(range_key=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
@@ -124,17 +124,36 @@ class DynamoTicketRepository:
 
     # -- queue views: GSI queries, oldest first ------------------------------------------------
 
-    def _query(self, index: GlobalSecondaryIndex[TicketItem], key: str, limit: int) -> list[Ticket]:
-        return [decode_ticket(i) for i in index.query(key, limit=limit)]
+    def _listed(self, found: Iterable[TicketItem], keep: Callable[[Ticket], bool]) -> list[Ticket]:
+        """The tickets a keys-only index found, read by key (BatchGetItem), in the index's
+        order. The index follows the table a moment late: a ticket that no longer matches
+        what the index was asked (moved on, made private) is left out."""
+        numbers = [int(i.pk.removeprefix("TICKET#")) for i in found]
+        tickets = self.get_many(numbers)
+        return [tickets[n] for n in numbers if n in tickets and keep(tickets[n])]
+
+    def _query(
+        self,
+        index: GlobalSecondaryIndex[TicketItem],
+        key: str,
+        limit: int,
+        keep: Callable[[Ticket], bool],
+    ) -> list[Ticket]:
+        return self._listed(index.query(key, limit=limit), keep)
 
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
-        return self._query(TicketItem.by_status, f"STATUS#{status.value}", limit)
+        key = f"STATUS#{status.value}"
+        return self._query(TicketItem.by_status, key, limit, lambda t: t.status is status)
 
     def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
-        return self._query(TicketItem.by_owner, f"OWNER#{member}", limit)
+        return self._query(
+            TicketItem.by_owner, f"OWNER#{member}", limit, lambda t: t.is_open and t.owner == member
+        )
 
     def escalated(self, limit: int = 200) -> list[Ticket]:
-        return self._query(TicketItem.by_escalation, "ESCALATED", limit)
+        return self._query(
+            TicketItem.by_escalation, "ESCALATED", limit, lambda t: t.is_open and bool(t.escalation)
+        )
 
     def due(self, now: datetime, limit: int = 500) -> list[int]:
         """Tickets with a timer due at `now`: one Query of the sparse timer index, which
@@ -160,14 +179,18 @@ class DynamoTicketRepository:
         results = TicketItem.by_public.query(
             key, limit=limit, scan_index_forward=not newest_first, last_evaluated_key=start
         )
-        tickets = [decode_ticket(i) for i in results]
+        found = list(results)
+        # A private ticket is never read into a public list, whatever the index still holds.
+        tickets = self._listed(found, lambda t: not t.private and t.status is status)
         last = results.last_evaluated_key
-        return tickets, (last["sort_at"]["S"] if last and len(tickets) == limit else "")
+        return tickets, (last["sort_at"]["S"] if last and len(found) == limit else "")
 
     def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
-        key = f"REQUESTER#{email.lower()}"
-        items = TicketItem.by_requester.query(key, limit=limit, scan_index_forward=False)
-        return [decode_ticket(i) for i in items]
+        address = email.lower()
+        items = TicketItem.by_requester.query(
+            f"REQUESTER#{address}", limit=limit, scan_index_forward=False
+        )
+        return self._listed(items, lambda t: t.requester.email == address)
 
     def events_on(self, day: date) -> list[Event]:
         return [decode_event(i) for i in EventItem.by_day.query(day_key(day))]
