@@ -81,9 +81,10 @@ def resolved(n: Notice) -> list[Mail]:
     return [
         n.requester(
             f"Resolved: {n.title}",
-            f"{n.by} resolved your ticket. Every acceptance criterion was checked:",
+            f"{n.by} resolved your ticket.",
+            lines=[x.summary, "Every acceptance criterion was checked:"],
             items=list(x.criteria),
-            lines=[x.summary, "If something is not right, reopen it from the link below."],
+            link_label="Confirm it is done, or reopen it if something is not right",
         )
     ]
 
