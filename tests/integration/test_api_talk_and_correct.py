@@ -10,8 +10,6 @@ import pytest
 from services.domain.tokens import status_token
 from tests.integration.console_helpers import FOR_MIRA, UNOWNED, act_as, file
 
-pytestmark = pytest.mark.shared_stack
-
 
 @pytest.fixture
 def bearer(container):

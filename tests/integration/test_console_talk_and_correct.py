@@ -8,8 +8,6 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
 from services.intake.console.ticket import ACTION_LABELS
 from tests.integration.console_helpers import (
     FOR_MIRA,
@@ -20,8 +18,6 @@ from tests.integration.console_helpers import (
     post_action,
     sign_in,
 )
-
-pytestmark = pytest.mark.shared_stack
 
 
 def details(page: str) -> dict[str, str]:
