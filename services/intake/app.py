@@ -24,6 +24,7 @@ from . import (
 from .find import bp as staff_search
 from .me_files import bp as self_service  # /me's blueprint, its file pages added
 from .queue import bp as public_queue
+from .team_words import team_words
 from .text_limits import text_limits
 from .watching_pages import bp as watching_pages  # and /me's "stop copying"
 from .workbench_api import bp as workbench_api  # watchers, merge and bulk: the JSON API
@@ -84,6 +85,9 @@ def create_app(container: Any) -> Flask:
 
     # Globals, not a context processor: the form macros are imported without context.
     app.jinja_env.globals.update(text_limits())
+    words, filters = team_words(lambda: container.flow)
+    app.jinja_env.globals.update(words)
+    app.jinja_env.filters.update(filters)
 
     @app.after_request
     def security_headers(response):

@@ -161,3 +161,10 @@ def reopen(number: int):
     return _status_form_action(
         number, "reopen", "reason", "Reopened: the team will look at it again.", "reopen_error"
     )
+
+
+@bp.post("/tickets/<int:number>/confirm")
+def confirm(number: int):
+    """The requester confirms the resolution from the status link's page, as on /me."""
+    _requester_action(number, "confirm", {})
+    return _back_to_status(number, "Thank you: the ticket is closed.")
