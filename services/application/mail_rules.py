@@ -14,15 +14,17 @@ from services.domain import events as ev
 from services.domain.events import payloads as p
 from services.domain.integrations import SOURCE_LABELS
 from services.domain.mail import Mail
+from services.domain.standing import team_time
 
 from . import attachment_mail, messages, talk_mail, watcher_mail
 from .notice import Notice
 
 
-def _when(iso: str | None) -> str:
+def _when(n: Notice, iso: str | None) -> str:
+    """A time on the team's clock, its zone named (as it was entered in the console)."""
     if not iso:
         return "soon"
-    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
+    return team_time(datetime.fromisoformat(iso), n.flow.calendar)
 
 
 # -- the requester's steps -----------------------------------------------------------------
@@ -56,7 +58,7 @@ def postponed(n: Notice) -> list[Mail]:
     return [
         n.requester(
             f"Postponed: {n.title}",
-            f"{n.by} postponed your ticket until {_when(x.until)}.",
+            f"{n.by} postponed your ticket until {_when(n, x.until)}.",
             lines=[f"Why: {x.reason}"],
         )
     ]
@@ -321,7 +323,7 @@ def sla_warned(n: Notice) -> list[Mail]:
     return n.staff(
         n.owner_or_triagers,
         f"SLA warning ({target}): {n.title}",
-        f"The {target} target of this ticket is near: due {_when(n.event.data.get('sla_due'))}.",
+        f"The {target} target of this ticket is near: due {_when(n, n.event.data.get('sla_due'))}.",
     )
 
 

@@ -143,3 +143,15 @@ def test_what_the_rejection_mail_says_of_a_reply_is_what_happens(world, staff, m
     assert world.deps.tickets.get(n).status.value == "rejected"  # not looked at again by itself
     handle_event(replied, world.notify)
     assert world.mailer.to("mira@example.org")  # the team reads it
+
+
+def test_the_postponement_mail_gives_the_time_on_the_team_clock(world, staff):
+    n = world.file()
+    world.triage(n)
+    owner = world.deps.tickets.get(n).owner
+    perform(n, "start", {}, staff[owner], world.deps)
+    body = {"until": "2027-02-03T08:00:00+00:00", "reason": "Vendor", "public": True}
+    perform(n, "postpone", body, staff[owner], world.deps)
+    world.deliver_all(n)
+    mail = world.last_to(ANA)
+    assert "postponed your ticket until 2027-02-03 09:00 CET." in mail.text

@@ -57,3 +57,18 @@ def test_the_me_page_says_the_same(client, container):
     page = client.get(f"/me/tickets/{number}").text
     assert f"Owner: {container.flow.member('priya').name}" in page
     assert "2026-11-27 10:30 CET" in page
+
+
+def test_a_time_entered_on_the_team_clock_reads_back_on_it_in_mail_and_page(client, container):
+    number = owned_by_priya(container)
+    # 09:00 in Amsterdam in February is 08:00 UTC: nobody should read "08:00 UTC" back.
+    act_as(
+        container,
+        "priya",
+        number,
+        "postpone",
+        {"until": "2027-02-03T08:00:00+00:00", "reason": "Vendor", "public": True},
+    )
+    page, _ = status_page(client, container, number)
+    assert "Postponed until <time" in page and "2027-02-03 09:00 CET</time>" in page
+    assert "08:00 UTC" not in page  # the history's line too
