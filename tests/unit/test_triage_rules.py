@@ -13,7 +13,6 @@ from services.domain.triage_rules import (
     incomplete_fields,
     needed_skills,
     route,
-    skill_words,
 )
 from tests.conftest import valid_ticket
 
@@ -275,36 +274,6 @@ def test_keywords_match_whatever_their_case(flow):
 def test_keywords_match_whole_words_only(flow):
     values = text("Passport scans", "Important: a sequel to the rackmount report")
     assert needed_skills(values, flow.ticket_type("general"), flow) == ()
-
-
-def test_markup_is_not_words(flow):
-    values = text(
-        "Wiki page shows a popup",
-        'Someone put <script>alert(1)</script> and <img src=x onerror="alert(2)"> and'
-        " <style>.alert{color:red}</style><!-- alert --> &alert; on the page.",
-    )
-    assert needed_skills(values, flow.ticket_type("general"), flow) == ()
-
-
-def test_a_keyword_inside_another_word_is_not_that_keyword(flow):
-    values = text("Alerting rules for alert-manager", "the alerts-page and dnsmasq and mydns")
-    assert skill_words(values, flow) == {}
-
-
-def test_the_words_that_decided_each_skill_are_kept_in_order(flow):
-    values = text("Alert: the DNS zone", "<b>prometheus</b> alert for the zone; <p>alert</p>")
-    assert skill_words(values, flow) == {
-        "monitoring": ("alert", "prometheus"),
-        "dns": ("dns", "zone"),
-    }
-
-
-def test_the_routing_reason_names_the_words_and_the_types_skills(flow):
-    routing = routed(flow, "Shell access", "<script>alert(1)</script>", type_name="database")
-    assert routing.words == {"access": ("shell", "access")}
-    assert routing.reason.endswith(
-        "decided by “shell”, “access” (access) and the database type (mysql)"
-    )
 
 
 def test_a_keyword_at_the_end_of_a_sentence_still_matches(flow):
