@@ -63,7 +63,8 @@ def test_files_on_the_form_the_status_page_and_the_console(no_js_page: Page, run
     console = page.locator("#attachments")
     expect(console.get_by_role("link", name="backup.log")).to_be_visible()
     expect(console.get_by_role("link", name="df.txt")).to_be_visible()
-    console.get_by_label("Add files").set_input_files(
+    console.get_by_text("Add files", exact=True).click()  # the form is collapsed, as actions are
+    console.get_by_label("Files to add").set_input_files(
         [{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"ours"}]
     )
     console.get_by_label("The team only (internal)").check()
