@@ -13,7 +13,7 @@ import click
 
 from infra.processes.commands import resources, serve
 from services.cli_rt import import_rt
-from services.cli_search import reindex
+from services.cli_search import index_for_search, reindex
 
 
 @click.group()
@@ -363,6 +363,7 @@ def import_(file: Path) -> None:
         tickets = container.tickets
         with _bar(checked.tickets, "Importing") as bar:
             summary = import_tickets(tickets, _lines(file), checked, bar.update, files)
+        index_for_search(container, summary.numbers)
     except stopping as e:
         raise click.ClickException(
             f"import stopped: {_why(e)}; the tickets imported so far stay (import the file"

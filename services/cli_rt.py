@@ -23,17 +23,6 @@ def _client(url: str, user: str | None, password: str | None, token: str | None)
     return RtClient(url, user=user, password=password, token=token)
 
 
-def _index(container, numbers: list[int]) -> None:
-    """The search's entries of what came over: imported history reaches no consumer, so the
-    DynamoDB home's term index (kept by the relay) would not hear of it otherwise."""
-    chunk = 100
-    bar = click.progressbar(length=len(numbers), label="Indexing for search", file=sys.stderr)
-    with bar:
-        for start in range(0, len(numbers), chunk):
-            container.search.reindex(numbers[start : start + chunk])
-            bar.update(len(numbers[start : start + chunk]))
-
-
 @click.command("import-rt")
 @click.argument("url")
 @click.option("--user", help="An RT user who may see the queues (with --password).")
@@ -61,6 +50,7 @@ def import_rt(
     from services.application.rt_import import RtImport
     from services.application.rt_import import import_rt as run
     from services.cli import _backend_errors, _container_for_cli, _why
+    from services.cli_search import index_for_search
 
     container = _container_for_cli()
     when = since.replace(tzinfo=UTC) if since else None
@@ -79,7 +69,7 @@ def import_rt(
         bar = click.progressbar(length=len(listed), label="Importing from RT", file=sys.stderr)
         with bar:
             summary = run(job, listed, bar.update)
-        _index(container, summary.imported + summary.updated)
+        index_for_search(container, summary.imported + summary.updated)
     except (RtUnavailable, ValueError) as e:
         raise click.ClickException(str(e)) from None
     except _backend_errors() as e:

@@ -39,3 +39,15 @@ def reindex(numbers: tuple[int, ...]) -> None:
     click.echo(
         f"indexed {len(wanted)} tickets: {changed} brought up to date, the rest already were"
     )
+
+
+def index_for_search(container, numbers: list[int]) -> None:
+    """The search's entries of tickets just imported: imported history reaches no consumer,
+    so the DynamoDB home's term index (kept by the relay) would not hear of them otherwise."""
+    from services import cli
+
+    with cli._bar(len(numbers), "Indexing for search") as bar:
+        for start in range(0, len(numbers), _CHUNK):
+            chunk = numbers[start : start + _CHUNK]
+            container.search.reindex(chunk)
+            bar.update(len(chunk))

@@ -238,6 +238,7 @@ class ImportSummary:
     imported: int = 0
     events: int = 0
     skipped: dict[str, list[int]] = field(default_factory=dict)  # why -> ticket numbers
+    numbers: list[int] = field(default_factory=list)  # the imported tickets'
 
     @property
     def skipped_count(self) -> int:
@@ -274,6 +275,7 @@ def import_tickets(
             files.move(record.ticket.number, record.events)
         if tickets.restore(record.ticket, record.events):
             summary.imported += 1
+            summary.numbers.append(record.ticket.number)
             summary.events += len(record.events)
         else:
             why = _why_skipped(tickets, record.ticket)

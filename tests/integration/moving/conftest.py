@@ -16,6 +16,7 @@ from services.adapters.sqlite import SqliteDatabase, SqliteTicketRepository
 from services.application.filing import file_ticket
 from tests.conftest import valid_ticket
 from tests.contract.builders import finished, taken
+from tests.fake_search import FakeTicketSearch
 
 
 def rtflow_on(monkeypatch: pytest.MonkeyPatch, container: Any, *args: str) -> Result:
@@ -25,8 +26,10 @@ def rtflow_on(monkeypatch: pytest.MonkeyPatch, container: Any, *args: str) -> Re
 
 
 def rtflow(monkeypatch: pytest.MonkeyPatch, tickets: Any, *args: str) -> Result:
-    """`rtflow ARGS` with the container's tickets being `tickets`."""
-    return rtflow_on(monkeypatch, SimpleNamespace(tickets=tickets, attachments=None), *args)
+    """`rtflow ARGS` with the container's tickets being `tickets` (and the search the fake's,
+    which reads tickets as they are, with nothing to index)."""
+    container = SimpleNamespace(tickets=tickets, attachments=None, search=FakeTicketSearch(tickets))
+    return rtflow_on(monkeypatch, container, *args)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from services.adapters.attachment_store import FileAttachmentStore, S3AttachmentStore
+from services.adapters.sqlite.search import SqliteTicketSearch
 from services.application.attaching import AttachDeps, Upload, attach, opened
 from services.domain.actors import Actor
 from services.domain.attachments import Limits
@@ -46,7 +47,9 @@ def with_files(container, filed, bucket, flow):
 
 def home_of(sqlite_home, tmp_path):
     return SimpleNamespace(
-        tickets=sqlite_home, attachments=FileAttachmentStore(tmp_path / "home" / "attachments")
+        tickets=sqlite_home,
+        attachments=FileAttachmentStore(tmp_path / "home" / "attachments"),
+        search=SqliteTicketSearch(sqlite_home.db),
     )
 
 

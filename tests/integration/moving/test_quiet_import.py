@@ -8,11 +8,12 @@ import boto3
 
 from services.adapters.stream_records import decoded_inserts
 from services.application.relay import Outlets, relay_batch
+from services.domain.search import SearchQuery
 from services.domain.ticket import Change
 from tests.contract.builders import event, stored, taken
 from tests.fakes import FakePublisher, FakeTicketRepository
 
-from .conftest import rtflow
+from .conftest import rtflow, rtflow_on
 
 
 def stream_event(container) -> dict:
@@ -59,3 +60,18 @@ def test_imported_events_reach_no_consumer_on_dynamodb(monkeypatch, tmp_path, co
     comment = event(moved)
     container.tickets.save(moved, Change(comment))
     assert [m["id"] for m in relayed(container)] == [comment.id]  # news again
+
+
+def test_imported_tickets_are_found_by_the_search_on_dynamodb(monkeypatch, tmp_path, container):
+    """The relay keeps DynamoDB's term index, and it publishes no imported event: the import
+    indexes what it wrote itself."""
+    home = FakeTicketRepository()
+    first = stored(home)
+    out = tmp_path / "tickets.jsonl"
+    assert rtflow(monkeypatch, home, "export", "--out", str(out)).exit_code == 0
+    word = first.title.split()[-1]
+
+    result = rtflow_on(monkeypatch, container, "import", str(out))
+    assert result.exit_code == 0, result.output
+    found = container.search.search(SearchQuery.of(word))
+    assert [t.number for t in found.tickets] == [first.number]
