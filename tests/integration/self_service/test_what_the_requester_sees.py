@@ -72,3 +72,10 @@ def test_a_time_entered_on_the_team_clock_reads_back_on_it_in_mail_and_page(clie
     page, _ = status_page(client, container, number)
     assert "Postponed until <time" in page and "2027-02-03 09:00 CET</time>" in page
     assert "08:00 UTC" not in page  # the history's line too
+
+
+def test_the_public_queue_names_owners_by_name(client, container):
+    owned_by_priya(container)
+    page = client.get("/queue").text
+    assert f"<td>{container.flow.member('priya').name}</td>" in page
+    assert "<td>priya</td>" not in page
