@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
 from services.application.inbound import LAST_TRY, NotYet, apply
 from services.domain.inbound import Inbound
-from services.lambda_sqs import batch_handler, receive_count
+from services.lambda_sqs import SqsRecord, batch_handler, receive_count
 
 log = logging.getLogger(__name__)
 
 
-def record_handler(record: SQSRecord) -> str:
+def record_handler(record: SqsRecord) -> str:
     from services.adapters.bootstrap import container
 
     message = Inbound.model_validate_json(record.body)

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
 from services.application.webhooks_out import offer
 from services.domain.events import Event
-from services.lambda_sqs import batch_handler, delay, receive_count
+from services.lambda_sqs import SqsRecord, batch_handler, delay, receive_count
 
 
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: SqsRecord) -> None:
     from services.adapters.bootstrap import container
 
     c = container()
