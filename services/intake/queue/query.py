@@ -47,8 +47,9 @@ INDEX_SORTS = frozenset({"oldest", "newest"})
 # back from the client, so its shape is checked.
 _CURSOR = re.compile(r"^[0-9][0-9T:.+\-Z]{9,39}#[0-9]{1,12}$")
 _NUMBER = re.compile(r"^[0-9]{1,9}$")
-# The whole-number parameters: blank is not a number (their default needs them left out).
-_NUMBERS = ("ticket", "page", "per_page")
+# The page size given blank is refused, as the OpenAPI document says (issue 18); a blank page
+# or ticket stays the default.
+_NUMBERS = ("per_page",)
 # A search's cursor (services/domain/search.py) is base64url; the search checks the rest.
 _SEARCH_CURSOR = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 Q_MAX = 200
@@ -311,8 +312,8 @@ class QueueQuery(BaseModel):
 
 def _unknown_or_blank(args: Mapping[str, str]) -> dict[str, str]:
     """A parameter the queue does not know is refused, not ignored: every new one would be a
-    new URL for caches, and so a new read (issue 18). A number given blank is refused too, as
-    the OpenAPI document says (left out, it takes its default)."""
+    new URL for caches, and so a new read (issue 18). A page size given blank is refused too,
+    as the OpenAPI document says (left out, it takes its default)."""
     known = list(QueueQuery.model_fields)
     errors = {
         _shown(name).strip("'\""): "not a parameter of the queue; it takes " + ", ".join(known)
