@@ -45,6 +45,10 @@ def clean_env(**extra: str) -> dict[str, str]:
     env["PYTHONUNBUFFERED"] = "1"
     env["RTFLOW_SMTP_IN_PORT"] = "0"  # mail in on a free port: stacks may run side by side
     env["RTFLOW_BACKEND"] = "aws"  # the embedded AWS stack, unless a test asks for the SQLite home
+    # Every client of the suite is 127.0.0.1 and a stack outlives many tests: the per-client
+    # limits would add up across unrelated tests (tests/integration/security/ tests them).
+    env["RTFLOW_LIMIT_REFUSED_CREDENTIALS"] = "100000/minute"
+    env["RTFLOW_LIMIT_QUEUE_READERS"] = "100000/minute"
     env.update(extra)
     return env
 
