@@ -20,6 +20,7 @@ from tests.bench import (
     bench_scheduler,
     bench_search,
 )
+from tests.bench.floor_table import floor_table
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / ".bench" / "results.json"
@@ -122,6 +123,12 @@ def main(argv: list[str] | None = None) -> int:
         results.append(
             bench_search.run(args.search_sizes, args.search_moto_sizes, runs=args.search_runs)
         )
+
+    if args.only in (None, "lifecycle", "coldstart", "intake"):
+        table, rows = floor_table(results)
+        print("\nThe AWS path against its floor (issue 16), measured in this run")
+        print(table)
+        results.append(rows)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -19,7 +19,15 @@ from .measuring import measure
 from .package import package_sizes
 from .paths import LAYER, ROOT, SERVERLESS, VENV_PYTHON
 from .subjects import DYNAMO_FIRST_CALL, FLOOR_FIRST_CALL, FLOORS, subjects
-from .tables import LEGEND, matrix_table, mode_table, own_table, package_tables, steps_table
+from .tables import (
+    LEGEND,
+    graph_table,
+    matrix_table,
+    mode_table,
+    own_table,
+    package_tables,
+    steps_table,
+)
 
 
 def _layer_modes(python312: str, code: Path, prefix: str) -> list[Mode]:
@@ -56,7 +64,11 @@ def _layer_results(
         return [], "layer modes skipped: no python3.12 (set RTFLOW_BENCH_PYTHON312)"
     with lambda_code() as code, tempfile.TemporaryDirectory() as prefix:
         modes = _layer_modes(python312, code, prefix)
-        return [measure(mode, subjects(functions), runs, min(runs, 3)) for mode in modes], None
+        try:
+            return [measure(m, subjects(functions), runs, min(runs, 3)) for m in modes], None
+        except RuntimeError as e:  # a layer built before a dependency was added
+            missing = str(e).strip().splitlines()[-1]
+            return [], f"layer modes skipped: build/layer is out of date ({missing}): make package"
 
 
 def _loaded(results: list[dict[str, Any]]) -> set[str]:
@@ -82,6 +94,9 @@ def _print_tables(results: list[dict[str, Any]], sizes: dict[str, Any], notes: l
     print()
     print("Our own modules (venv, -X importtime self ms, import + first call)")
     print(own_table(results[0]))
+    print()
+    print("Import graph per handler (venv, -X importtime; cumulative ms, * in the first call)")
+    print(graph_table(results[0]))
     print()
     print("Third-party packages per handler (venv; cumulative ms, import + first call)")
     print(matrix_table(results[0]))

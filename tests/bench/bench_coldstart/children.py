@@ -44,18 +44,18 @@ CHILD = """\
 import json, sys, time
 spec = json.loads(sys.argv[1])
 sys.path[0:0] = spec["path"]
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 sys.stderr.write("@@import\\n"); sys.stderr.flush()
 for name in spec["modules"]:
     __import__(name)
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 sys.stderr.write("@@first-call\\n"); sys.stderr.flush()
 steps, namespace = [], {"__name__": "first_call"}
 for line in spec["first_call"].splitlines():
     s = time.perf_counter()
     exec(compile(line, "<first call>", "exec"), namespace)
     steps.append(time.perf_counter() - s)
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), time.process_time()
 sys.stderr.write("@@end\\n"); sys.stderr.flush()
 import sysconfig
 std = tuple({sysconfig.get_paths()[k] + "/" for k in ("stdlib", "platstdlib")})
@@ -65,6 +65,7 @@ for name, module in list(sys.modules.items()):
     if "." not in name and where and ("-packages/" in where or not where.startswith(std)):
         third_party.append(name)
 print(json.dumps({"import": t1 - t0, "first_call": t2 - t1, "steps": steps,
+                  "cpu_import": c1 - c0, "cpu_first_call": c2 - c1,
                   "modules": len(sys.modules), "third_party": sorted(third_party)}))
 """
 

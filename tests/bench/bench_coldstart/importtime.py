@@ -117,3 +117,29 @@ def merge_attributions(runs: list[dict[str, dict[str, Any]]]) -> dict[str, dict[
             for key in ("ms", "self_ms")
         }
     return dict(sorted(out.items(), key=lambda kv: -kv[1]["ms"]))
+
+
+def graph(
+    entries: list[Imported], third_party: set[str], min_ms: float = 4.0, depth: int = 4
+) -> list[dict[str, Any]]:
+    """The import graph, outermost first: each import of at least `min_ms` cumulative, at most
+    `depth` levels deep, a third-party package as one node (what it imports is its own), with
+    the phase it ran in (import or the first call)."""
+    children: dict[int | None, list[int]] = {}
+    for i, entry in enumerate(entries):
+        children.setdefault(entry.parent, []).append(i)
+    out: list[dict[str, Any]] = []
+
+    def walk(i: int, level: int) -> None:
+        entry = entries[i]
+        ms = entry.cumulative_us / 1000
+        if ms < min_ms:
+            return
+        out.append({"depth": level, "name": entry.name, "ms": round(ms, 1), "phase": entry.phase})
+        if level + 1 < depth and top_level(entry.name) not in third_party - set(OURS):
+            for child in sorted(children.get(i, []), key=lambda c: -entries[c].cumulative_us):
+                walk(child, level + 1)
+
+    for root in children.get(None, []):
+        walk(root, 0)
+    return out

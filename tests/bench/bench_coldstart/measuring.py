@@ -9,10 +9,11 @@ from typing import Any
 from tests.bench.progress import log
 
 from .children import Mode, python_version, run_child
-from .importtime import attribute, merge_attributions, own_time, parse_importtime
+from .importtime import attribute, graph, merge_attributions, own_time, parse_importtime
 from .subjects import Subject
 
-TIMED = ("import", "first_call", "process")
+# Wall time, and the process's CPU time (what a busy machine does not inflate).
+TIMED = ("import", "first_call", "process", "cpu_import", "cpu_first_call")
 
 
 def _median_ms(values: list[float]) -> float:
@@ -58,14 +59,17 @@ def _timings_row(subject: Subject) -> dict[str, Any]:
 
 def _attribution(mode: Mode, subject: Subject, runs: int) -> dict[str, Any]:
     """Third-party packages and our own modules' time, medians of `runs` -X importtime runs."""
-    attributions, own = [], []
+    attributions, own, graphs = [], [], []
     for _ in range(runs):
         timings, stderr = run_child(mode, subject, importtime=True)
         entries = parse_importtime(stderr)
         attributions.append(attribute(entries, timings["third_party"]))
         own.append(own_time(entries))
+        graphs.append(graph(entries, set(timings["third_party"])))
     medians = {n: statistics.median(o.get(n, 0.0) for o in own) for n in own[0]}
+    graphs.sort(key=lambda g: sum(node["ms"] for node in g if node["depth"] == 0))
     return {
+        "import_graph": graphs[len(graphs) // 2],  # the run with the median total
         "third_party": merge_attributions(attributions),
         "own_ms": round(statistics.median(sum(o.values()) for o in own), 1),
         "own_modules_ms": {

@@ -24,14 +24,18 @@ def mode_table(result: dict[str, Any]) -> str:
         "1st call ms",
         "import+1st",
         "vs floor",
+        "CPU ms",
+        "× floor",
         "process ms",
         "heaviest imports (cumulative ms, import + 1st call)",
     ]
     floor_total = floor["ms_import_median"] + floor["ms_first_call_median"]
+    floor_cpu = cpu_ms(floor)
     body = []
     for r in rows:
         if "ms_import_median" not in r:
-            body.append([r["subject"], "", "", "", "", "", f"{r['ms_process_median']:.0f}", ""])
+            row = [r["subject"], *[""] * 7, f"{r['ms_process_median']:.0f}", ""]
+            body.append(row)
             continue
         total = r["ms_import_median"] + r["ms_first_call_median"]
         handler = r["handler"]
@@ -43,11 +47,32 @@ def mode_table(result: dict[str, Any]) -> str:
                 f"{r['ms_first_call_median']:.0f}",
                 f"{total:.0f}",
                 f"{total - floor_total:+.0f}" if handler else "",
+                f"{cpu_ms(r):.0f}",
+                f"{cpu_ms(r) / floor_cpu:.2f}" if handler and floor_cpu else "",
                 f"{r['ms_process_median']:.0f}",
                 _top(r.get("third_party", {})),
             ]
         )
     return render(head, body)
+
+
+def cpu_ms(row: dict[str, Any]) -> float:
+    """CPU ms of import + first call (median): what a busy machine does not inflate."""
+    return float(row.get("ms_cpu_import_median", 0.0) + row.get("ms_cpu_first_call_median", 0.0))
+
+
+def graph_table(result: dict[str, Any]) -> str:
+    """Each handler's import graph: our modules and the packages they import, cumulative ms
+    (* first imported by the first call), indented by level."""
+    lines = []
+    for r in result["rows"]:
+        if not r["handler"] or not r.get("import_graph"):
+            continue
+        lines.append(f"{r['function']} ({r['subject']})")
+        for node in r["import_graph"]:
+            star = "*" if node["phase"] == "first-call" else ""
+            lines.append(f"{'  ' * (node['depth'] + 1)}{node['name']} {node['ms']:.0f}{star}")
+    return "\n".join(lines)
 
 
 def matrix_table(result: dict[str, Any]) -> str:
@@ -170,4 +195,9 @@ child's wall time, interpreter start and exit included. Heaviest imports: third-
 by cumulative -X importtime ms (median of 3 runs; a package's time includes what it imports,
 so botocore is inside pynamodb or boto3). Our own modules: their bodies' self time, pydantic
 building their models included (and any garbage collection that struck during them).
-Matrix: * = first imported by the first call, not at import; . = not imported."""
+Matrix: * = first imported by the first call, not at import; . = not imported.
+CPU ms: the child's process time over import + 1st call (median), × floor against the floor's:
+the goal's measure (≤ 1.2× for a worker, ≤ 1.5× for the web function), steady when the
+machine is busy, where wall times grow with the load. Import graph: one -X importtime run
+(the median total of its runs), imports of 4 ms or more, 4 levels, a third-party package
+as one node."""

@@ -43,18 +43,20 @@ C = {
     "counter": "ticket-number counter UpdateItem (filing)",
     "token": "staff token GetItem (every API request)",
     "read_before": "read the ticket before the change (GetItem, consistent)",
+    "plan_history": "the writer's history Query to plan the timers (a change that moves them)",
     "api_history": "API answer: the history Query after each action (consistent)",
     "triage_wip": "triage: WIP counters BatchGetItem (routing)",
     "ack_tx": "acknowledgement: a second transaction (ticket + event) after filing",
     "notify_get": "notify: read the ticket for each event (also events that mail nobody)",
-    "ledger_claim": "mail ledger claim PutItem (one per mail)",
-    "ledger_sent": "mail ledger mark_sent UpdateItem (one per mail)",
+    "ledger_claim": "mail ledger claim PutItem (one per mail: the claim is the record)",
+    "ledger_release": "mail ledger release DeleteItem (a mail the transport refused)",
     "replan_get": "scheduler re-plan after a status change: GetItem",
     "replan_history": "scheduler re-plan after a status change: history Query",
     "replan_tx": "scheduler re-plan after a status change: ticket Put (housekeeping tx)",
     "fire_reads": "scheduler wake: GetItem + history Query before firing",
     "due_query": "scheduler minute job: due Query (every minute, tickets or not)",
     "relay_sqs": "relay: SendMessageBatch to the triage / notify queues",
+    "search_index": "search: the term index the relay keeps from each batch's events",
     "esm_sqs": "Lambda's SQS polling for a batch: ReceiveMessage + DeleteMessageBatch",
     "idle_sqs": "empty ReceiveMessage (Lambda long-polls every queue all the time)",
     "streams": "Lambda's stream polling: GetRecords, GetShardIterator, DescribeStream",
@@ -98,12 +100,18 @@ def _line(call: Call, category: str, **kw: Any) -> Line:
 # Why each caller reads: (the call, the item read when one is, what the scheduler run did).
 def _web_read(call: Call, t: Touched | None, did: str) -> str:
     if call.operation == "Query":
-        return "api_history"
+        return "plan_history" if call.before_write else "api_history"
     return "token" if t is not None and _pk(t).startswith("STAFF#") else "read_before"
 
 
 def _triage_read(call: Call, t: Touched | None, did: str) -> str:
+    if call.operation == "Query":
+        return "plan_history"
     return "triage_wip" if call.operation == "BatchGetItem" else "read_before"
+
+
+def _relay_read(call: Call, t: Touched | None, did: str) -> str:
+    return "search_index"
 
 
 def _notify_read(call: Call, t: Touched | None, did: str) -> str:
@@ -123,6 +131,7 @@ _READS_BY = {
     "triage": _triage_read,
     "notify": _notify_read,
     "scheduler": _scheduler_read,
+    "relay": _relay_read,
 }
 
 
@@ -174,12 +183,14 @@ class _Write:
 
     def category(self, t: Touched) -> str:
         pk, sk = _pk(t), _sk(t)
+        if self.who == "relay":
+            return "search_index"
         if pk.startswith("MEMBER#"):
             return "wip"
         if pk == "COUNTER":
             return "counter"
         if sk.startswith("MAIL#"):
-            return "ledger_claim" if t.op == "Put" else "ledger_sent"
+            return "ledger_claim" if t.op == "Put" else "ledger_release"
         if self.transactional and self.who == "notify":
             return "ack_tx"
         if self.transactional and self.who == "scheduler" and not self.has_events:
@@ -286,6 +297,17 @@ def _invocation_lines(
     return lines, dict(gb_s)
 
 
+def _mark_before_write(calls: list[Call]) -> None:
+    """Which requests each invocation made before its first write (a writer's reads)."""
+    wrote: set[str] = set()
+    for call in calls:
+        if call.service != "dynamodb":
+            continue
+        call.before_write = call.caller not in wrote
+        if call.operation in _WRITE_OPS:
+            wrote.add(call.caller)
+
+
 def all_lines(
     calls: list[Call],
     invocations: list[Invocation],
@@ -295,6 +317,7 @@ def all_lines(
 ) -> tuple[list[Line], dict[str, float]]:
     """Every billed quantity of the measured steps, and the Lambda GB-seconds per step."""
     did = {i.label: i.did for i in invocations if i.function == "scheduler"}
+    _mark_before_write(calls)
     lines = [
         line
         for call in calls

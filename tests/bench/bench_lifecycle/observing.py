@@ -42,6 +42,8 @@ class Call:
     request: dict[str, Any]
     response: dict[str, Any]
     touched: list[Touched] = field(default_factory=list)
+    # Made by its caller's invocation before that invocation's first write (set when billed).
+    before_write: bool = False
 
     @property
     def failed(self) -> bool:
