@@ -21,6 +21,9 @@ from .preflight import queue_arns, table_stream
 LONG_POLL_SECONDS = 10
 # Reading the stream when it had nothing new: every second (GetRecords is cheap, not free).
 STREAM_IDLE_SECONDS = 1.0
+# Webhook deliveries in flight at once, each message on its own (as Lambda runs the webhooks
+# function with batchSize 1): a slow receiver holds up no other subscription.
+WEBHOOK_CALLS = 8
 
 
 def position_file(state_dir: Path, stream_arn: str) -> Path:
@@ -28,17 +31,17 @@ def position_file(state_dir: Path, stream_arn: str) -> Path:
     return state_dir / f"relay-position-{digest}.json"
 
 
-def _consumers() -> dict[str, tuple[str, Any]]:
+def _consumers() -> dict[str, tuple[str, Any, int]]:
     from services.inbound import handler as inbound
     from services.notify import handler as notify
     from services.notify import webhook_handler as webhooks
     from services.triage import handler as triage
 
     return {
-        "triage_queue_url": ("triage", triage.handler),
-        "notify_queue_url": ("notify", notify.handler),
-        "inbound_queue_url": ("inbound", inbound.handler),
-        "webhooks_queue_url": ("webhooks", webhooks.handler),
+        "triage_queue_url": ("triage", triage.handler, 1),
+        "notify_queue_url": ("notify", notify.handler, 1),
+        "inbound_queue_url": ("inbound", inbound.handler, 1),
+        "webhooks_queue_url": ("webhooks", webhooks.handler, WEBHOOK_CALLS),
     }
 
 
@@ -60,7 +63,7 @@ def workers(settings: Any, state_dir: Path) -> list[Any]:
             idle_wait=STREAM_IDLE_SECONDS,
         )
     ]
-    for setting, (name, handler) in _consumers().items():
+    for setting, (name, handler, calls) in _consumers().items():
         if setting in configured:
             pumps.append(
                 QueuePump(
@@ -71,6 +74,7 @@ def workers(settings: Any, state_dir: Path) -> list[Any]:
                     name,
                     retry_after=None,  # the queue's visibility timeout, as Lambda leaves it
                     wait_seconds=LONG_POLL_SECONDS,
+                    concurrency=calls,
                 )
             )
     return pumps
