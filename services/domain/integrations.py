@@ -28,7 +28,7 @@ HOOK_AUTH = {
     "gitlab": "secret token (X-Gitlab-Token)",
     "sentry": "integration client secret (Sentry-Hook-Signature)",
     "grafana": "contact point Authorization bearer token, or basic auth password",
-    "generic": "HMAC-SHA256 of the body in X-RTFlow-Signature-256 (sha256=<hex>)",
+    "generic": "X-RTFlow-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of t.delivery.body>",
 }
 
 _EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")]
@@ -63,6 +63,9 @@ class HookSource(_Strict):
     fired_again: Literal["reopen", "file"] = "reopen"
     # Generic hook: ticket field -> dotted path into the JSON body (see docs/webhooks.md).
     fields: dict[str, str] = Field(default_factory=dict)
+    # Generic hook: how far X-RTFlow-Signature's timestamp may be from our clock; a copy of a
+    # delivery sent again later is refused (docs/webhooks.md, "Signing").
+    replay_window_seconds: int = Field(300, ge=30, le=3600)
 
 
 class EmailIntake(_Strict):

@@ -10,7 +10,13 @@ from services.domain.errors import Unauthorized
 from services.domain.inbound import InboundAction
 from services.intake.hooks import generic
 from services.intake.hooks.errors import BadPayload, HookUnavailable
-from tests.fixtures.webhooks import body_of, generic_headers, hook_request, with_hooks
+from tests.fixtures.webhooks import (
+    SIGNED_AT,
+    body_of,
+    generic_headers,
+    hook_request,
+    with_hooks,
+)
 
 SECRET = "generic-secret"
 MAPPED = {
@@ -30,9 +36,8 @@ def hook_flow(flow, fields=None):
 
 def deliver(flow, data: dict, fields=None, delivery: str = ""):
     body = body_of(data)
-    req = hook_request(
-        "generic", hook_flow(flow, fields), body, generic_headers(SECRET, body, delivery)
-    )
+    headers = generic_headers(SECRET, body, delivery)
+    req = hook_request("generic", hook_flow(flow, fields), body, headers, received_at=SIGNED_AT)
     generic.authenticate(req, SECRET)
     return generic.parse(req)
 

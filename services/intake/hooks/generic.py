@@ -1,17 +1,25 @@
-"""The generic hook: any tool that can POST JSON and sign it as GitHub does
-(X-RTFlow-Signature-256 = "sha256=" + hex HMAC-SHA256 of the body; our webhooks out sign so
-too). Where each value sits in its body is the flow config's `hooks.generic.fields`: target ->
-dotted path; a target not mapped is read from the body's top-level key of its own name.
-docs/webhooks.md ("Webhooks in") documents it."""
+"""The generic hook: any tool that can POST JSON and sign it. Where each value sits in its body
+is the flow config's `hooks.generic.fields`: target -> dotted path; a target not mapped is read
+from the body's top-level key of its own name. docs/webhooks.md ("Webhooks in") documents it.
+
+Two signatures are taken:
+- X-RTFlow-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<body>">, as
+  Stripe and Slack sign: the delivery id (X-RTFlow-Delivery) is signed, the timestamp must be
+  within `replay_window_seconds` of our clock, so a copy is a duplicate within the window and
+  refused after it;
+- X-RTFlow-Signature-256 = "sha256=" + hex HMAC of the body only, as GitHub signs (senders made
+  before): anyone holding one delivery could send it again under a fresh X-RTFlow-Delivery, so
+  with it the delivery id is the body's digest and the same body is applied once."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from services.domain.flow import OPTIONAL_FIELDS
 from services.domain.inbound import Inbound, InboundAction
 
-from .auth import check_signature
+from .auth import check_signature, check_timestamped_signature
 from .errors import HookUnavailable
 from .payload import BadPayload, HookRequest, get, inbound, text_of, thread_key, ticket_draft
 
@@ -22,9 +30,30 @@ META_FIELDS = ("key", "action", "message", "author", "url")
 TARGETS = DRAFT_FIELDS + META_FIELDS
 
 
+TIMESTAMPED = "X-RTFlow-Signature"
+BODY_ONLY = "X-RTFlow-Signature-256"
+
+
 def authenticate(req: HookRequest, secret: str) -> None:
-    header = "X-RTFlow-Signature-256"
-    check_signature(secret, req.body, req.headers.get(header), header, prefix="sha256=")
+    if TIMESTAMPED not in req.headers:
+        check_signature(secret, req.body, req.headers.get(BODY_ONLY), BODY_ONLY, prefix="sha256=")
+        return
+    check_timestamped_signature(
+        secret,
+        req.headers.get(TIMESTAMPED),
+        TIMESTAMPED,
+        delivery=req.header("X-RTFlow-Delivery"),
+        body=req.body,
+        now=req.received_at or datetime.now(UTC),
+        tolerance_seconds=req.config.replay_window_seconds,
+    )
+
+
+def _delivery(req: HookRequest) -> str:
+    """The signed delivery id, else the body's digest (a body-only signature signs no id)."""
+    if TIMESTAMPED in req.headers:
+        return req.header("X-RTFlow-Delivery") or req.body_digest
+    return req.body_digest
 
 
 def _values(req: HookRequest) -> dict[str, Any]:
@@ -72,7 +101,7 @@ def parse(req: HookRequest) -> Inbound:
         )
     return inbound(
         req,
-        delivery=req.header("X-RTFlow-Delivery") or req.body_digest,
+        delivery=_delivery(req),
         action=action,
         thread=thread_key("generic", key) if key else "",
         author=_text(values, "author"),
