@@ -24,6 +24,7 @@ from tests.bench.floor_table import floor_table
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / ".bench" / "results.json"
+FLOOR_BENCHMARKS = ("coldstart", "lifecycle", "intake")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         help="run one benchmark (default: all)",
     )
     parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="run the benchmarks of the floor table: coldstart, lifecycle and intake",
+    )
+    parser.add_argument(
         "--report-sizes",
         type=bench_reports.parse_sizes,
         default=bench_reports.SIZES,
@@ -100,8 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    def wanted(name: str) -> bool:
+        if args.floor:
+            return name in FLOOR_BENCHMARKS or args.only == name
+        return args.only in (None, name)
+
     results = []
-    if args.only in (None, "scheduler"):
+    if wanted("scheduler"):
         results.append(
             bench_scheduler.run(
                 args.sizes,
@@ -111,35 +122,40 @@ def main(argv: list[str] | None = None) -> int:
                 stock_moto=args.stock_moto,
             )
         )
-    if args.only in (None, "reports"):
+    if wanted("reports"):
         results.append(bench_reports.run(args.report_sizes, runs=min(args.runs, 3)))
-    if args.only in (None, "coldstart"):
+    if wanted("coldstart"):
         results.append(bench_coldstart.run(runs=args.runs))
-    if args.only in (None, "lifecycle"):
+    if wanted("lifecycle"):
         results.append(bench_lifecycle.run())
-    if args.only in (None, "intake"):
+    if wanted("intake"):
         results.append(bench_intake.run(args.intake_n, homes=args.intake_homes))
-    if args.only in (None, "search"):
+    if wanted("search"):
         results.append(
             bench_search.run(args.search_sizes, args.search_moto_sizes, runs=args.search_runs)
         )
 
-    if args.only in (None, "lifecycle", "coldstart", "intake"):
+    if any(wanted(name) for name in FLOOR_BENCHMARKS):
         table, rows = floor_table(results)
         print("\nThe AWS path against its floor (issue 16), measured in this run")
         print(table)
         results.append(rows)
 
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    _save(args.out, results)
+    print(f"\nresults: {args.out}")
+    return 0
+
+
+def _save(out: Path, results: list[dict]) -> None:
+    """This run's results over the file's: an entry this run did not touch is kept."""
+    out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        everything = json.loads(args.out.read_text(encoding="utf-8"))
+        everything = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         everything = {}
     for result in results:
         everything[result["name"]] = result
-    args.out.write_text(json.dumps(everything, indent=2) + "\n", encoding="utf-8")
-    print(f"\nresults: {args.out}")
-    return 0
+    out.write_text(json.dumps(everything, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
