@@ -104,6 +104,25 @@ def test_a_correction_takes_the_ticket_off_the_public_queue_and_a_new_type_asks_
     assert "security and access needs" in question["text"]
 
 
+def test_staff_ask_the_requester_by_hand_for_exactly_what_they_name(api, tickets, wait_for_mail):
+    uid = unique()
+    filed = tickets.triaged(neutral_ticket_body(uid))
+    asking = f"Which room, {uid}?"
+    body = {"fields": ["capacity_needs", "drop_dead_date"], "message": asking}
+    refused = api.act(filed.number, "request-info", "jonas", body)  # an engineer, not the owner
+    assert refused.status_code == 403
+
+    asked = api.ok(filed.number, "request-info", "priya", body)  # the bugmeister
+    assert (asked["status"], asked["missing"]) == ("needs-info", body["fields"])
+    (question,) = wait_for_mail(lambda m: filed.requester in m["to"] and asking in m["text"])
+    assert "More information" in question["subject"]
+    assert (
+        "capacity and performance needs" in question["text"] and "security" not in question["text"]
+    )
+    again = api.act(filed.number, "request-info", "priya", body)
+    assert again.status_code == 409  # it waits for the requester already
+
+
 def test_in_the_console_a_triager_comments_and_corrects_without_javascript(
     no_js_page: Page,  # noqa: F811 - the fixture imported above
     api,
