@@ -22,14 +22,15 @@ from services.domain.mail import Mail, MailNotSent
 class CapturedMail:
     """The Mailer port (`send`) and /dev/mail's mailbox (`messages`) over one file."""
 
-    def __init__(self, path: Path, sender: str) -> None:
+    def __init__(self, path: Path, sender: str, proof_key: str = "") -> None:
         address(sender)  # a bad setting fails here, at start
         self.path, self.sender = path, sender
+        self.proof_key = proof_key  # as the real mailers: a reply proves its sender
         self._lock = threading.Lock()
         self._read: tuple[int, list[dict]] = (-1, [])
 
     def send(self, mail: Mail) -> str:
-        msg = to_mime(mail, self.sender)
+        msg = to_mime(mail, self.sender, self.proof_key)
         message_id = str(msg["Message-ID"])
         # Read back from the bytes a transport would send, as /dev/mail shows SES's mail on the
         # AWS stack: what is captured is what a recipient would see.

@@ -28,6 +28,7 @@ from services.adapters.bootstrap import DATABASE_FILE, Container, build
 from services.adapters.clock import AdjustableClock
 from services.adapters.settings import Settings
 from services.adapters.sqlite import SqliteOutbox, expire
+from services.domain.threading import proof_key
 
 from .bell import Bell, RingingDatabase
 from .captured_mail import CapturedMail
@@ -102,7 +103,9 @@ class SqliteHome:
         os.environ.setdefault("RTFLOW_BASE_URL", self.base_url)
         settings = Settings(backend="sqlite")
         settings.data_dir = data = settings.data_dir.resolve()
-        self.mailbox = CapturedMail(data / MAIL_FILE, settings.mail_from)
+        self.mailbox = CapturedMail(
+            data / MAIL_FILE, settings.mail_from, proof_key(settings.secret_key)
+        )
         overrides: dict[str, Any] = {
             "clock": self.clock,  # before any adapter is built: they all read this clock
             "database": RingingDatabase(data / DATABASE_FILE, self.bell),

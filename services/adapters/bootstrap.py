@@ -219,21 +219,13 @@ class Container:
 
     @cached_property
     def mailer(self):
-        from .mail import SesMailer, SmtpMailer
+        from .mail import mailer_for
 
-        s = self.settings
-        if s.mail_transport == "smtp":
-            return SmtpMailer(
-                s.smtp_host,
-                s.smtp_port,
-                s.mail_from,
-                starttls=s.smtp_starttls,
-                username=s.smtp_username,
-                password=s.smtp_password,
-            )
-        # No automatic retries: a timed-out send may have gone out, and a retry would send it
-        # twice. The queue retries what certainly failed.
-        return SesMailer(self.client("sesv2", retries={"total_max_attempts": 1}), s.mail_from)
+        # No automatic retries for SES: a timed-out send may have gone out, and a retry would
+        # send it twice. The queue retries what certainly failed.
+        return mailer_for(
+            self.settings, lambda: self.client("sesv2", retries={"total_max_attempts": 1})
+        )
 
     @cached_property
     def report_store(self):

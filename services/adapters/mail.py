@@ -13,14 +13,22 @@ encoded word across lines or lose the spaces between words (CPython gh-144156), 
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from email import policy
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import Any
 
 from services.domain.mail import Mail, MailNotSent
-from services.domain.threading import TICKET_HEADER, message_id, thread_reference
+from services.domain.threading import (
+    TICKET_HEADER,
+    message_id,
+    proof_key,
+    reply_proof,
+    thread_reference,
+)
 
 POLICY = policy.SMTP
 # An encoded line is " " + encoded words: 76 keeps each word within RFC 2047's 75 characters.
@@ -70,7 +78,9 @@ def _set_addresses(msg: EmailMessage, name: str, addresses: list[Address]) -> No
     msg.set_raw(name, header.encode(linesep=POLICY.linesep, maxlinelen=_ENCODED_LINE))
 
 
-def to_mime(mail: Mail, sender: str) -> EmailMessage:
+def to_mime(mail: Mail, sender: str, proof_key: str = "") -> EmailMessage:
+    """The mail as sent; with `proof_key`, a mail about a ticket to one recipient carries the
+    proof that its recipient received it (services/domain/threading.py)."""
     msg = EmailMessage(policy=POLICY)
     sender_address = address(sender)
     domain = sender_address.domain or None
@@ -81,7 +91,9 @@ def to_mime(mail: Mail, sender: str) -> EmailMessage:
     header = mail.headers.get(TICKET_HEADER)
     ticket = int(header) if header and header.isdigit() else None
     # A reply's In-Reply-To names this id, and so its ticket (services/domain/threading.py).
-    msg["Message-ID"] = message_id(ticket, domain)
+    one = mail.to[0] if len(mail.to) == 1 else ""
+    proof = reply_proof(proof_key, ticket, one) if proof_key and ticket and one else ""
+    msg["Message-ID"] = message_id(ticket, domain, proof)
     if ticket and domain:
         msg["References"] = thread_reference(ticket, domain)
     for name, value in mail.headers.items():
@@ -93,15 +105,16 @@ def to_mime(mail: Mail, sender: str) -> EmailMessage:
 
 
 class SesMailer:
-    def __init__(self, client, sender: str):
+    def __init__(self, client, sender: str, proof_key: str = ""):
         self.client = client
         self.sender = sender
+        self.proof_key = proof_key
         self.sender_address = address(sender).addr_spec  # a bad setting fails here, at start
 
     def send(self, mail: Mail) -> str:
         from botocore.exceptions import ClientError, EndpointConnectionError
 
-        msg = to_mime(mail, self.sender)
+        msg = to_mime(mail, self.sender, self.proof_key)
         try:
             response = self.client.send_email(
                 # SES takes the display name from the message's own From header.
@@ -126,14 +139,16 @@ class SmtpMailer:
         username: str | None = None,
         password: str | None = None,
         timeout: float = 10.0,
+        proof_key: str = "",
     ):
         address(sender)  # a bad setting fails here, at start
         self.host, self.port, self.sender = host, port, sender
+        self.proof_key = proof_key
         self.starttls, self.username, self.password = starttls, username, password
         self.timeout = timeout
 
     def send(self, mail: Mail) -> str:
-        msg = to_mime(mail, self.sender)
+        msg = to_mime(mail, self.sender, self.proof_key)
         try:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         except OSError as e:
@@ -153,3 +168,20 @@ class SmtpMailer:
             ) as e:
                 raise MailNotSent(str(e)) from e
         return msg["Message-ID"]
+
+
+def mailer_for(settings: Any, ses_client: Callable[[], Any]) -> SesMailer | SmtpMailer:
+    """The settings' transport; each mail's Message-ID carries the proof for its recipient,
+    keyed by the secret key (services/domain/threading.py)."""
+    key = proof_key(settings.secret_key)
+    if settings.mail_transport == "smtp":
+        return SmtpMailer(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.mail_from,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            proof_key=key,
+        )
+    return SesMailer(ses_client(), settings.mail_from, proof_key=key)

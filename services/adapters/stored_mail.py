@@ -27,6 +27,8 @@ class StoredMail:
     bucket: str = ""
     key: str = ""
     ignored: str = ""
+    # SES's DMARC verdict PASS: the From domain signed or sent it, so From is the sender's.
+    verified: bool = False
 
 
 def _from_ses(ses: dict[str, Any], bucket: str, prefix: str) -> StoredMail:
@@ -36,7 +38,8 @@ def _from_ses(ses: dict[str, Any], bucket: str, prefix: str) -> StoredMail:
         return StoredMail(ignored=f"ignored: SES {' and '.join(failed)} FAIL")
     if not bucket:
         raise RuntimeError("RTFLOW_MAIL_BUCKET is not set: where does SES store mail?")
-    return StoredMail(bucket, f"{prefix}{ses['mail']['messageId']}")
+    verified = (receipt.get("dmarcVerdict") or {}).get("status") == "PASS"
+    return StoredMail(bucket, f"{prefix}{ses['mail']['messageId']}", verified=verified)
 
 
 def stored_mails(event: dict[str, Any], bucket: str, prefix: str) -> list[StoredMail]:

@@ -23,6 +23,7 @@ from services.application.mail_in.files import not_kept_note
 from services.application.retry import retry_on_conflict
 from services.application.tool_deliveries import FileAgain, Said, decide, firing_state
 from services.domain import events as ev
+from services.domain import threading
 from services.domain.actors import Actor
 from services.domain.attachments import Limits, refs_data, room_left
 from services.domain.errors import AlreadyDone, TicketNotFound, ValidationFailed
@@ -159,26 +160,41 @@ def _decide(
 
 def _mail_reply(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
     """The requester's reply lands on the ticket; a team member's is a comment (see
-    _team_mail); anyone else's is refused (recorded for the team, and the sender hears why)."""
+    _team_mail); anyone else's is refused (recorded for the team, and the sender hears why).
+    From is trusted only with proof (_proven): a team member's mail needs it always, the
+    requester's on a private ticket (DESIGN.md, "Who a mail is from")."""
     now = deps.clock.now()
     sender = (m.author_email or "").lower()
     if not sender:
         return "a reply without a sender"
-    if sender == ticket.requester.email:
+    proven = _proven(ticket, m, sender, deps)
+    member = next((x for x in deps.flow.team.members if x.email.lower() == sender), None)
+    if sender == ticket.requester.email and (proven or not ticket.private):
         actor = Actor.requester(sender, m.author)
         return ticket.reply(now=now, actor=actor, message=m.message)
-    member = next((x for x in deps.flow.team.members if x.email.lower() == sender), None)
-    if member is not None:
+    if member is not None and proven:
         return _team_mail(ticket, m, member, deps)
     # Once per sender and ticket: a forged From must not make us mail someone again and again.
     refused = (e for e in deps.tickets.history(ticket.number) if e.kind == ev.MAIL_REFUSED)
     if any(e.data.get("from") == sender for e in refused):
         return f"{sender} was refused on ticket #{ticket.number} before"
+    claimed = sender == ticket.requester.email or member is not None
     return ticket.refuse_mail(
         now=now,
         sender=sender,
-        reason="only the requester and the team may write to a ticket",
+        reason=(
+            "nothing proved the mail comes from its From address"
+            if claimed
+            else "only the requester and the team may write to a ticket"
+        ),
+        proven=proven,
     )
+
+
+def _proven(ticket: Ticket, m: Inbound, sender: str, deps: InboundDeps) -> bool:
+    """The transport vouched for From, or the mail answers one of ours that went to it."""
+    key = threading.proof_key(deps.secret_key)
+    return m.sender_verified or threading.proven(key, ticket.number, sender, m.sender_proofs)
 
 
 def _team_mail(ticket: Ticket, m: Inbound, member: Member, deps: InboundDeps) -> Change:

@@ -286,8 +286,10 @@ def resolved_at_source(n: Notice) -> list[Mail]:
 
 
 def mail_refused(n: Notice) -> list[Mail]:
-    """The stranger hears why, without a word of the ticket; the triagers hear of it."""
-    sender = n.event.payload_as(p.MailRefused).sender
+    """The stranger hears why, without a word of the ticket, unless nothing proved they sent
+    it (a forged From would make us mail whoever it names); the triagers hear of it."""
+    refused = n.event.payload_as(p.MailRefused)
+    sender = refused.sender
     number, team = n.ticket.number, n.flow.team
     elsewhere = (
         f"write to {n.flow.email.address}."
@@ -307,10 +309,11 @@ def mail_refused(n: Notice) -> list[Mail]:
         about_ticket=False,
         lines=["To ask the team for something new, " + elsewhere],
     )
-    return [refusal] + n.staff(
+    why = "not the requester, not staff" if refused.proven else refused.reason
+    return ([refusal] if refused.proven else []) + n.staff(
         n.triagers,
         f"A mail was refused: {n.title}",
-        f"{sender} wrote to this ticket and was refused (not the requester, not staff).",
+        f"{sender} wrote to this ticket and was refused ({why}).",
     )
 
 

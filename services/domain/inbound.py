@@ -81,6 +81,14 @@ class Inbound(BaseModel):
     internal: bool = False
     # Mail only: To and Cc. A team member's reply is public when it went to the requester too.
     recipients: Annotated[list[_Address], Field(max_length=50)] = []
+    # Mail only: what proves the sender is who From says. The proofs in those of our
+    # Message-IDs it answers (services/domain/threading.py), and the mail transport's word
+    # (SES: DMARC PASS for the From domain).
+    sender_proofs: Annotated[
+        tuple[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")], ...],
+        Field(max_length=20),
+    ] = ()
+    sender_verified: bool = False
     # Mail only: the files kept (their bytes stored before the mail was recorded).
     attachments: Annotated[list[AttachmentRef], Field(max_length=1000)] = []
     # Alerting tools: the group's alerts, firing or resolved.

@@ -24,7 +24,14 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         outcome = (
             mail.ignored
             if raw is None
-            else receive(raw, c.flow, c.inbox, c.attachments, c.attachment_limits)
+            else receive(
+                raw,
+                c.flow,
+                c.inbox,
+                c.attachments,
+                c.attachment_limits,
+                sender_verified=mail.verified,
+            )
         )
         log.info("mail in: s3://%s/%s %s", mail.bucket, mail.key, outcome)
         results.append({"key": mail.key, "outcome": outcome} if mail.key else {"outcome": outcome})

@@ -66,9 +66,19 @@ def test_a_team_members_mail_is_public_only_when_the_requester_was_copied(
 ):
     filed = tickets.triaged(neutral_ticket_body())
     subject = f"Re: [TechOps {tag(filed.number)[:-1]}] {filed.title}"
-    quiet = mail("Mira Okafor <mira@example.org>", subject, f"Internal {unique()}")
+    # A reply to our mail to Mira about the ticket: its Message-ID proves the mail is hers.
+    ours = wait_for_mail(
+        lambda m: m["to"] == ["mira@example.org"] and tag(filed.number) in m["subject"]
+    )[0]["message_id"]
+    quiet = mail(
+        "Mira Okafor <mira@example.org>", subject, f"Internal {unique()}", In_Reply_To=ours
+    )
     loud = mail(
-        "Mira Okafor <mira@example.org>", subject, f"For you {unique()}", Cc=filed.requester
+        "Mira Okafor <mira@example.org>",
+        subject,
+        f"For you {unique()}",
+        Cc=filed.requester,
+        In_Reply_To=ours,
     )
     assert "recorded" in smtp_data(stack_info, quiet)
     assert "recorded" in smtp_data(stack_info, loud)

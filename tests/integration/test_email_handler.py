@@ -153,6 +153,17 @@ def test_an_ses_receipt_records_the_stored_mail(lambda_container, bucket, inbox)
     assert recorded.draft["requirements"] == "The disk of db1001 is full."
 
 
+@pytest.mark.parametrize(("dmarc", "verified"), [("PASS", True), ("GRAY", False)])
+def test_only_a_dmarc_pass_vouches_for_the_sender(lambda_container, bucket, inbox, dmarc, verified):
+    put(bucket, PREFIX + "ses-v", raw_mail("<mv@example.org>"))
+    email_handler.handler(ses_event("ses-v", dmarc=dmarc), None)
+    assert inbox.recorded["email#mv@example.org"].sender_verified is verified
+    with_s3 = s3_event(bucket, PREFIX + "ses-v")  # no verdicts: nothing vouched
+    inbox.recorded.clear()
+    email_handler.handler(with_s3, None)
+    assert inbox.recorded["email#mv@example.org"].sender_verified is False
+
+
 def test_a_redelivered_event_is_a_duplicate(lambda_container, bucket, inbox):
     put(bucket, PREFIX + "ses-2", raw_mail("<m2@example.org>"))
     email_handler.handler(ses_event("ses-2"), None)

@@ -7,6 +7,7 @@ from datetime import date
 from email.message import EmailMessage
 
 from services.application.mail_in import Ignored, read_mail
+from services.domain import threading
 from services.domain.drafts import validate_draft
 from services.domain.inbound import Inbound, InboundAction
 
@@ -38,6 +39,14 @@ def mail(
     elif html is not None:
         msg.set_content(html, subtype="html")
     return msg.as_bytes()
+
+
+def our_message_id(secret_key: str, ticket: int, recipient: str) -> str:
+    """The Message-ID of our mail about `ticket` to `recipient`, with its proof: what a reply
+    from that recipient names in In-Reply-To (services/adapters/mail.py to_mime)."""
+    key = threading.proof_key(secret_key)
+    proof = threading.reply_proof(key, ticket, recipient)
+    return threading.message_id(ticket, "example.org", proof)
 
 
 def read(raw: bytes, flow) -> Inbound:

@@ -6,6 +6,7 @@ import pytest
 
 from services.application.inbound import InboundDeps, apply
 from services.domain import events as ev
+from services.domain import threading
 from services.domain.actors import Actor
 from services.domain.flow import FlowConfig
 from services.domain.inbound import Inbound
@@ -213,7 +214,9 @@ def new_mail(delivery="m1@example.org", **draft) -> Inbound:
     )
 
 
-def reply(sender: str, delivery: str, number: int = 1, text: str = "Here it is") -> Inbound:
+def reply(
+    sender: str, delivery: str, number: int = 1, text: str = "Here it is", proofs=()
+) -> Inbound:
     return Inbound(
         source="email",
         delivery=delivery,
@@ -222,7 +225,14 @@ def reply(sender: str, delivery: str, number: int = 1, text: str = "Here it is")
         author=sender.split("@")[0],
         author_email=sender,
         message=text,
+        sender_proofs=proofs,
     )
+
+
+def proof(deps, sender: str, number: int = 1) -> tuple[str]:
+    """What a reply to our mail to `sender` about ticket `number` carries."""
+    key = threading.proof_key(deps.secret_key)
+    return (threading.reply_proof(key, number, sender),)
 
 
 def test_a_new_mail_files_an_incomplete_ticket_for_triage_to_complete(deps):
@@ -270,7 +280,8 @@ def test_the_requesters_reply_wakes_a_ticket_waiting_for_information(deps, clock
 
 def test_a_team_members_mail_is_an_internal_note(deps):
     apply(new_mail(), deps)
-    apply(reply("mira@example.org", "r2", text="Looking at it"), deps)
+    mira = "mira@example.org"
+    apply(reply(mira, "r2", text="Looking at it", proofs=proof(deps, mira)), deps)
     event = deps.tickets.events[1][-1]
     assert (event.kind, event.public, event.actor) == (ev.COMMENTED, False, "staff:mira")
 
@@ -283,6 +294,7 @@ def test_a_stranger_is_refused_and_nothing_of_theirs_is_added(deps):
     assert event.data == {
         "from": "eve@example.net",
         "reason": "only the requester and the team may write to a ticket",
+        "proven": False,  # nothing proves eve sent it: nobody answers it
     }
     assert "passwords" not in repr(deps.tickets.events[1])
 

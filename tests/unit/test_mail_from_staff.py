@@ -11,7 +11,7 @@ from services.application.inbound import InboundDeps, apply
 from services.domain import events as ev
 from tests.conftest import valid_ticket
 from tests.fakes import FakeInbox, FakeTicketRepository
-from tests.unit.mail_builders import mail, read
+from tests.unit.mail_builders import mail, our_message_id, read
 
 SUBJECT = "Re: [TechOps #1] Received: Grant the analytics team a read replica"
 
@@ -30,6 +30,8 @@ def reply(deps, delivery: str, **headers) -> ev.Event:
         subject=SUBJECT,
         sender="Mira Okafor <mira@example.org>",
         message_id=f"<{delivery}@mail.example.org>",
+        # A reply to our mail to Mira: proof that the mail is hers.
+        In_Reply_To=our_message_id(deps.secret_key, 1, "mira@example.org"),
         **headers,
     )
     assert apply(read(raw, deps.flow), deps) == "applied to #1"

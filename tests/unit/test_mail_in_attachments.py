@@ -17,18 +17,27 @@ from services.domain.attachments import Limits, attachments
 from tests.attachment_fakes import MemoryAttachmentStore
 from tests.conftest import valid_ticket
 from tests.fakes import FakeInbox, FakeTicketRepository
-from tests.unit.mail_builders import read
+from tests.unit.mail_builders import our_message_id, read
 
 SMALL = Limits(max_bytes=10, per_ticket=3)
 REPLY = "Re: [TechOps #1] Received: Grant the analytics team a read replica"
 
 
-def mail_with(files: list[tuple[str, bytes]], *, sender="ana@example.org", subject="Logs", n=1):
+def mail_with(
+    files: list[tuple[str, bytes]],
+    *,
+    sender="ana@example.org",
+    subject="Logs",
+    n=1,
+    in_reply_to: str = "",
+):
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = "ops@example.org"
     msg["Subject"] = subject
     msg["Message-ID"] = f"<files-{n}@example.org>"
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
     msg.set_content("Here they are.")
     for name, body in files:
         msg.add_attachment(body, maintype="application", subtype="octet-stream", filename=name)
@@ -119,7 +128,10 @@ def test_the_requesters_reply_carries_its_files_as_far_as_the_ticket_has_room(de
 
 
 def test_a_team_members_mail_carries_its_files_on_the_internal_note(deps):
-    raw = mail_with([("trace.txt", b"t")], sender="mira@example.org", subject=REPLY, n=4)
+    ours = our_message_id(deps.secret_key, 1, "mira@example.org")
+    raw = mail_with(
+        [("trace.txt", b"t")], sender="mira@example.org", subject=REPLY, n=4, in_reply_to=ours
+    )
     apply(read(raw, deps.flow), deps)
     note = deps.tickets.history(1)[-1]
     assert (note.kind, note.public, note.actor) == (ev.COMMENTED, False, "staff:mira")

@@ -10,6 +10,9 @@ nothing (Ignored, with the reason).
 - Threading (services/domain/threading.py): a Message-ID of ours in In-Reply-To or
   References, else the subject tag `[<team> #<n>]`, makes the mail a reply to ticket n. The
   headers win over the subject when both name a ticket and disagree.
+- Proof of the sender: the proofs in those of our Message-IDs a reply names (only a recipient
+  of our mail about the ticket has them), and the transport's word (`sender_verified`: SES's
+  DMARC PASS); services/application/inbound.py trusts From only with one of them.
 - New mail (no ticket named) files a ticket when the flow config has `email:`.
 """
 
@@ -64,6 +67,7 @@ class _Letter:
     recipients: list[str]  # To and Cc: did a team member's reply go to the requester too?
     cc: list[str]  # a new ticket's CC (copied.py)
     files: MailFiles  # those kept go with it; the text names the others
+    proofs: tuple[str, ...]  # from our Message-IDs it answers: From received our mail
 
     @property
     def author(self) -> str:
@@ -102,9 +106,12 @@ def receive(
     inbox: Inbox,
     store: AttachmentStore | None = None,
     limits: Limits = LIMITS,
+    *,
+    sender_verified: bool = False,
 ) -> str:
     """Read `raw` and record it: "recorded", "duplicate" or "ignored: <reason>". Its files
     are kept in `store` first (without one, the text says they were not kept).
+    `sender_verified`: the transport vouches for the From (SES's DMARC verdict PASS).
 
     Never raises on a bad mail (it is logged and ignored); a failing inbox or store does
     raise, so the SMTP client or the Lambda trigger tries again later."""
@@ -116,6 +123,8 @@ def receive(
     if isinstance(result, Ignored):
         log.info("mail in: ignored (%s)", result.reason)
         return f"ignored: {result.reason}"
+    if sender_verified:
+        result = result.model_copy(update={"sender_verified": True})
     if store is not None:
         for body in bodies:  # before the record that names them
             store.put(body)
@@ -148,8 +157,9 @@ def _letter(
         return Ignored(refused)
     subject = headers.header(msg, "Subject")
     files = mail_files(msg, limits)
-    ticket = threading.replied_ticket(
-        headers.ids(msg, "In-Reply-To"), headers.ids(msg, "References")
+    answered = headers.ids(msg, "In-Reply-To"), headers.ids(msg, "References")
+    ticket = threading.replied_ticket(*answered) or threading.subject_ticket(
+        subject, flow.team.name
     )
     return _Letter(
         delivery=delivery,
@@ -158,10 +168,13 @@ def _letter(
         local_part=address.rsplit("@", 1)[0],
         subject=subject,
         text=text.mail_text(msg, keep_quotes=text.forwarded(subject), note=files.note),
-        ticket=ticket or threading.subject_ticket(subject, flow.team.name),
+        ticket=ticket,
         recipients=headers.recipients(msg),
         cc=copied(msg, address, flow),
         files=files,
+        proofs=tuple(threading.proofs_for(ticket, [*answered[0], *answered[1]])[:20])
+        if ticket
+        else (),
     )
 
 
@@ -187,6 +200,7 @@ def _reply(letter: _Letter, ticket: int) -> Inbound:
         message=letter.text,
         recipients=letter.recipients,
         attachments=letter.files.kept,
+        sender_proofs=letter.proofs,
     )
 
 

@@ -213,6 +213,8 @@ class Withdrawn(Moved):
 class MailRefused(Payload):
     sender: str = Field(default="", alias="from")
     reason: str = ""
+    # False: nothing proved the sender sent it (a From anyone may write): nobody answers it.
+    proven: bool = True
 
 
 class Confirmed(Moved):

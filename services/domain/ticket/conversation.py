@@ -38,9 +38,12 @@ class ConversationMixin(TicketRecord):
             data={"message": message, **(data or {})},
         )
 
-    def refuse_mail(self, *, now: datetime, sender: str, reason: str) -> Change:
-        """Someone who is neither the requester nor staff wrote to the ticket: nothing of
-        theirs is added; the team sees the attempt and the sender hears why."""
+    def refuse_mail(
+        self, *, now: datetime, sender: str, reason: str, proven: bool = True
+    ) -> Change:
+        """Someone who is neither the requester nor staff wrote to the ticket, or nothing
+        proved that the mail comes from its From: nothing of theirs is added; the team sees
+        the attempt, and a proven sender hears why."""
         self._check(Action.COMMENT)
         return self._change(
             Action.COMMENT,
@@ -48,7 +51,7 @@ class ConversationMixin(TicketRecord):
             now,
             ev.MAIL_REFUSED,
             public=False,
-            data={"from": sender, "reason": reason},
+            data={"from": sender, "reason": reason, **({} if proven else {"proven": False})},
         )
 
     def reply(self, *, now: datetime, actor: Actor, message: str) -> Change:
