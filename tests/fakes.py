@@ -273,11 +273,13 @@ class FakeInbox:
     (tests of applying skip the receiver, which records every delivery before the queue
     carries it)."""
 
-    def __init__(self, *, assume_recorded: bool = True):
+    def __init__(self, *, assume_recorded: bool = True, clock=None):
         self.recorded: dict[str, Inbound] = {}
         self.applied: dict[str, str] = {}  # delivery key -> outcome
         self.links: dict[str, int] = {}
         self.assume_recorded = assume_recorded
+        self.clock = clock or FixedClock()
+        self.bodies: dict[str, datetime] = {}  # replay key -> until when it is a duplicate
 
     def pending(self, message: Inbound) -> bool:
         """Recorded and not applied yet: what a receipt or a settlement may apply."""
@@ -285,6 +287,11 @@ class FakeInbox:
         return recorded and message.key not in self.applied
 
     def record(self, message: Inbound) -> bool:
+        now = self.clock.now()
+        if message.replay_key and self.bodies.get(message.replay_key, now) > now:
+            return False
+        if message.replay_key:
+            self.bodies[message.replay_key] = now + timedelta(seconds=message.replay_seconds)
         if message.key in self.recorded:
             return False
         self.recorded[message.key] = message

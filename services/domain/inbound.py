@@ -89,6 +89,11 @@ class Inbound(BaseModel):
         Field(max_length=20),
     ] = ()
     sender_verified: bool = False
+    # Hooks whose signature covers the body alone (GitHub, GitLab, Sentry): a copy of a
+    # delivery may come again under a fresh delivery id, so the body's digest is a second key,
+    # remembered `replay_seconds`: within them the same body is a duplicate.
+    replay_key: Annotated[str, StringConstraints(max_length=200)] = ""
+    replay_seconds: int = Field(0, ge=0, le=86400)
     # Mail only: the files kept (their bytes stored before the mail was recorded).
     attachments: Annotated[list[AttachmentRef], Field(max_length=1000)] = []
     # Alerting tools: the group's alerts, firing or resolved.

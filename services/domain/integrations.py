@@ -64,7 +64,8 @@ class HookSource(_Strict):
     # Generic hook: ticket field -> dotted path into the JSON body (see docs/webhooks.md).
     fields: dict[str, str] = Field(default_factory=dict)
     # Generic hook: how far X-RTFlow-Signature's timestamp may be from our clock; a copy of a
-    # delivery sent again later is refused (docs/webhooks.md, "Signing").
+    # delivery sent again later is refused (docs/webhooks.md, "Signing"). GitHub, GitLab,
+    # Sentry (their signature covers the body alone): how long the same body is a duplicate.
     replay_window_seconds: int = Field(300, ge=30, le=3600)
 
 

@@ -137,7 +137,7 @@ def _on(
 
 @pytest.fixture
 def inbox(request, backend, clock):
-    fake = partial(FakeInbox, assume_recorded=False)
+    fake = partial(FakeInbox, assume_recorded=False, clock=clock)
     return _on(
         request, backend, fake, lambda t: DynamoInbox(t, clock), lambda d: SqliteInbox(d, clock)
     )

@@ -49,3 +49,19 @@ def test_a_thread_leads_to_the_ticket_filed_for_it(tickets, inbox, tag):
     tickets.add(t, event(t, "ticket.filed"), receipt=message, thread=message.thread)
     assert inbox.linked(message.thread) == t.number
     assert inbox.linked(f"github:{tag}#3") is None
+
+
+def test_a_body_signed_alone_is_a_duplicate_within_its_window_under_any_delivery_id(
+    inbox, tag, clock
+):
+    def copy(name: str) -> Inbound:
+        body = {"replay_key": f"github:{tag}-digest", "replay_seconds": 300}
+        return comment(tag, name).model_copy(update=body)
+
+    assert inbox.record(copy("d1"))
+    assert not inbox.record(copy("d2"))  # the same body under a fresh delivery id
+    clock.advance(seconds=299)
+    assert not inbox.record(copy("d3"))
+    clock.advance(seconds=2)
+    assert inbox.record(copy("d4"))  # past the window: a delivery of its own
+    assert not inbox.record(copy("d4"))  # and its own id is remembered as ever

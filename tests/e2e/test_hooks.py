@@ -54,7 +54,11 @@ def test_an_issue_files_a_ticket_and_its_comments_close_and_reopen_follow(
     assert (first.status_code, first.json()) == (202, {"status": "accepted"})
     again = repo.post("issues", opened, delivery)  # GitHub's "Redeliver"
     assert (again.status_code, again.json()) == (200, {"status": "duplicate"})
-    assert repo.post("issues", opened).status_code == 202  # a new delivery of the same issue
+    # The same body under a fresh id is a copy (GitHub signs the body alone): a duplicate.
+    assert repo.post("issues", opened).json() == {"status": "duplicate"}
+    # A new delivery about the same issue: GitHub's body differs (the issue's updated_at).
+    later = {**opened, "issue": {**opened["issue"], "updated_at": "2026-11-27T10:00:00Z"}}
+    assert repo.post("issues", later).status_code == 202
 
     # The requester of a hook's ticket is the team's list (flow config): it hears once.
     team = wait_for_mail(lambda m: repo.title in m["subject"] and "Received:" in m["subject"])

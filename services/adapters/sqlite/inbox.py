@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from services.domain.inbound import Inbound
 from services.domain.ports import Clock
 
@@ -28,6 +31,8 @@ class SqliteInbox:
             conn.execute(
                 "DELETE FROM inbox WHERE key = ? AND expires_at <= ?", (message.key, epoch)
             )
+            if message.replay_key and not self._first_body(conn, message, now):
+                return False
             recorded = conn.execute(
                 "INSERT INTO inbox (key, message, received_at, expires_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (key) DO NOTHING",
@@ -36,6 +41,19 @@ class SqliteInbox:
             if recorded:
                 conn.execute("INSERT INTO outbox (inbox_key) VALUES (?)", (message.key,))
         return bool(recorded)
+
+    @staticmethod
+    def _first_body(conn: Any, message: Inbound, now: datetime) -> bool:
+        """No delivery of the same body within its window: a row of its own, that expires."""
+        key, epoch = f"replay:{message.replay_key}", int(now.timestamp())
+        conn.execute("DELETE FROM inbox WHERE key = ? AND expires_at <= ?", (key, epoch))
+        return bool(
+            conn.execute(
+                "INSERT INTO inbox (key, message, received_at, expires_at) VALUES (?, '', ?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
+                (key, utc_text(now), epoch + message.replay_seconds),
+            ).rowcount
+        )
 
     def settle(self, message: Inbound, outcome: str) -> bool:
         with self.db.transaction() as conn:

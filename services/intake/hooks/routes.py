@@ -22,6 +22,11 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("hooks", __name__)
 
+# Their signature (or token) covers the body alone: a copy could come again under a fresh
+# delivery id, so the same body within the source's replay_window_seconds is a duplicate too.
+# (The generic hook signs its id and time; Alertmanager's and Grafana's ids are the digest.)
+BODY_SIGNED = frozenset({"github", "gitlab", "sentry"})
+
 # Each module has authenticate(req, secret) and parse(req) -> Inbound | Reply.
 PARSERS: dict[str, ModuleType] = {
     "github": github,
@@ -63,6 +68,12 @@ def receive(source: str):
         raise
     if isinstance(outcome, Reply):
         return jsonify(outcome.body), outcome.status
+    if source in BODY_SIGNED:
+        replay = {
+            "replay_key": f"{source}:{hook.body_digest}",
+            "replay_seconds": config.replay_window_seconds,
+        }
+        outcome = outcome.model_copy(update=replay)
     return _record(c.inbox, outcome)
 
 

@@ -13,6 +13,9 @@ from tests.fixtures.webhooks import (
     body_of,
     body_signed_generic_headers,
     generic_headers,
+    github_headers,
+    gitlab_headers,
+    raw,
     with_hooks,
 )
 
@@ -21,7 +24,11 @@ BODY = body_of({"action": "comment", "key": "cert-www", "message": "+1"})
 
 @pytest.fixture
 def container(settings, flow, clock):
-    hooks = {"generic": {"ticket_type": "issue", "replay_window_seconds": 300}}
+    hooks = {
+        "generic": {"ticket_type": "issue", "replay_window_seconds": 300},
+        "github": {"ticket_type": "issue", "replay_window_seconds": 300},
+        "gitlab": {"ticket_type": "issue"},
+    }
     built = build(settings, flow=with_hooks(flow, hooks), clock=clock)
     yield built
     built.database.close()
@@ -32,7 +39,9 @@ def post(client, headers):
 
 
 def recorded(container) -> list[str]:
-    return [row["key"] for row in container.database.rows("SELECT key FROM inbox ORDER BY key")]
+    """The deliveries recorded (a body's replay key is a row of its own, not a delivery)."""
+    rows = container.database.rows("SELECT key FROM inbox WHERE key NOT LIKE 'replay:%'")
+    return sorted(row["key"] for row in rows)
 
 
 def test_a_body_only_signature_sent_again_under_fresh_delivery_ids_is_applied_once(
@@ -88,3 +97,31 @@ def test_an_unreadable_signature_is_401(client, container, value):
     headers = {"X-RTFlow-Signature": value, "Content-Type": "application/json"}
     response = post(client, headers)
     assert response.status_code == 401 and response.is_json
+
+
+def test_a_github_body_under_a_fresh_delivery_id_is_a_duplicate_within_the_window(
+    client, container, clock
+):
+    """GitHub signs the body alone: the same body is a duplicate for the window; later it is
+    a delivery of its own (nothing signed says when it was sent)."""
+    body, secret = raw("issue_comment.created.json"), container.hook_secret("github")
+
+    def send(delivery: str):
+        headers = github_headers(secret, body, "issue_comment", delivery)
+        return client.post("/hooks/github", data=body, headers=headers)
+
+    assert send("gh-1").status_code == 202
+    assert [send(f"gh-{n}").get_json()["status"] for n in (2, 3, 1)] == ["duplicate"] * 3
+    clock.advance(seconds=301)
+    assert send("gh-4").status_code == 202
+    assert send("gh-1").get_json()["status"] == "duplicate"  # its own id is remembered
+    assert len(recorded(container)) == 2
+
+
+def test_a_gitlab_body_under_a_fresh_event_uuid_is_a_duplicate(client, container):
+    body, secret = raw("gitlab_issue_hook.json"), container.hook_secret("gitlab")
+    answers = [
+        client.post("/hooks/gitlab", data=body, headers=gitlab_headers(secret, uuid=f"u-{n}"))
+        for n in range(3)
+    ]
+    assert [a.status_code for a in answers] == [202, 200, 200]
