@@ -338,6 +338,7 @@ class Container:
             clock=self.clock,
             base_url=self.settings.base_url,
             secret_key=self.settings.secret_key,
+            requester_hourly=self.settings.limit_requester_mail,
         )
 
     @cached_property

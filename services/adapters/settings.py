@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     limit_refused_credentials: str = "30/minute;300/hour"
     limit_queue_readers: str = "120/minute"
     rate_limit_storage: str = "memory://"
+    # Tickets one requester address may have filed in an hour and still be mailed about
+    # automatically (acknowledgements, triage's questions): services/application/
+    # requester_mail_limit.py. 0: no limit.
+    limit_requester_mail: int = Field(10, ge=0)
     proxy_hops: int = Field(0, ge=0, le=10)
     # The /dev/* pages of `rtflow run` (test clock, captured mail, stack details with secrets);
     # unset: on only when the server listens on loopback.

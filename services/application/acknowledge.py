@@ -13,6 +13,7 @@ from services.domain.tokens import status_link, status_token, token_matches
 
 from . import messages
 from .notice import Notice
+from .requester_mail_limit import flooded
 from .retry import retry_on_conflict
 from .watcher_mail import copied_at_filing
 
@@ -28,13 +29,17 @@ def acknowledge_filing(
     if not token_matches(token, ticket.token_digest):
         # The secret changed since filing: the link would be dead. Fail loudly, send nothing.
         raise RuntimeError(f"ticket #{ticket.number}: RTFLOW_SECRET_KEY changed since filing")
-    mails = [
-        messages.requester_acknowledgement(
-            ticket, deps.flow, status_link(deps.base_url, ticket.number, token)
-        ),
-        messages.team_acknowledgement(ticket, deps.flow, deps.base_url),
-        *copied_at_filing(Notice(event, ticket, deps.flow, deps.base_url, deps.secret_key)),
-    ]
+    team = messages.team_acknowledgement(ticket, deps.flow, deps.base_url)
+    if flooded(ticket, deps.tickets, deps.flow, deps.requester_hourly):
+        mails = [team]  # requester_mail_limit.py: filed, worked, not mailed about
+    else:
+        mails = [
+            messages.requester_acknowledgement(
+                ticket, deps.flow, status_link(deps.base_url, ticket.number, token)
+            ),
+            team,
+            *copied_at_filing(Notice(event, ticket, deps.flow, deps.base_url, deps.secret_key)),
+        ]
     for mail in mails:
         send_once(event, mail, deps)
     # A hook's requester may be the team: each address once.

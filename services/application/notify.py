@@ -16,6 +16,7 @@ from services.domain.ports import Clock, Mailer, MailLedger, TicketRepository
 from .acknowledge import acknowledge_filing
 from .mail_rules import RULES
 from .notice import Notice
+from .requester_mail_limit import automatic, flooded
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class NotifyDeps:
     clock: Clock
     base_url: str
     secret_key: str
+    # Tickets one requester may file an hour and still hear automatically (0: no limit):
+    # requester_mail_limit.py.
+    requester_hourly: int = 10
 
 
 def handle_event(event: Event, deps: NotifyDeps) -> None:
@@ -39,8 +43,16 @@ def handle_event(event: Event, deps: NotifyDeps) -> None:
         return
     ticket = deps.tickets.get(event.ticket)
     notice = Notice(event, ticket, deps.flow, deps.base_url, deps.secret_key)
-    mails = rule(notice)
-    for mail in [*mails, *notice.copies]:  # the watchers' copies follow the requester's
+    mails = [*rule(notice), *notice.copies]  # the watchers' copies follow the requester's
+    team = {m.email for m in deps.flow.team.members} | {deps.flow.team.mail_list}
+    outside = [m for m in mails if not set(m.to) <= team]
+    if (
+        outside
+        and automatic(event)
+        and flooded(ticket, deps.tickets, deps.flow, deps.requester_hourly)
+    ):
+        mails = [m for m in mails if m not in outside]
+    for mail in mails:
         send_once(event, mail, deps)
 
 
