@@ -43,12 +43,19 @@ def serve_until_interrupted(server: WebServer, stop: Callable[[], None]) -> None
 def start_mail_in(container: Any) -> SmtpIntake:
     """An SMTP listener on loopback feeding the mail gateway's own function:
     RTFLOW_SMTP_IN_PORT (default 2525, or any free port when that one is taken; 0 for any)."""
+    from services.adapters.dkim_check import dkim_vouches
     from services.application.mail_in import receive
 
     requested = os.environ.get("RTFLOW_SMTP_IN_PORT")
     port = int(requested) if requested else DEFAULT_PORT
     c = container
-    deliver = lambda raw: receive(raw, c.flow, c.inbox, c.attachments, c.attachment_limits)  # noqa: E731
+    dkim = c.settings.smtp_in_dkim  # the From domain's DKIM signature proves the sender
+
+    def deliver(raw: bytes) -> str:
+        verified = dkim and dkim_vouches(raw)
+        args = (c.flow, c.inbox, c.attachments, c.attachment_limits)
+        return receive(raw, *args, sender_verified=verified)
+
     try:
         return SmtpIntake(SMTP_HOST, port, deliver).start()
     except OSError:

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     # automatically (acknowledgements, triage's questions): services/application/
     # requester_mail_limit.py. 0: no limit.
     limit_requester_mail: int = Field(10, ge=0)
+    # Mail in by SMTP (rtflow run, rtflow serve): a DKIM signature of the From domain proves
+    # the sender (services/adapters/dkim_check.py; asks DNS for each signed mail).
+    smtp_in_dkim: bool = False
     proxy_hops: int = Field(0, ge=0, le=10)
     # The /dev/* pages of `rtflow run` (test clock, captured mail, stack details with secrets);
     # unset: on only when the server listens on loopback.
