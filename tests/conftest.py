@@ -104,6 +104,16 @@ def session_aws(emulator):
         yield create_stack("session")
 
 
+def _table_exists(name: str) -> bool:
+    import boto3
+
+    try:
+        boto3.client("dynamodb").describe_table(TableName=name)
+    except boto3.client("dynamodb").exceptions.ResourceNotFoundException:
+        return False
+    return True
+
+
 @pytest.fixture
 def aws(emulator, monkeypatch, request):
     """The stack's outputs: a fresh stack of the test's own, or the session's for a test
@@ -115,7 +125,12 @@ def aws(emulator, monkeypatch, request):
     for name, value in aws_environment(emulator).items():
         monkeypatch.setenv(name, value)
     if request.node.get_closest_marker("shared_stack"):
-        yield request.getfixturevalue("session_aws")
+        outputs = request.getfixturevalue("session_aws")
+        if not _table_exists(outputs["TicketsTableName"]):
+            # moto's mock_aws (the deployment tests) resets every backend of this process,
+            # the emulator's too: the session's stack is made again, under the same names.
+            outputs.update(create_stack("session"))
+        yield outputs
         return
     name = "t-" + re.sub(r"[^a-zA-Z0-9-]", "-", request.node.name)[:60].strip("-")
     yield create_stack(name)
