@@ -15,6 +15,7 @@ key files a ticket of its own instead of adopting it too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from services.application.deps import TicketDeps
@@ -161,40 +162,39 @@ def _decide(
 def _mail_reply(ticket: Ticket, m: Inbound, deps: InboundDeps) -> Change | str:
     """The requester's reply lands on the ticket; a team member's is a comment (see
     _team_mail); anyone else's is refused (recorded for the team, and the sender hears why).
-    From is trusted only with proof (_proven): a team member's mail needs it always, the
-    requester's on a private ticket (DESIGN.md, "Who a mail is from")."""
+    From is trusted only with proof: the requester's on a private ticket, by the transport's
+    word or a reply to our mail; a team member's always, and only as strong as a token: a
+    reply to our mail to them (DESIGN.md, "Who a mail is from")."""
     now = deps.clock.now()
     sender = (m.author_email or "").lower()
     if not sender:
         return "a reply without a sender"
-    proven = _proven(ticket, m, sender, deps)
+    key = threading.proof_key(deps.secret_key)
+    answered = threading.proven(key, ticket.number, sender, m.sender_proofs)
     member = next((x for x in deps.flow.team.members if x.email.lower() == sender), None)
-    if sender == ticket.requester.email and (proven or not ticket.private):
+    if sender == ticket.requester.email and (answered or m.sender_verified or not ticket.private):
         actor = Actor.requester(sender, m.author)
         return ticket.reply(now=now, actor=actor, message=m.message)
-    if member is not None and proven:
+    if member is not None and answered:
         return _team_mail(ticket, m, member, deps)
     # Once per sender and ticket: a forged From must not make us mail someone again and again.
     refused = (e for e in deps.tickets.history(ticket.number) if e.kind == ev.MAIL_REFUSED)
     if any(e.data.get("from") == sender for e in refused):
         return f"{sender} was refused on ticket #{ticket.number} before"
-    claimed = sender == ticket.requester.email or member is not None
-    return ticket.refuse_mail(
-        now=now,
-        sender=sender,
-        reason=(
-            "nothing proved the mail comes from its From address"
-            if claimed
-            else "only the requester and the team may write to a ticket"
-        ),
-        proven=proven,
-    )
+    proven = answered or m.sender_verified
+    return _refusal(ticket, now, sender, staff=member is not None, proven=proven)
 
 
-def _proven(ticket: Ticket, m: Inbound, sender: str, deps: InboundDeps) -> bool:
-    """The transport vouched for From, or the mail answers one of ours that went to it."""
-    key = threading.proof_key(deps.secret_key)
-    return m.sender_verified or threading.proven(key, ticket.number, sender, m.sender_proofs)
+def _refusal(ticket: Ticket, now: datetime, sender: str, *, staff: bool, proven: bool) -> Change:
+    """Why, in the team's words; only a proven stranger hears of it (a team member refused
+    hears as the team does)."""
+    if staff:
+        reason = "a team member's mail counts only as a reply to a mail of the ticket"
+    elif sender == ticket.requester.email:
+        reason = "nothing proved the mail comes from its From address"
+    else:
+        reason = "only the requester and the team may write to a ticket"
+    return ticket.refuse_mail(now=now, sender=sender, reason=reason, proven=proven and not staff)
 
 
 def _team_mail(ticket: Ticket, m: Inbound, member: Member, deps: InboundDeps) -> Change:

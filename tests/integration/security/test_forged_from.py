@@ -109,10 +109,14 @@ def test_a_proof_is_for_one_address_and_one_ticket(container):
     assert deliver(container, number, ANA, 7, forged).kind == ev.MAIL_REFUSED
 
 
-def test_the_transports_word_proves_the_sender(container):
+def test_the_transports_word_proves_a_requester_but_staff_need_a_token(container):
     number = filed(container, private=True)
-    event = deliver(container, number, MIRA, 8, sender_verified=True)
-    assert (event.kind, event.actor) == (ev.COMMENTED, "staff:mira")
+    event = deliver(container, number, ANA, 8, sender_verified=True)
+    assert (event.kind, event.actor) == (ev.REPLIED, f"requester:{ANA}")
+    # DMARC proves the domain, not the mailbox: staff by mail answer a mail of the ticket.
+    staff = deliver(container, number, MIRA, 12, sender_verified=True)
+    assert staff.kind == ev.MAIL_REFUSED and staff.data["proven"] is False
+    assert "reply to a mail of the ticket" in staff.data["reason"]
 
 
 def test_on_a_public_ticket_an_unproven_requester_still_replies(container):
