@@ -7,6 +7,9 @@ For one event and each subscription that wants it:
 - a delivery the log holds as delivered (or refused for good) is skipped: a redelivered event
   POSTs nothing twice to a subscription that already took it;
 - the body is signed as GitHub signs: X-RTFlow-Signature-256: sha256=<HMAC-SHA256(secret, body)>;
+  and with the delivery id and the time, as Stripe signs: X-RTFlow-Signature: t=<unix>,v1=<HMAC
+  of "t.delivery.body">, so a receiver can refuse a copy sent again under another id or later
+  (the generic hook in checks it so: services/intake/hooks/generic.py);
 - 2xx is delivered; 4xx other than 408/429 (and a redirect, never followed) is a permanent
   failure, logged and not retried; anything else (5xx, 408, 429, timeouts, connection errors)
   is retried: DeliveryFailed makes the queue redeliver the message (with backoff, see
@@ -181,13 +184,17 @@ def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def headers(kind: str, delivery: str, secret: str, body: bytes) -> dict[str, str]:
+def headers(kind: str, delivery: str, secret: str, body: bytes, at: int) -> dict[str, str]:
+    """`at`: when it is sent (unix seconds), signed with the delivery id and the body."""
+    signed = f"{at}.{delivery}.".encode() + body
+    timed = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "X-RTFlow-Event": kind,
         "X-RTFlow-Delivery": delivery,
         "X-RTFlow-Signature-256": signature(secret, body),
+        "X-RTFlow-Signature": f"t={at},v1={timed}",
     }
 
 
@@ -299,7 +306,9 @@ def _post(
     """POST once: the outcome as the receiver answered (RETRYING for anything to retry)."""
     url = str(sub.url)
     try:
-        status = deps.poster.post(url, raw, headers(event.kind, did, secret, raw), deps.timeout)
+        sent_at = int(deps.clock.now().timestamp())
+        sending = headers(event.kind, did, secret, raw, sent_at)
+        status = deps.poster.post(url, raw, sending, deps.timeout)
     except Exception as e:
         return Outcome(sub.name, did, RETRYING, error=_error_text(e, url))
     state = classify(status)

@@ -3,13 +3,17 @@ forms, and nothing of the requester's address or status token."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
 from services.application.webhooks_out import DELIVERED, deliver_event, delivery_id
 from services.domain import events as ev
+from services.domain.errors import Unauthorized
 from services.domain.events import Event
+from services.intake.hooks.auth import check_timestamped_signature
 from tests.conftest import valid_ticket
 from tests.unit.webhook_builders import (
     BASE_URL,
@@ -40,6 +44,27 @@ def test_an_event_is_posted_signed_with_the_subscriptions_secret(tickets, flow, 
     assert request.headers["X-RTFlow-Event"] == "ticket.filed"
     assert request.headers["X-RTFlow-Delivery"] == delivery_id(event.id, "ops")
     assert request.timeout == pytest.approx(5)
+
+
+def test_the_delivery_id_and_the_time_are_signed_too_as_our_generic_hook_checks(
+    tickets, flow, clock
+):
+    d = deps(tickets, flow, clock, sub("ops", HOOKS), secrets={"ops": "s3cr3t"})
+    [outcome] = deliver_event(filed(tickets, flow, clock), d)
+    [request] = d.poster.requests
+    header, delivery = request.headers["X-RTFlow-Signature"], request.headers["X-RTFlow-Delivery"]
+    assert header.startswith(f"t={int(clock.now().timestamp())},v1=")
+    check = partial(
+        check_timestamped_signature,
+        header_value=header,
+        header="X-RTFlow-Signature",
+        body=request.body,
+        now=clock.now(),
+        tolerance_seconds=300,
+    )
+    check("s3cr3t", delivery=delivery)
+    with pytest.raises(Unauthorized):
+        check("s3cr3t", delivery="another delivery")
 
 
 def test_the_json_form_holds_the_event_and_a_summary_of_its_ticket(tickets, flow, clock):
