@@ -182,6 +182,9 @@ class FakeTicketRepository:
         found.sort(key=lambda t: (t.created_at, t.number), reverse=True)
         return [copy.deepcopy(t) for t in found[:limit]]
 
+    def filed_for(self, email: str, since, until, limit: int) -> int:
+        return min(sum(since <= t.created_at <= until for t in self.by_requester(email)), limit)
+
     def events_on(self, day) -> list[Event]:
         found = [e for es in self.events.values() for e in es if e.at.astimezone(UTC).date() == day]
         return sorted(found, key=lambda e: e.at)

@@ -6,8 +6,8 @@ reminders) is skipped. The ticket is filed and worked as any other; staff writin
 still heard, and the requester finds every ticket on /me. The team's own addresses (members,
 the mail list, the hooks' requesters) are never limited: tools file as often as they like.
 
-One query of the requester's index (newest first, at most per_hour + 1 tickets) per ticket
-that would mail its requester automatically; measured from the ticket's own filing time, so
+One range of the requester's index (keys only, at most per_hour + 1 entries) per ticket that
+would mail its requester automatically; measured from the ticket's own filing time, so
 a redelivered event decides as the first delivery did."""
 
 from __future__ import annotations
@@ -34,14 +34,9 @@ def flooded(ticket: Ticket, tickets: TicketRepository, flow: FlowConfig, per_hou
     address = ticket.requester.email.lower()
     if per_hour <= 0 or address in _team_addresses(flow):
         return False
-    since = ticket.created_at - WINDOW
-    recent = tickets.by_requester(address, limit=per_hour + 1)
-    earlier = [
-        t
-        for t in recent
-        if t.number != ticket.number and since <= t.created_at <= ticket.created_at
-    ]
-    return len(earlier) >= per_hour
+    since, until = ticket.created_at - WINDOW, ticket.created_at
+    # The ticket itself is in the range: per_hour others make per_hour + 1.
+    return tickets.filed_for(address, since, until, limit=per_hour + 1) > per_hour
 
 
 def automatic(event: Event) -> bool:

@@ -82,6 +82,10 @@ class TicketRepository(Protocol):
     def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
         """A requester's tickets, newest first."""
 
+    def filed_for(self, email: str, since: datetime, until: datetime, limit: int) -> int:
+        """How many tickets of requester `email` were filed from `since` to `until` (both
+        included), counting at most `limit`: one range of the requester index, keys only."""
+
     def events_on(self, day: date) -> list[Event]:
         """Every event of a UTC day, in time order, from the by-day index (reports)."""
 

@@ -129,6 +129,17 @@ def test_by_requester_is_newest_first_whatever_the_case_of_the_address(tickets, 
     assert mine[1] == older
 
 
+def test_filed_for_counts_a_requesters_filings_in_a_range_up_to_a_limit(tickets, tag):
+    email = f"{tag}@example.org".lower()
+    for n in range(4):
+        stored(tickets, email=email, at=T0 + minutes(10 * n))  # T0, +10, +20, +30
+    stored(tickets, email=f"other-{email}", at=T0 + minutes(5))
+    in_range = T0 + minutes(10), T0 + minutes(30)
+    assert tickets.filed_for(email.upper(), *in_range, limit=10) == 3  # both ends included
+    assert tickets.filed_for(email, *in_range, limit=2) == 2
+    assert tickets.filed_for(email, T0 - minutes(60), T0 - minutes(1), limit=10) == 0
+
+
 @pytest.mark.fresh_table
 def test_events_on_lists_a_utc_days_events_in_time_order(tickets):
     day = T0.date()

@@ -16,7 +16,7 @@ from services.domain.ticket import Change, Ticket
 
 from .codecs import decode_event, decode_ticket
 from .keys import EVENT_PREFIX, META, day_key, ticket_pk, utc_iso
-from .models import CounterItem, EventItem, TicketItem, WipItem
+from .models import CounterItem, EventItem, RequesterIndex, TicketItem, WipItem
 from .restore import append, restore
 from .table import DynamoTable, is_condition_failure
 from .transactions import Transaction
@@ -191,6 +191,14 @@ class DynamoTicketRepository:
             f"REQUESTER#{address}", limit=limit, scan_index_forward=False
         )
         return self._listed(items, lambda t: t.requester.email == address)
+
+    def filed_for(self, email: str, since: datetime, until: datetime, limit: int) -> int:
+        # The index's sort key is the filing time (codecs.py sort_at): "<iso>#<number>".
+        between = RequesterIndex.sort_at.between(
+            since.isoformat(), f"{until.isoformat()}#9999999999"
+        )
+        found = TicketItem.by_requester.query(f"REQUESTER#{email.lower()}", between, limit=limit)
+        return sum(1 for _ in found)
 
     def events_on(self, day: date) -> list[Event]:
         return [decode_event(i) for i in EventItem.by_day.query(day_key(day))]

@@ -43,6 +43,10 @@ BY_REQUESTER = """
     SELECT number, version, body FROM tickets WHERE requester = ?
     ORDER BY filed_at DESC, number DESC LIMIT ?"""
 
+FILED_FOR = """
+    SELECT number FROM tickets INDEXED BY tickets_by_requester
+    WHERE requester = ? AND filed_at BETWEEN ? AND ? LIMIT ?"""
+
 # timers_by_due: the due range only, whatever the number of tickets. Named, since for the
 # grouping the planner would rather read the whole table in key order.
 DUE = """

@@ -130,6 +130,10 @@ class SqliteTicketRepository:
     def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
         return self._tickets(q.BY_REQUESTER, email.lower(), limit)
 
+    def filed_for(self, email: str, since: datetime, until: datetime, limit: int) -> int:
+        params = (email.lower(), utc_text(since), utc_text(until), limit)
+        return len(self.db.rows(q.FILED_FOR, params))  # at most `limit` numbers
+
     def due(self, now: datetime, limit: int = 500) -> list[int]:
         """Tickets with a timer due at `now`, earliest first: a range of the timer index."""
         return [int(r["ticket"]) for r in self.db.rows(q.DUE, (utc_text(now), limit))]

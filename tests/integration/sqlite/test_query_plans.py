@@ -47,6 +47,7 @@ READS = {
     "open_counts": (q.open_counts(2), "PRIMARY KEY"),
     "due timers": (q.DUE, "COVERING INDEX timers_by_due (due<?)"),
     "recent deliveries": (RECENT, "INDEX deliveries_by_first_attempt"),
+    "a requester's filings in a range": (q.FILED_FOR, "INDEX tickets_by_requester"),
     "the outbox after a position": (AFTER, "INTEGER PRIMARY KEY (rowid>?)"),
     # The full-text index: FTS5 names the constraints it uses after the colon (M: a match,
     # < > a rowid range, =: one rowid); the matches come in rowid order, no sort.
@@ -111,6 +112,8 @@ def workload(db, tickets, inbox, outbox, clock, tag: str = "plans") -> None:
     tickets.public(Status.NEW, after=cursor or f"{'0' * 10}#1")
     tickets.public(Status.NEW, after=cursor or f"{'0' * 10}#1", newest_first=True)
     tickets.by_owner("priya"), tickets.escalated(), tickets.by_requester("ana@example.org")
+    tickets.filed_for("ana@example.org", T0, T0 + minutes(60), limit=11)
+    inbox.record(message.model_copy(update={"delivery": f"{tag}-2", "replay_key": tag}))
     tickets.due(T0 + minutes(10)), tickets.events_on(T0.date()), tickets.open_counts(["priya"])
     inbox.settle(message, "done"), inbox.linked(f"{tag}-thread"), inbox.outcome(message)
     ledger = SqliteMailLedger(db, clock)
