@@ -186,7 +186,8 @@ class Api:
             KeyConditionExpression="owner_key = :k",
             ExpressionAttributeValues={":k": {"S": f"OWNER#{member}"}},
         )["Items"]
-        return [int(i["number"]["N"]) for i in items]
+        # The index holds keys only: the ticket's number is in its partition key.
+        return [int(i["pk"]["S"].removeprefix("TICKET#")) for i in items]
 
     def make_room(self, member: str, free: int = 1) -> int:
         """Leave `member` at least `free` slots under their WIP limit, returning tickets other
