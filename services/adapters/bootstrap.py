@@ -330,6 +330,8 @@ class Container:
     def notify_deps(self):
         from services.application.notify import NotifyDeps
 
+        from .mail_budget_home import mail_budget_of
+
         return NotifyDeps(
             tickets=self.tickets,
             ledger=self.mail_ledger,
@@ -339,6 +341,8 @@ class Container:
             base_url=self.settings.base_url,
             secret_key=self.settings.secret_key,
             requester_hourly=self.settings.limit_requester_mail,
+            budget=mail_budget_of(self),
+            recipient_hourly=self.settings.limit_recipient_mail,
         )
 
     @cached_property

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     # automatically (acknowledgements, triage's questions): services/application/
     # requester_mail_limit.py. 0: no limit.
     limit_requester_mail: int = Field(10, ge=0)
+    # Automatic mails one address outside the team may get an hour, whatever the ticket:
+    # services/application/mail_budget.py. 0: no limit.
+    limit_recipient_mail: int = Field(10, ge=0)
     # Mail in by SMTP (rtflow run, rtflow serve): a DKIM signature of the From domain proves
     # the sender (services/adapters/dkim_check.py; asks DNS for each signed mail).
     smtp_in_dkim: bool = False

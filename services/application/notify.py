@@ -11,9 +11,10 @@ from services.domain.events import TICKET_FILED, Event
 from services.domain.events.payloads import Filed
 from services.domain.flow import FlowConfig
 from services.domain.mail import Mail, MailNotSent
-from services.domain.ports import Clock, Mailer, MailLedger, TicketRepository
+from services.domain.ports import Clock, MailBudget, Mailer, MailLedger, TicketRepository
 
 from .acknowledge import acknowledge_filing
+from .mail_budget import within_budget
 from .mail_rules import RULES
 from .notice import Notice
 from .requester_mail_limit import automatic, flooded
@@ -31,6 +32,9 @@ class NotifyDeps:
     # Tickets one requester may file an hour and still hear automatically (0: no limit):
     # requester_mail_limit.py.
     requester_hourly: int = 10
+    # Automatic mails one outside address may get an hour (0: no limit): mail_budget.py.
+    budget: MailBudget | None = None
+    recipient_hourly: int = 10
 
 
 def handle_event(event: Event, deps: NotifyDeps) -> None:
@@ -64,6 +68,9 @@ def send_once(event: Event, mail: Mail, deps: NotifyDeps) -> None:
     lost rather than sent twice."""
     for recipient in mail.to:
         if not deps.ledger.claim(event.ticket, event.id, recipient):
+            continue
+        # Over budget: skipped, and the claim stays, so a redelivery decides the same.
+        if not within_budget(event, recipient, deps.flow, deps.budget, deps.recipient_hourly):
             continue
         try:
             deps.mailer.send(dataclasses.replace(mail, to=(recipient,)))

@@ -22,7 +22,7 @@ from services.domain.ticket import Ticket
 WINDOW = timedelta(hours=1)
 
 
-def _team_addresses(flow: FlowConfig) -> set[str]:
+def team_addresses(flow: FlowConfig) -> set[str]:
     hooks = {h.requester.email for h in flow.hooks.values() if h.requester is not None}
     members = {m.email for m in flow.team.members}
     return {str(a).lower() for a in {*hooks, *members, flow.team.mail_list}}
@@ -32,7 +32,7 @@ def flooded(ticket: Ticket, tickets: TicketRepository, flow: FlowConfig, per_hou
     """Its requester had `per_hour` or more other tickets filed in the hour before it (0: no
     limit)."""
     address = ticket.requester.email.lower()
-    if per_hour <= 0 or address in _team_addresses(flow):
+    if per_hour <= 0 or address in team_addresses(flow):
         return False
     since, until = ticket.created_at - WINDOW, ticket.created_at
     # The ticket itself is in the range: per_hour others make per_hour + 1.

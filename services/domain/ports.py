@@ -199,3 +199,12 @@ class HttpPoster(Protocol):
     def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
         """POST without following redirects; the status code. Raises when no answer came
         (connection refused, timeout, TLS error)."""
+
+
+class MailBudget(Protocol):
+    """Automatic mails per recipient address and hour (services/application/mail_budget.py),
+    counted by the SHA-256 of the address; a counter outlives its hour by an hour, no more."""
+
+    def take(self, address: str, hour: datetime, limit: int) -> bool:
+        """One more mail to `address` in the hour starting at `hour`, if fewer than `limit`
+        were taken in it: one atomic step, whoever races for the last one."""

@@ -1,6 +1,6 @@
 """What DynamoDB's TTL removes by itself, removed here by a housekeeping call: deliveries
-in the inbox past INBOX_DAYS, sign-in links, rate windows and sessions past their time. Each is a range
-of an index by expiry."""
+in the inbox past INBOX_DAYS, sign-in links, rate windows, sessions and mail budgets past
+their time. Each is a range of an index by expiry."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 
 from .database import SqliteDatabase
 
-_EXPIRING = ("inbox", "login_links", "login_rate", "sessions")
+_EXPIRING = ("inbox", "login_links", "login_rate", "sessions", "mail_budget")
 
 
 def expire(db: SqliteDatabase, now: datetime) -> dict[str, int]:

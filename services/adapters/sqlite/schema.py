@@ -171,11 +171,25 @@ _SESSIONS: tuple[Step, ...] = (
     "CREATE INDEX sessions_by_expiry ON sessions (expires_at)",
 )
 
+# Automatic mails per recipient and hour (mail_budget.py): a row per (address digest, hour),
+# removed by the expiry tick.
+_MAIL_BUDGET: tuple[Step, ...] = (
+    """CREATE TABLE mail_budget (
+        address TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        taken INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (address, hour)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX mail_budget_by_expiry ON mail_budget (expires_at)",
+)
+
 # One entry per schema version: the steps that bring the previous version to it.
 MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     _TICKETS + _INBOUND + _OTHERS,
     _SEARCH,
     _SESSIONS,
+    _MAIL_BUDGET,
 )
 
 

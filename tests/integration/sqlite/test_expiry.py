@@ -1,6 +1,6 @@
 """What DynamoDB's TTL and conditions do where the ports leave it open, done the same way:
-the inbox forgets a delivery after INBOX_DAYS, expired links, rate windows and sessions are
-removed."""
+the inbox forgets a delivery after INBOX_DAYS, expired links, rate windows, sessions and mail
+budgets are removed."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from services.adapters.sqlite import (
     SqliteRequesterLinks,
     expire,
 )
+from services.adapters.sqlite.mail_budget import SqliteMailBudget
 from services.adapters.sqlite.sessions import SqliteSessions
 from services.domain.inbound import Inbound
 
@@ -30,19 +31,24 @@ def test_a_delivery_is_forgotten_after_the_inbox_days(inbox, outbox, clock):
 
 def test_expire_removes_only_what_is_past_its_time(db, inbox, clock):
     links, sessions = SqliteRequesterLinks(db, clock), SqliteSessions(db, clock)
+    budget = SqliteMailBudget(db)
     inbox.record(delivery("old"))
+    assert budget.take("ana@example.org", clock.now(), 1)
     old_link = links.issue("ana@example.org")
     old_session = sessions.start("requester", "ana@example.org", timedelta(hours=12))
     clock.advance(days=INBOX_DAYS)
     inbox.record(delivery("new"))
     new_link = links.issue("ana@example.org")
     new_session = sessions.start("requester", "ana@example.org", timedelta(hours=12))
+    assert budget.take("ana@example.org", clock.now(), 1)
     assert expire(db, clock.now()) == {
         "inbox": 1,
         "login_links": 1,
         "login_rate": 1,
         "sessions": 1,
+        "mail_budget": 1,
     }
+    assert not budget.take("ana@example.org", clock.now(), 1)  # this hour's counter stays
     assert sessions.find(old_session) is None and sessions.find(new_session) is not None
     assert inbox.outcome(delivery("old")) is None and not inbox.settle(delivery("old"), "x")
     assert inbox.settle(delivery("new"), "kept")
