@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def acknowledge_filing(
-    event: Event, deps: NotifyDeps, send_once: Callable[[Event, Mail, NotifyDeps], None]
+    event: Event, deps: NotifyDeps, send_once: Callable[[Event, Mail, NotifyDeps], set[str]]
 ) -> None:
     ticket = deps.tickets.get(event.ticket)
     token = status_token(deps.secret_key, ticket.number, ticket.token_salt)
@@ -40,10 +40,11 @@ def acknowledge_filing(
             team,
             *copied_at_filing(Notice(event, ticket, deps.flow, deps.base_url, deps.secret_key)),
         ]
+    skipped: set[str] = set()  # by the mail budget (mail_budget.py)
     for mail in mails:
-        send_once(event, mail, deps)
+        skipped |= send_once(event, mail, deps)
     # A hook's requester may be the team: each address once.
-    recipients = list(dict.fromkeys(r for m in mails for r in m.to))
+    recipients = list(dict.fromkeys(r for m in mails for r in m.to if r not in skipped))
     fresh = [ticket]  # the ticket as read; read again only after a conflict
 
     def record() -> None:
