@@ -17,9 +17,12 @@ is one), the subjects interleaved round by round so that a busy machine slows th
 - the floor, in the same rounds: `python -c pass`, `import boto3`, `import pynamodb.models`,
   both (its first call: one boto3 client, from a new Session as the container builds them);
   and the DynamoDB clients of three pynamodb model classes (each class has its own);
+- the child's CPU time (process time) of the import and the first call beside the wall times:
+  the floor table's measure (tests/bench/floor_table.py), steady when the machine is busy;
 - which third-party packages each handler imports, and through which of our modules: three
   extra runs per handler with `-X importtime`, medians (attribution only; its times carry the
-  flag's overhead). The layer modes' runs are min(--runs, 3) (~1 s a process uncached).
+  flag's overhead), and the import graph of the run with the median total (imports of 4 ms
+  or more, 4 levels deep). The layer modes' runs are min(--runs, 3) (~1 s a process uncached).
 
 Three interpreters and file sets ("modes"):
 
