@@ -162,10 +162,11 @@ def test_the_job_reads_through_the_indexes_never_a_scan(container, worked, run, 
     container.tickets  # noqa: B018 - the adapters exist before counting
     run({"kind": "daily"})
     assert "Scan" not in calls
-    # One Query per open status and per day of the 28-day window; the resolved ticket's item
-    # by key, for its type and filing time.
+    # One Query per open status and per day of the 28-day window; the tickets of each open
+    # status that holds some (two here) read by key, as its index holds keys only; the
+    # resolved ticket's item by key, for its type and filing time.
     assert calls["Query"] == 6 + 28
-    assert calls["BatchGetItem"] == 1
+    assert calls["BatchGetItem"] == 2 + 1
     assert calls["PutObject"] == 3 + 1  # the report, and the digest's marker
 
 
