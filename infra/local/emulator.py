@@ -121,3 +121,33 @@ class Emulator:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """moto's server with the two mends above, as a process of its own, for the plain
+    processes of infra/processes on one machine (stock `moto_server` serves concurrent
+    transactions unsafely: a cancelled one can strand every stream reader):
+
+        python -m infra.local.emulator --port 5000
+    """
+    import argparse
+    import contextlib
+    import signal
+
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.local.emulator", description=main.__doc__
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    args = parser.parse_args(argv)
+    emulator = Emulator(args.host, args.port)
+    print(f"AWS emulator on {emulator.start()}", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stopped.wait()
+    emulator.stop()
+
+
+if __name__ == "__main__":
+    main()

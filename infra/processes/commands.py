@@ -173,7 +173,15 @@ def serve_web(host: str, port: int) -> None:
     show_default="$RTFLOW_DATA_DIR or .rtflow",
     help="Where the relay keeps its place in the table's stream.",
 )
-def serve_workers(state_dir: Path) -> None:
+@click.option(
+    "--poll-seconds",
+    type=click.IntRange(0, 20),
+    default=10,
+    show_default=True,
+    help="How long one SQS receive waits for a message (long polling; 0 for an endpoint that"
+    " serves one request at a time, such as python -m infra.local.emulator).",
+)
+def serve_workers(state_dir: Path, poll_seconds: int) -> None:
     """The relay (the table's stream → the queues) and every queue's consumer: triage, notify
     (mail out by SES or SMTP, RTFLOW_MAIL_TRANSPORT), inbound, webhooks out."""
     from .workers import workers
@@ -182,7 +190,7 @@ def serve_workers(state_dir: Path) -> None:
     container = _container("workers")
     try:
         with in_words("starting the workers"):
-            parts = workers(container.settings, state_dir)
+            parts = workers(container.settings, state_dir, poll_seconds)
     except Unusable as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"RT Flow workers: {', '.join(p.name for p in parts)}")

@@ -45,8 +45,10 @@ def _consumers() -> dict[str, tuple[str, Any, int]]:
     }
 
 
-def workers(settings: Any, state_dir: Path) -> list[Any]:
-    """The relay and every configured queue's consumer, not yet started."""
+def workers(settings: Any, state_dir: Path, poll_seconds: int = LONG_POLL_SECONDS) -> list[Any]:
+    """The relay and every configured queue's consumer, not yet started; `poll_seconds`: how
+    long one receive waits for a message (0: no long polling, for an endpoint that serves
+    one request at a time, as the emulator does)."""
     from services.relay import handler as relay
 
     aws = clients(settings.aws_region, "dynamodb", "dynamodbstreams", "sqs")
@@ -73,7 +75,7 @@ def workers(settings: Any, state_dir: Path) -> list[Any]:
                     settings.aws_region,
                     name,
                     retry_after=None,  # the queue's visibility timeout, as Lambda leaves it
-                    wait_seconds=LONG_POLL_SECONDS,
+                    wait_seconds=poll_seconds,
                     concurrency=calls,
                 )
             )

@@ -1,5 +1,6 @@
 """RT Flow's AWS backend as plain processes against an AWS-compatible endpoint: moto's
-standalone server as its own process, `rtflow resources create`, the three `rtflow serve`
+server as its own process (with the emulator's mends: stock moto_server serves concurrent
+transactions unsafely, and a cancelled one can strand the relay's stream reader), `rtflow resources create`, the three `rtflow serve`
 processes, and mail out over SMTP to a real SMTP server on loopback (aiosmtpd). Killing the
 workers outright loses and doubles nothing: each ticket is acknowledged exactly once."""
 
@@ -81,7 +82,7 @@ class Processes:
 def endpoint() -> Iterator[str]:
     port = free_port()
     moto = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "infra.local.emulator", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -151,7 +152,7 @@ def test_plain_processes_file_acknowledge_and_survive_a_killed_worker(endpoint, 
     processes = Processes(tmp_path, {**env, "PORT": str(port)})
     try:
         processes.start("web", "serve", "web")
-        processes.start("workers", "serve", "workers")
+        processes.start("workers", "serve", "workers", "--poll-seconds", "0")
         processes.start("scheduler", "serve", "scheduler", "--every", "2")
         _wait(lambda: _answers(f"{web}/healthz"), "the web app")
 
@@ -166,7 +167,7 @@ def test_plain_processes_file_acknowledge_and_survive_a_killed_worker(endpoint, 
         time.sleep(1.0)
         assert not any(_acknowledged(inbox, uid) for uid in later), "no workers, yet mail went"
 
-        processes.start("workers", "serve", "workers")
+        processes.start("workers", "serve", "workers", "--poll-seconds", "0")
         for uid in later:
             _wait(lambda uid=uid: _acknowledged(inbox, uid), f"the acknowledgement of {uid}")
         time.sleep(3.0)  # time for a doubled relay or consumer to show itself
