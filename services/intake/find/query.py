@@ -21,12 +21,13 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from services.domain.errors import ValidationFailed
 from services.domain.flow import FlowConfig
 from services.domain.lifecycle import FINISHED, Status
 from services.domain.search import MAX_WORDS, SORTS, SearchQuery, words
+
+from ..query_checks import clean, invalid, known_owner, known_type, shown
 
 PER_PAGE = 50
 PER_PAGE_MAX = 100
@@ -43,29 +44,10 @@ FORMATS = ("json", "csv")
 _CURSOR = re.compile(r"^[A-Za-z0-9_-]{0,200}$")
 
 
-def _invalid(message: str) -> PydanticCustomError:
-    # The message goes in the context: a brace in a quoted value is not a template field.
-    return PydanticCustomError("invalid_query", "{message}", {"message": message})
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _shown(value: str) -> str:
-    return repr(value if len(value) <= 40 else value[:40] + "…")
-
-
-def _flow(info: ValidationInfo) -> FlowConfig:
-    assert info.context is not None, "validate with parse_find: it gives the flow config"
-    flow: FlowConfig = info.context["flow"]
-    return flow
-
-
 def _choice(name: str, choices: list[str] | tuple[str, ...], default: str, value: object) -> str:
-    raw = _text(value) or default
+    raw = clean(value) or default
     if raw not in choices:
-        raise _invalid(f"unknown {name} {_shown(raw)}: choose " + ", ".join(choices))
+        raise invalid(f"unknown {name} {shown(raw)}: choose " + ", ".join(choices))
     return raw
 
 
@@ -106,11 +88,11 @@ class FindQuery(BaseModel):
     @field_validator("q", mode="before")
     @classmethod
     def _words(cls, value: object) -> str:
-        text = _text(value)
+        text = clean(value)
         if len(text) > Q_MAX:
-            raise _invalid(f"at most {Q_MAX} characters")
+            raise invalid(f"at most {Q_MAX} characters")
         if len(words(text)) > MAX_WORDS:
-            raise _invalid(f"at most {MAX_WORDS} words")
+            raise invalid(f"at most {MAX_WORDS} words")
         return text
 
     @field_validator("status", mode="before")
@@ -121,29 +103,19 @@ class FindQuery(BaseModel):
     @field_validator("type", mode="before")
     @classmethod
     def _known_type(cls, value: object, info: ValidationInfo) -> str | None:
-        name = _text(value) or None
-        flow = _flow(info)
-        if name and flow.ticket_type(name) is None:
-            raise _invalid(
-                f"unknown ticket type {_shown(name)}: choose "
-                + ", ".join(t.name for t in flow.ticket_types)
-            )
-        return name
+        return known_type(value, info)
 
     @field_validator("owner", mode="before")
     @classmethod
     def _known_owner(cls, value: object, info: ValidationInfo) -> str | None:
-        member = _text(value) or None
-        if member and _flow(info).member(member) is None:
-            raise _invalid(f"unknown team member {_shown(member)}")
-        return member
+        return known_owner(value, info)
 
     @field_validator("requester", mode="before")
     @classmethod
     def _address(cls, value: object) -> str | None:
-        address = _text(value).lower() or None
+        address = clean(value).lower() or None
         if address and (len(address) > 254 or address.count("@") != 1 or " " in address):
-            raise _invalid("an email address, such as ana@example.org")
+            raise invalid("an email address, such as ana@example.org")
         return address
 
     @field_validator("sort", mode="before")
@@ -154,9 +126,9 @@ class FindQuery(BaseModel):
     @field_validator("cursor", mode="before")
     @classmethod
     def _cursor(cls, value: object) -> str:
-        cursor = _text(value)
+        cursor = clean(value)
         if not _CURSOR.match(cursor):
-            raise _invalid("not a link this search made: start again from the first page")
+            raise invalid("not a link this search made: start again from the first page")
         return cursor
 
     @field_validator("format", mode="before")
@@ -167,12 +139,12 @@ class FindQuery(BaseModel):
     @field_validator("per_page", mode="before")
     @classmethod
     def _page_size(cls, value: object, info: ValidationInfo) -> int:
-        raw = _text(value)
+        raw = clean(value)
         largest = CSV_ROWS_MAX if info.data.get("format") == "csv" else PER_PAGE_MAX
         if not raw:
             return CSV_ROWS_MAX if info.data.get("format") == "csv" else PER_PAGE
         if not raw.isdigit() or not 1 <= int(raw) <= largest:
-            raise _invalid(f"a whole number from 1 to {largest:,}")
+            raise invalid(f"a whole number from 1 to {largest:,}")
         return int(raw)
 
     def search(self, *, public: bool = False) -> SearchQuery:

@@ -21,12 +21,13 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from services.domain.flow import FlowConfig
 from services.domain.lifecycle import Status
 from services.domain.search import MAX_WORDS, SearchQuery, words
 from services.domain.ticket import FINISHED, Ticket
+
+from ..query_checks import clean, invalid, known_owner, known_type, shown
 
 OPEN_STATUSES = tuple(s for s in Status if s not in FINISHED)  # in life-cycle order
 ALL_STATUSES = frozenset(Status)
@@ -64,32 +65,11 @@ class InvalidQuery(Exception):
         self.errors = errors
 
 
-def _invalid(message: str) -> PydanticCustomError:
-    # The message goes in the context: a brace in a quoted value is not a template field.
-    return PydanticCustomError("invalid_query", "{message}", {"message": message})
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _number(value: str, high: int) -> int | None:
     """A whole number from 1 to `high`, written plainly (no sign, no point, no exponent)."""
     if not _NUMBER.match(value) or not 1 <= int(value) <= high:
         return None
     return int(value)
-
-
-def _shown(value: str) -> str:
-    """A bad value, quoted in its message: enough to recognise, never a wall of text."""
-    return repr(value if len(value) <= 40 else value[:40] + "…")
-
-
-def _flow(info: ValidationInfo) -> FlowConfig:
-    """The flow config parse_query gives as the validation context."""
-    assert info.context is not None, "validate with parse_query: it gives the flow config"
-    flow: FlowConfig = info.context["flow"]
-    return flow
 
 
 def _finished(earlier: dict[str, Any]) -> bool:
@@ -143,79 +123,68 @@ class QueueQuery(BaseModel):
     @field_validator("status", mode="before")
     @classmethod
     def _known_status(cls, value: object) -> Status | None:
-        raw = _text(value)
+        raw = clean(value)
         if not raw or raw == "open":
             return None
         if raw not in ALL_STATUSES:
-            raise _invalid(
-                f"unknown status {_shown(raw)}: choose open, " + ", ".join(s.value for s in Status)
+            raise invalid(
+                f"unknown status {shown(raw)}: choose open, " + ", ".join(s.value for s in Status)
             )
         return Status(raw)
 
     @field_validator("type", mode="before")
     @classmethod
     def _known_type(cls, value: object, info: ValidationInfo) -> str | None:
-        name = _text(value) or None
-        flow = _flow(info)
-        if name and flow.ticket_type(name) is None:
-            raise _invalid(
-                f"unknown ticket type {_shown(name)}: choose "
-                + ", ".join(t.name for t in flow.ticket_types)
-            )
-        return name
+        return known_type(value, info)
 
     @field_validator("owner", mode="before")
     @classmethod
     def _known_owner(cls, value: object, info: ValidationInfo) -> str | None:
-        member = _text(value) or None
-        flow = _flow(info)
-        if member and flow.member(member) is None:
-            raise _invalid(f"unknown team member {_shown(member)}")
-        return member
+        return known_owner(value, info)
 
     @field_validator("ticket", mode="before")
     @classmethod
     def _ticket_number(cls, value: object) -> int | None:
-        raw = _text(value)
+        raw = clean(value)
         number = _number(raw, TICKET_MAX) if raw else None
         if raw and number is None:
-            raise _invalid("a ticket number: a whole number from 1")
+            raise invalid("a ticket number: a whole number from 1")
         return number
 
     @field_validator("page", mode="before")
     @classmethod
     def _page_number(cls, value: object, info: ValidationInfo) -> int:
-        raw = _text(value)
+        raw = clean(value)
         page = _number(raw, PAGE_MAX) if raw else 1
         if page is None:
-            raise _invalid("a whole number from 1")
+            raise invalid("a whole number from 1")
         if page > 1 and info.data.get("q"):
-            raise _invalid("a search pages with the `next` link")
+            raise invalid("a search pages with the `next` link")
         if page > 1 and _finished(info.data):
-            raise _invalid("resolved, closed and rejected tickets page with the `next` link")
+            raise invalid("resolved, closed and rejected tickets page with the `next` link")
         return page
 
     @field_validator("per_page", mode="before")
     @classmethod
     def _page_size(cls, value: object) -> int:
-        raw = _text(value)
+        raw = clean(value)
         per_page = _number(raw, PER_PAGE_MAX) if raw else PER_PAGE
         if per_page is None:
-            raise _invalid(f"a whole number from 1 to {PER_PAGE_MAX}")
+            raise invalid(f"a whole number from 1 to {PER_PAGE_MAX}")
         return per_page
 
     @field_validator("sort", mode="before")
     @classmethod
     def _known_sort(cls, value: object, info: ValidationInfo) -> str:
-        sort = _text(value)
+        sort = clean(value)
         if sort and sort not in SORTS:
-            raise _invalid("choose " + ", ".join(SORTS))
+            raise invalid("choose " + ", ".join(SORTS))
         if info.data.get("q"):
             if sort and sort not in SEARCH_SORTS:
-                raise _invalid("a search sorts newest, oldest or updated first")
+                raise invalid("a search sorts newest, oldest or updated first")
             return sort
         if sort and sort not in INDEX_SORTS and _finished(info.data):
-            raise _invalid(
+            raise invalid(
                 "resolved, closed and rejected tickets sort by filing date only: "
                 "newest or oldest first"
             )
@@ -224,30 +193,30 @@ class QueueQuery(BaseModel):
     @field_validator("after", mode="before")
     @classmethod
     def _index_cursor(cls, value: object, info: ValidationInfo) -> str:
-        after = _text(value)
+        after = clean(value)
         if info.data.get("ticket") is not None:
             return ""  # one ticket: there is no next page
         if not after or "status" not in info.data:  # a bad status is named already
             return after
         if info.data.get("q"):
             if not _SEARCH_CURSOR.match(after):
-                raise _invalid("not a link this queue made: start again from the first page")
+                raise invalid("not a link this queue made: start again from the first page")
             return after
         if not _finished(info.data):
-            raise _invalid("only for resolved, closed or rejected tickets")
+            raise invalid("only for resolved, closed or rejected tickets")
         if not _CURSOR.match(after):
-            raise _invalid("not a link this queue made: start again from the first page")
+            raise invalid("not a link this queue made: start again from the first page")
         return after
 
     @field_validator("q", mode="before")
     @classmethod
     def _words(cls, value: object) -> str:
-        text = _text(value)
+        text = clean(value)
         if len(text) > Q_MAX:
-            raise _invalid(f"at most {Q_MAX} characters")
+            raise invalid(f"at most {Q_MAX} characters")
         found = words(text)
         if len(found) > MAX_WORDS:
-            raise _invalid(f"at most {MAX_WORDS} words")
+            raise invalid(f"at most {MAX_WORDS} words")
         return text if found else ""  # no word in it: no search
 
     @property
@@ -316,12 +285,12 @@ def _unknown_or_blank(args: Mapping[str, str]) -> dict[str, str]:
     as the OpenAPI document says (left out, it takes its default)."""
     known = list(QueueQuery.model_fields)
     errors = {
-        _shown(name).strip("'\""): "not a parameter of the queue; it takes " + ", ".join(known)
+        shown(name).strip("'\""): "not a parameter of the queue; it takes " + ", ".join(known)
         for name in list(args)[:50]
         if name not in QueueQuery.model_fields
     }
     for name in _NUMBERS:
-        if name in args and not _text(args.get(name)):
+        if name in args and not clean(args.get(name)):
             errors[name] = "a whole number; leave it out for the default"
     return dict(list(errors.items())[:5])
 
