@@ -23,6 +23,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    flash,
     g,
     redirect,
     render_template,
@@ -36,7 +37,7 @@ from services.application import attaching
 from services.application.attaching import Upload
 from services.domain.actors import Actor
 from services.domain.attachments import Attachment, Limits, size_words
-from services.domain.errors import Unauthorized, ValidationFailed
+from services.domain.errors import DomainError, TicketNotFound, Unauthorized, ValidationFailed
 
 from .attachment_views import AttachmentList, requester_files, staff_files
 from .auth import bearer_staff
@@ -105,6 +106,27 @@ def uploads(files: Iterable[FileStorage]) -> list[Upload]:
 
 def form_uploads() -> list[Upload]:
     return uploads(request.files.getlist("file"))
+
+
+def attach_by_form(number: int, actor: Actor, render: Callable[..., Any], page: str) -> Any:
+    """A ticket page's add-files form (the console's, /me's): the files added and back to
+    the page's files, or the page again with what was refused named."""
+    try:
+        refs = attaching.attach(number, form_uploads(), actor, public_flag(actor), deps())
+    except TicketNotFound:
+        raise  # the page's own 404
+    except DomainError as e:
+        failure = FormFailure.of(e)
+        return render(
+            number,
+            failed="attach",
+            values=request.form,
+            error=failure.message,
+            errors=failure.errors,
+            status=failure.status,
+        )
+    flash("Attached: " + ", ".join(r.name for r in refs))
+    return redirect(url_for(page, number=number, _anchor="attachments"), code=303)
 
 
 def public_flag(actor: Actor) -> bool:

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, redirect, request, url_for
+from flask import g
 from werkzeug.wrappers import Response
 
-from services.application import attaching
 from services.domain.actors import Actor
-from services.domain.errors import DomainError, TicketNotFound
 
-from .attachments import deps, form_uploads, serve
-from .errors import FormFailure
+from .attachments import attach_by_form, serve
 from .selfservice import _render_ticket, bp
 
 
@@ -29,19 +26,4 @@ def download_file(number: int, attachment_id: str) -> Response:
 
 @bp.post("/tickets/<int:number>/attachments")
 def attach(number: int) -> Any:
-    try:
-        refs = attaching.attach(number, form_uploads(), _requester(), True, deps())
-    except TicketNotFound:
-        raise
-    except DomainError as e:
-        failure = FormFailure.of(e)
-        return _render_ticket(
-            number,
-            failed="attach",
-            values=request.form,
-            error=failure.message,
-            errors=failure.errors,
-            status=failure.status,
-        )
-    flash("Attached: " + ", ".join(r.name for r in refs))
-    return redirect(url_for("me.ticket", number=number, _anchor="attachments"), code=303)
+    return attach_by_form(number, _requester(), _render_ticket, "me.ticket")

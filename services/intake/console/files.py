@@ -4,14 +4,10 @@ and serving as the JSON API (services/intake/attachments.py)."""
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, url_for
+from flask import g
 from werkzeug.wrappers import Response
 
-from services.application import attaching
-from services.domain.errors import DomainError, TicketNotFound
-
-from ..attachments import deps, form_uploads, public_flag, serve
-from ..errors import FormFailure
+from ..attachments import attach_by_form, serve
 from .ticket import _render_ticket
 from .web import bp
 
@@ -23,19 +19,4 @@ def download_file(number: int, attachment_id: str) -> Response:
 
 @bp.post("/tickets/<int:number>/attachments")
 def attach(number: int) -> Response | tuple[str, int]:
-    try:
-        refs = attaching.attach(number, form_uploads(), g.staff, public_flag(g.staff), deps())
-    except TicketNotFound:
-        raise
-    except DomainError as e:
-        failure = FormFailure.of(e)
-        return _render_ticket(
-            number,
-            failed="attach",
-            values=request.form,
-            error=failure.message,
-            errors=failure.errors,
-            status=failure.status,
-        )
-    flash("Attached: " + ", ".join(r.name for r in refs))
-    return redirect(url_for("console.ticket", number=number, _anchor="attachments"), code=303)
+    return attach_by_form(number, g.staff, _render_ticket, "console.ticket")
