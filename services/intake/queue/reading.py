@@ -62,15 +62,19 @@ def read_open(
     repo: TicketRepository, statuses: Iterable[Status], *, newest_first: bool = False
 ) -> tuple[list[Ticket], list[Status]]:
     """Every public ticket of these open statuses (at most READ_CAP each) and the statuses
-    that hold more than that."""
-    found: list[Ticket] = []
+    that hold more than that. Each status is read at its own moment (and its index lags its
+    tickets), so a ticket that moved between two reads can come from both: it is shown
+    once, as the newest read of it."""
+    found: dict[int, Ticket] = {}
     truncated: list[Status] = []
     for status in statuses:
         batch, more = repo.public(status, limit=READ_CAP, newest_first=newest_first)
-        found += batch
+        for t in batch:
+            if t.number not in found or (t.version or 0) > (found[t.number].version or 0):
+                found[t.number] = t
         if more:
             truncated.append(status)
-    return found, truncated
+    return list(found.values()), truncated
 
 
 def _one(repo: TicketRepository, q: QueueQuery) -> QueueResult:
