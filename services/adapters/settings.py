@@ -11,8 +11,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.domain.attachments import AT_ONCE
 
@@ -44,8 +43,32 @@ def _secret_key(data: dict[str, Any]) -> str:
     return ""
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="RTFLOW_", extra="ignore")
+ENV_PREFIX = "RTFLOW_"
+
+
+def from_environment(model: type[BaseModel]) -> dict[str, str]:
+    """The fields set in the environment, read as pydantic-settings' BaseSettings reads them:
+    RTFLOW_<field> (or the field's validation alias) in any case, the text left for the model
+    to validate. Read by hand: pydantic-settings cost a cold start ~30 ms (asyncio, pydantic's
+    dataclasses and its sources' machinery) for this one loop."""
+    environ = {name.lower(): value for name, value in os.environ.items()}
+    found: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        key = info.validation_alias if isinstance(info.validation_alias, str) else None
+        value = environ.get((key or ENV_PREFIX + name).lower())
+        if value is not None:
+            found[key or name] = value
+    return found
+
+
+class Settings(BaseModel):
+    """Each field from the argument of that name, else from the environment, else its default;
+    every value validated, the defaults too (as BaseSettings does)."""
+
+    model_config = ConfigDict(extra="ignore", validate_default=True)
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**(from_environment(type(self)) | values))
 
     # Where tickets live: "sqlite", one database file in data_dir (services/adapters/sqlite),
     # or "aws", DynamoDB and SQS (serverless.yml says so; or the emulator of `rtflow run`).
