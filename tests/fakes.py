@@ -144,6 +144,9 @@ class FakeTicketRepository:
     def history(self, number: int) -> list[Event]:
         return list(self.events.get(number, []))
 
+    def get_with_history(self, number: int) -> tuple[Ticket, list[Event]]:
+        return self.get(number), self.history(number)
+
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
         found = [t for t in self.tickets.values() if t.status == status]
         return [copy.deepcopy(t) for t in sorted(found, key=_filed)][:limit]

@@ -265,7 +265,8 @@ def perform(number: int, action: str, data: Any, actor: Actor, deps: TicketDeps)
     body = parse(action, data)
 
     def decide_and_save() -> Ticket:
-        ticket = deps.tickets.get(number)
+        # With its history: the timers' plan and the caller's answer need it (planning.py).
+        ticket, _ = deps.tickets.get_with_history(number)
         if isinstance(body, Split):
             _split(ticket, body, actor, deps)
         elif isinstance(body, dict):  # add-info: checked against the ticket it completes

@@ -6,10 +6,17 @@ written, from the ticket's history and the change's own event, so they go into t
 own transaction and no housekeeping change follows; the scheduler only fires what is due. The
 history is read only for a change that needs a plan and is not the ticket's first (the
 filing's plan comes from its own event), and the flow config only when a plan is made.
+
+A use case that reads with `get_with_history` (one read on DynamoDB) hands the plan its
+history: the events of a ticket at a given version never change, so what that read found is
+remembered by (number, version), with each change saved here appended, and neither the plan
+nor the caller's answer (`history_of`) reads it again.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,25 +31,59 @@ class PlanningTickets:
     """A TicketRepository that plans a marked ticket's timers before each write; every
     other call goes to the store as it is."""
 
+    KEEP = 256  # histories remembered, the newest; a change needs its own for a moment only
+
     def __init__(self, store: TicketRepository, flow: Callable[[], FlowConfig]):
         self.store = store
         self._flow = flow
+        self._known: OrderedDict[tuple[int, int | None], list[Event]] = OrderedDict()
+        self._lock = threading.Lock()  # one instance serves a web server's threads
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
 
+    def _remember(self, ticket: Ticket, history: list[Event]) -> None:
+        if ticket.version is None:  # not stored yet: nothing to key it by
+            return
+        with self._lock:
+            self._known[(ticket.number, ticket.version)] = history
+            while len(self._known) > self.KEEP:
+                self._known.popitem(last=False)
+
+    def _recalled(self, ticket: Ticket) -> list[Event] | None:
+        with self._lock:
+            return self._known.get((ticket.number, ticket.version))
+
+    def get_with_history(self, number: int) -> tuple[Ticket, list[Event]]:
+        ticket, history = self.store.get_with_history(number)
+        self._remember(ticket, history)
+        return ticket, list(history)
+
+    def history_of(self, ticket: Ticket) -> list[Event]:
+        """The ticket's events up to the version in hand: remembered, else read."""
+        known = self._recalled(ticket)
+        return list(known) if known is not None else self.store.history(ticket.number)
+
     def _plan(self, ticket: Ticket, event: Event | None, *, new: bool = False) -> None:
         if timers.needs_plan(ticket):
-            history: Sequence[Event] = () if new else self.store.history(ticket.number)
+            history: Sequence[Event] = () if new else self.history_of(ticket)
             timers.plan_change(ticket, history, event, self._flow())
+
+    def _saved(self, ticket: Ticket, before: list[Event] | None, event: Event | None) -> None:
+        """After a write: the history at the new version, when the one before was known."""
+        if before is not None:
+            self._remember(ticket, [*before, *([event] if event else [])])
 
     def add(self, ticket: Ticket, event: Event, **options: Any) -> None:
         self._plan(ticket, event, new=True)
         self.store.add(ticket, event, **options)
+        self._remember(ticket, [event])
 
     def save(self, ticket: Ticket, change: Change, **options: Any) -> None:
+        before = self._recalled(ticket)
         self._plan(ticket, change.event)
         self.store.save(ticket, change, **options)
+        self._saved(ticket, before, change.event)
 
     def save_split(
         self, parent: Ticket, change: Change, children: Sequence[tuple[Ticket, Change]]

@@ -93,10 +93,9 @@ class _Reads:
     def get(self) -> Ticket | None:
         if self.ticket is None:
             try:
-                self.ticket = self.tickets.get(self.number)
+                self.ticket, self.history = self.tickets.get_with_history(self.number)
             except TicketNotFound:
                 return None
-            self.history = self.tickets.history(self.number)
         return self.ticket
 
     def forget(self) -> None:

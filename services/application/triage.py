@@ -56,7 +56,8 @@ def triage(number: int, deps: TriageDeps, labels: Mapping[str, list[str]] | None
 
 
 def _triage(number: int, deps: TriageDeps, labels: Mapping[str, list[str]] | None = None) -> None:
-    ticket = deps.tickets.get(number)
+    # With its history: the routed ticket's timers are planned from it (planning.py).
+    ticket, _ = deps.tickets.get_with_history(number)
     if ticket.status is not Status.NEW:
         return
     ticket_type = deps.flow.ticket_type(ticket.type)

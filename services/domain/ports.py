@@ -59,6 +59,10 @@ class TicketRepository(Protocol):
     def history(self, number: int) -> list[Event]:
         """The ticket's events, oldest first."""
 
+    def get_with_history(self, number: int) -> tuple[Ticket, list[Event]]:
+        """The ticket and its events as of one moment (one read where the home can), or
+        TicketNotFound: for a change that plans timers and answers with the history."""
+
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]: ...
 
     def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:

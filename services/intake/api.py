@@ -103,4 +103,4 @@ def act(number: int, action: str):
     ticket = actions.perform(number, action, json_body(allow_empty=True), actor, c.ticket_deps)
     if actor.is_staff:
         return _json(staff_view(number, ticket))
-    return _json(TicketView.of(ticket, c.tickets.history(number)))
+    return _json(TicketView.of(ticket, c.tickets.history_of(ticket)))

@@ -54,8 +54,10 @@ def requester_view(number: int, token: str | None) -> TicketView:
 def staff_view(number: int, ticket: Ticket | None = None) -> StaffTicketView:
     """The whole ticket for staff, its SLA clocks computed from its events at this moment."""
     c = current_app.extensions["rtflow"]
-    ticket = ticket or c.tickets.get(number)
-    history = c.tickets.history(number)
+    if ticket is None:
+        ticket, history = c.tickets.get_with_history(number)
+    else:  # just changed here: its history is known (application/planning.py)
+        history = c.tickets.history_of(ticket)
     view = StaffTicketView.of(ticket, history, sla_states(ticket, history, c.flow, c.clock.now()))
     return view.model_copy(update={"attachments": staff_files(history, file_url(number))})
 

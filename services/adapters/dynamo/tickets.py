@@ -17,6 +17,7 @@ from services.domain.ticket import Change, Ticket
 from .codecs import decode_event, decode_ticket
 from .keys import EVENT_PREFIX, META, day_key, ticket_pk, utc_iso
 from .models import CounterItem, EventItem, RequesterIndex, TicketItem, WipItem
+from .partition import partition_items
 from .restore import append, restore
 from .table import DynamoTable, is_condition_failure
 from .transactions import Transaction
@@ -121,6 +122,19 @@ class DynamoTicketRepository:
             ticket_pk(number), EventItem.sk.startswith(EVENT_PREFIX), consistent_read=True
         )
         return [decode_event(i) for i in items]
+
+    def get_with_history(self, number: int) -> tuple[Ticket, list[Event]]:
+        """One consistent Query of the ticket's partition: its events (EVENT#...) and the
+        ticket (META), in one read (partition.py)."""
+        ticket, events = None, []
+        for raw in partition_items(number):
+            if raw["sk"]["S"] == META:
+                ticket = decode_ticket(TicketItem.from_raw_data(raw))
+            else:
+                events.append(decode_event(EventItem.from_raw_data(raw)))
+        if ticket is None:
+            raise TicketNotFound(number)
+        return ticket, events
 
     # -- queue views: GSI queries, oldest first ------------------------------------------------
 

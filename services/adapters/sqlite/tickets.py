@@ -113,6 +113,10 @@ class SqliteTicketRepository:
     def history(self, number: int) -> list[Event]:
         return [decode_event(r["body"]) for r in self.db.rows(q.HISTORY, (number,))]
 
+    def get_with_history(self, number: int) -> tuple[Ticket, list[Event]]:
+        # Two local reads, no round trip to save; a change's version check guards the pair.
+        return self.get(number), self.history(number)
+
     # -- views: each one index range, oldest filed first -----------------------------------------
 
     def _tickets(self, sql: str, *params: object) -> list[Ticket]:

@@ -43,12 +43,14 @@ C = {
     "counter": "ticket-number counter UpdateItem (filing)",
     "token": "staff token GetItem (every API request)",
     "read_before": "read the ticket before the change (GetItem, consistent)",
+    "read_with_history": "the ticket and its history before the change: one consistent Query",
     "plan_history": "the writer's history Query to plan the timers (a change that moves them)",
     "api_history": "API answer: the history Query after each action (consistent)",
     "triage_wip": "triage: WIP counters BatchGetItem (routing)",
     "ack_tx": "acknowledgement: a second transaction (ticket + event) after filing",
     "notify_get": "notify: read the ticket for each event (also events that mail nobody)",
     "ledger_claim": "mail ledger claim PutItem (one per mail: the claim is the record)",
+    "mail_budget": "recipient mail budget: a conditional UpdateItem per automatic outside mail",
     "ledger_release": "mail ledger release DeleteItem (a mail the transport refused)",
     "replan_get": "scheduler re-plan after a status change: GetItem",
     "replan_history": "scheduler re-plan after a status change: history Query",
@@ -97,14 +99,24 @@ def _line(call: Call, category: str, **kw: Any) -> Line:
     return Line(call.step, category, "dynamodb", operation=call.operation, caller=call.caller, **kw)
 
 
+def _whole_partition(call: Call) -> bool:
+    """A Query of a ticket's partition that found the ticket too (get_with_history)."""
+    items = call.response.get("Items", [])
+    return call.operation == "Query" and any(i.get("sk", {}).get("S") == "META" for i in items)
+
+
 # Why each caller reads: (the call, the item read when one is, what the scheduler run did).
 def _web_read(call: Call, t: Touched | None, did: str) -> str:
+    if _whole_partition(call):
+        return "read_with_history"
     if call.operation == "Query":
         return "plan_history" if call.before_write else "api_history"
     return "token" if t is not None and _pk(t).startswith("STAFF#") else "read_before"
 
 
 def _triage_read(call: Call, t: Touched | None, did: str) -> str:
+    if _whole_partition(call):
+        return "read_with_history"
     if call.operation == "Query":
         return "plan_history"
     return "triage_wip" if call.operation == "BatchGetItem" else "read_before"
@@ -121,6 +133,8 @@ def _notify_read(call: Call, t: Touched | None, did: str) -> str:
 def _scheduler_read(call: Call, t: Touched | None, did: str) -> str:
     if call.operation == "Query" and call.request.get("IndexName"):
         return "due_query"
+    if _whole_partition(call):
+        return "read_with_history"
     if did == "fired":
         return "fire_reads"
     return "replan_history" if call.operation == "Query" else "replan_get"
@@ -189,6 +203,8 @@ class _Write:
             return "wip"
         if pk == "COUNTER":
             return "counter"
+        if pk.startswith("MAILBUDGET#"):
+            return "mail_budget"
         if sk.startswith("MAIL#"):
             return "ledger_claim" if t.op == "Put" else "ledger_release"
         if self.transactional and self.who == "notify":
