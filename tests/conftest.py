@@ -18,6 +18,22 @@ EXAMPLE_FLOW = PROJECT_ROOT / "infra" / "flow.example.yaml"
 os.environ.setdefault("RTFLOW_BACKEND", "aws")
 
 
+def _share_botocore_data() -> None:
+    """Every botocore session of the process reads botocore's data (endpoints, service models:
+    megabytes of JSON) through one loader, parsed once. Each test binds the models to its own
+    table, so each builds new pynamodb connections, each with a session of its own: without
+    this, parsing that JSON again was a third of an integration test's time. One session
+    making many clients shares its loader the same way."""
+    import functools
+
+    import botocore.session
+
+    botocore.session.create_loader = functools.cache(botocore.session.create_loader)
+
+
+_share_botocore_data()
+
+
 @pytest.fixture(scope="session")
 def flow():
     return load_flow(EXAMPLE_FLOW)
