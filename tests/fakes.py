@@ -148,7 +148,8 @@ class FakeTicketRepository:
         return self.get(number), self.history(number)
 
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
-        found = [t for t in self.tickets.values() if t.status == status]
+        # Open statuses only, as in every home (ports.py).
+        found = [t for t in self.tickets.values() if t.status == status and t.is_open]
         return [copy.deepcopy(t) for t in sorted(found, key=_filed)][:limit]
 
     def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
@@ -179,6 +180,17 @@ class FakeTicketRepository:
             found = [t for t in found if (key(t) < after if newest_first else key(t) > after)]
         page = [copy.deepcopy(t) for t in found[:limit]]
         return page, (key(page[-1]) if len(found) > limit else "")
+
+    def public_open(self, *, limit: int = 5000, newest_first: bool = False):
+        found = sorted(
+            (t for t in self.tickets.values() if not t.private and t.is_open),
+            key=_filed,
+            reverse=newest_first,
+        )
+        return [copy.deepcopy(t) for t in found[:limit]], len(found) > limit
+
+    def renew_index_keys(self, numbers) -> int:
+        return 0  # the views are computed from the tickets as they are read: no keys to renew
 
     def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
         found = [t for t in self.tickets.values() if t.requester.email == email.lower()]

@@ -63,7 +63,9 @@ class TicketRepository(Protocol):
         """The ticket and its events as of one moment (one read where the home can), or
         TicketNotFound: for a change that plans timers and answers with the history."""
 
-    def by_status(self, status: Status, limit: int = 200) -> list[Ticket]: ...
+    def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
+        """Tickets in an open `status`, oldest filed first. Open statuses only: the index
+        leaves a ticket once it is finished, so a finished status has none ([])."""
 
     def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
         """A member's open tickets."""
@@ -81,7 +83,16 @@ class TicketRepository(Protocol):
         self, status: Status, *, limit: int = 100, newest_first: bool = False, after: str = ""
     ) -> tuple[list[Ticket], str]:
         """Non-private tickets in `status`, by filing time, a page at a time: the tickets and
-        the cursor of the next page ("" at the end). Private tickets are not in the index."""
+        the cursor of the next page ("" at the end). Private tickets are not in the index.
+        A page may hold fewer than `limit` tickets and still give a cursor (the index holds
+        open or finished tickets, not one status: a page reads a bounded number of others);
+        read on from it."""
+
+    def public_open(
+        self, *, limit: int = 5000, newest_first: bool = False
+    ) -> tuple[list[Ticket], bool]:
+        """Every non-private open ticket (at most `limit`, the oldest filed or the newest) by
+        filing time, each once, in the status it has, and whether there were more."""
 
     def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
         """A requester's tickets, newest first."""
@@ -92,6 +103,12 @@ class TicketRepository(Protocol):
 
     def events_on(self, day: date) -> list[Event]:
         """Every event of a UTC day, in time order, from the by-day index (reports)."""
+
+    def renew_index_keys(self, numbers: Iterable[int]) -> int:
+        """For `rtflow reindex` only: rewrite what the views' indexes read of these tickets
+        (their index keys) where it differs from what a save writes now, as after an upgrade
+        that changed them; how many tickets it rewrote. Leaves the ticket, its version and
+        its history alone; a ticket changed meanwhile was rewritten by its change."""
 
     # -- moving house (rtflow export / import) only; nothing on a request path calls these ----
 

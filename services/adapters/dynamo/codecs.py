@@ -15,6 +15,10 @@ from services.domain.triage_rules import Complexity
 from .keys import META, day_key, event_key, ticket_pk, utc_iso
 from .models import EventItem, RequesterMap, TicketItem
 
+# The public index's two partitions (tickets.py reads them).
+PUBLIC_OPEN = "PUBLIC#OPEN"
+PUBLIC_FINISHED = "PUBLIC#FINISHED"
+
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
@@ -59,7 +63,9 @@ def encode_ticket(t: Ticket) -> TicketItem:
         sla_breached=list(t.sla_breached) or None,
         token_salt=t.token_salt,
         token_digest=t.token_digest,
-        status_key=f"STATUS#{t.status.value}",
+        # Sparse: only open tickets; a finished one leaves the index once (resolve, reject,
+        # close) and writes it no more.
+        status_key=f"STATUS#{t.status.value}" if t.is_open else None,
         # Only open tickets count against their owner and show in "my tickets".
         owner_key=f"OWNER#{t.owner}" if t.owner and t.is_open else None,
         requester_key=f"REQUESTER#{t.requester.email}",
@@ -70,8 +76,9 @@ def encode_ticket(t: Ticket) -> TicketItem:
         # ~1,000 timer writes a second.
         timer_key="TIMER" if t.timers else None,
         timer_at=utc_iso(min(t.timers.values())) if t.timers else None,
-        # Sparse: a private ticket has no key, so the public queue cannot read it.
-        public_key=None if t.private else f"PUBLIC#{t.status.value}",
+        # Sparse: a private ticket has no key, so the public queue cannot read it. Open or
+        # finished, not the status: the entry moves once, when the ticket finishes.
+        public_key=None if t.private else (PUBLIC_OPEN if t.is_open else PUBLIC_FINISHED),
         last_update_at=t.last_update_at,
         last_update=t.last_update or None,
         watchers=list(t.watchers) or None,

@@ -12,15 +12,26 @@ from services.domain.errors import TicketNotFound
 from services.domain.events import Event
 from services.domain.inbound import Inbound
 from services.domain.lifecycle import Status
-from services.domain.ticket import Change, Ticket
+from services.domain.ticket import FINISHED, Change, Ticket
 
-from .codecs import decode_event, decode_ticket
+from . import index_keys
+from .codecs import PUBLIC_FINISHED, PUBLIC_OPEN, decode_event, decode_ticket
 from .keys import EVENT_PREFIX, META, day_key, ticket_pk, utc_iso
 from .models import CounterItem, EventItem, RequesterIndex, TicketItem, WipItem
 from .partition import partition_items
 from .restore import append, restore
 from .table import DynamoTable, is_condition_failure
 from .transactions import Transaction
+
+# A page of one status reads at most this many public index entries (and their tickets):
+# the partition mixes statuses, so a rare one costs reads of others. Each Query asks for what
+# the page still lacks but not fewer than PAGE_STEP, which bounds the round trips.
+PAGE_READS = 200
+PAGE_STEP = 25
+
+
+def _number(entry: TicketItem) -> int:
+    return int(entry.pk.removeprefix("TICKET#"))
 
 
 class DynamoTicketRepository:
@@ -142,7 +153,7 @@ class DynamoTicketRepository:
         """The tickets a keys-only index found, read by key (BatchGetItem), in the index's
         order. The index follows the table a moment late: a ticket that no longer matches
         what the index was asked (moved on, made private) is left out."""
-        numbers = [int(i.pk.removeprefix("TICKET#")) for i in found]
+        numbers = [_number(i) for i in found]
         tickets = self.get_many(numbers)
         return [tickets[n] for n in numbers if n in tickets and keep(tickets[n])]
 
@@ -156,6 +167,8 @@ class DynamoTicketRepository:
         return self._listed(index.query(key, limit=limit), keep)
 
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
+        if status in FINISHED:  # sparse: a finished ticket has no key (codecs.py)
+            return []
         key = f"STATUS#{status.value}"
         return self._query(TicketItem.by_status, key, limit, lambda t: t.status is status)
 
@@ -179,25 +192,59 @@ class DynamoTicketRepository:
     def public(
         self, status: Status, *, limit: int = 100, newest_first: bool = False, after: str = ""
     ) -> tuple[list[Ticket], str]:
-        """One page of the sparse public index; the cursor is the last item's sort key."""
-        key = f"PUBLIC#{status.value}"
+        """One page of a status from the sparse public index, whose partitions are open and
+        finished tickets (codecs.py), not statuses: the tickets it finds are read by key and
+        those of other statuses passed over, so a page may read more than it returns, at
+        most PAGE_READS entries; a short page still gives its cursor. The cursor is the sort
+        key of the last entry read (returned or passed over), so no ticket is shown twice
+        or skipped."""
+        key = PUBLIC_FINISHED if status in FINISHED else PUBLIC_OPEN
+        kept: list[Ticket] = []
+        cursor, read = after, 0
+        while len(kept) < limit and read < PAGE_READS:
+            want = min(max(limit - len(kept), PAGE_STEP), PAGE_READS - read)
+            entries = list(self._public_entries(key, want, newest_first, cursor))
+            tickets = self.get_many(_number(e) for e in entries)
+            for entry in entries:
+                read += 1
+                cursor = entry.sort_at or ""
+                t = tickets.get(_number(entry))
+                # Never a private ticket, whatever the index still holds.
+                if t is not None and not t.private and t.status is status:
+                    kept.append(t)
+                if len(kept) == limit:
+                    break
+            else:
+                if len(entries) < want:  # the partition's end: nothing follows
+                    return kept, ""
+        return kept, cursor
+
+    def _public_entries(
+        self, key: str, limit: int, newest_first: bool, after: str
+    ) -> Iterable[TicketItem]:
         start = None
         if after:
-            number = int(after.rpartition("#")[2])
             start = {
                 "public_key": {"S": key},
                 "sort_at": {"S": after},
-                "pk": {"S": ticket_pk(number)},
+                "pk": {"S": ticket_pk(int(after.rpartition("#")[2]))},
                 "sk": {"S": META},
             }
-        results = TicketItem.by_public.query(
+        return TicketItem.by_public.query(
             key, limit=limit, scan_index_forward=not newest_first, last_evaluated_key=start
         )
+
+    def public_open(
+        self, *, limit: int = 5000, newest_first: bool = False
+    ) -> tuple[list[Ticket], bool]:
+        """The open partition of the public index whole (up to `limit`): one Query, paged by
+        DynamoDB, and its tickets by key."""
+        results = TicketItem.by_public.query(
+            PUBLIC_OPEN, limit=limit, scan_index_forward=not newest_first
+        )
         found = list(results)
-        # A private ticket is never read into a public list, whatever the index still holds.
-        tickets = self._listed(found, lambda t: not t.private and t.status is status)
-        last = results.last_evaluated_key
-        return tickets, (last["sort_at"]["S"] if last and len(found) == limit else "")
+        tickets = self._listed(found, lambda t: not t.private and t.is_open)
+        return tickets, bool(results.last_evaluated_key) and len(found) == limit
 
     def by_requester(self, email: str, limit: int = 200) -> list[Ticket]:
         address = email.lower()
@@ -216,6 +263,9 @@ class DynamoTicketRepository:
 
     def events_on(self, day: date) -> list[Event]:
         return [decode_event(i) for i in EventItem.by_day.query(day_key(day))]
+
+    def renew_index_keys(self, numbers: Iterable[int]) -> int:
+        return index_keys.renew(numbers)
 
     def open_counts(self, members: Iterable[str]) -> dict[str, int]:
         """Each member's open owned tickets, from the WIP counters (one BatchGetItem)."""

@@ -3,6 +3,8 @@ tests/integration/sqlite checks their query plans, so none of them scans a table
 
 from __future__ import annotations
 
+from services.domain.lifecycle import FINISHED, Status
+
 # tickets' primary key (the number is the rowid)
 GET = "SELECT number, version, body FROM tickets WHERE number = ?"
 
@@ -61,6 +63,13 @@ PUBLIC_AFTER = f"""{_PUBLIC} AND filed_at >= ?2 AND (filed_at > ?2 OR number > ?
     ORDER BY filed_at, number LIMIT ?4"""
 PUBLIC_BEFORE = f"""{_PUBLIC} AND filed_at <= ?2 AND (filed_at < ?2 OR number < ?3)
     ORDER BY filed_at DESC, number DESC LIMIT ?4"""
+
+# tickets_public, every open status at once as of one statement: a range of the index per
+# status, then sorted (a few thousand rows at most; the open queue reads them whole)
+_OPEN = ",".join(f"'{s.value}'" for s in Status if s not in FINISHED)
+_PUBLIC_OPEN = f"SELECT number, version, body FROM tickets WHERE public_status IN ({_OPEN})"  # noqa: S608
+PUBLIC_OPEN_OLDEST = f"{_PUBLIC_OPEN} ORDER BY filed_at, number LIMIT ?"
+PUBLIC_OPEN_NEWEST = f"{_PUBLIC_OPEN} ORDER BY filed_at DESC, number DESC LIMIT ?"
 
 # events_by_day; a moment's events in the order they were written
 EVENTS_ON = "SELECT body FROM events WHERE day = ? ORDER BY at, rowid"

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from services.domain.errors import TicketNotFound
 from services.domain.events import Event
 from services.domain.inbound import Inbound
-from services.domain.lifecycle import Status
+from services.domain.lifecycle import FINISHED, Status
 from services.domain.ticket import Change, Ticket
 
+from . import index_keys
 from . import queries as q
 from .codecs import decode_event, decode_ticket, page_cursor, read_cursor, utc_text
 from .database import SqliteDatabase
@@ -123,6 +124,8 @@ class SqliteTicketRepository:
         return [decode_ticket(r["body"], r["version"]) for r in self.db.rows(sql, params)]
 
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
+        if status in FINISHED:  # open statuses only, as in every home (ports.py)
+            return []
         return self._tickets(q.BY_STATUS, status.value, limit)
 
     def by_owner(self, member: str, limit: int = 200) -> list[Ticket]:
@@ -156,6 +159,17 @@ class SqliteTicketRepository:
         found = self._tickets(sql, *params, limit + 1)
         page = found[:limit]
         return page, (page_cursor(page[-1]) if len(found) > limit else "")
+
+    def public_open(
+        self, *, limit: int = 5000, newest_first: bool = False
+    ) -> tuple[list[Ticket], bool]:
+        """Every open status's range of the public index, as of one statement."""
+        sql = q.PUBLIC_OPEN_NEWEST if newest_first else q.PUBLIC_OPEN_OLDEST
+        found = self._tickets(sql, limit + 1)
+        return found[:limit], len(found) > limit
+
+    def renew_index_keys(self, numbers: Iterable[int]) -> int:
+        return index_keys.renew(self.db, numbers)
 
     def events_on(self, day: date) -> list[Event]:
         return [decode_event(r["body"]) for r in self.db.rows(q.EVENTS_ON, (day.isoformat(),))]

@@ -1,14 +1,16 @@
 """The public queue: every non-private ticket, for anyone, as a page (/queue), JSON
 (/api/v1/queue) and an Atom feed (/queue.atom).
 
-Where it reads from: the sparse `by-public` GSI (TicketRepository.public), which holds
-non-private tickets only, one partition per status, ordered by filing time. Never a scan.
+Where it reads from: the sparse `by-public` GSI (TicketRepository.public_open and public),
+which holds non-private tickets only, in two partitions, open and finished, ordered by filing
+time (a ticket's entry moves once, when it finishes). Never a scan.
 
-- The open view (every open status, or one of them) reads each open status's partition whole,
-  up to READ_CAP tickets each, and filters, sorts and pages in memory. An ops team has at most
-  a few thousand open tickets, so this is a handful of Queries, and it is what makes sorting by
-  last update or by status, page numbers and a total possible. When a partition holds more
-  than the cap, the oldest READ_CAP are shown and the page says so (`truncated`).
+- The open view (every open status, or one of them) reads the open partition whole, up to
+  READ_CAP tickets, and filters, sorts and pages in memory. An ops team has at most a few
+  thousand open tickets, so this is one Query (paged) and its tickets by key, and it is what
+  makes sorting by last update or by status, page numbers and a total possible. When the
+  partition holds more than the cap, the oldest READ_CAP are shown and the page says so
+  (`truncated`).
 - Resolved, closed and rejected tickets grow forever: they are read a page at a time with the
   index's own cursor (`after=`), newest (or oldest) first by filing time, so a page costs the
   same in year five as on day one. Filters apply while reading, bounded by FINISHED_BUDGET

@@ -1,5 +1,5 @@
-"""Reading the public queue from the sparse `by-public` index: open statuses whole (up to
-READ_CAP each), finished ones a page at a time by the index cursor, one ticket by number, and
+"""Reading the public queue from the sparse `by-public` index: open tickets whole (up to
+READ_CAP in all), finished ones a page at a time by the index cursor, one ticket by number, and
 the recently updated tickets the feed lists; a search (`q`) from the public search, a page at
 a time by its cursor."""
 
@@ -20,8 +20,9 @@ from services.domain.ticket import FINISHED, Ticket
 from .. import decoy
 from .query import ALL_STATUSES, OPEN_STATUSES, InvalidQuery, QueueQuery
 
-# Tickets read per open status at most (an ops team has a few thousand open at most).
-READ_CAP = 2000
+# Open public tickets read at most, every status together (an ops team has a few thousand
+# open at most).
+READ_CAP = 5000
 # A page of finished tickets reads at most this many index items, in at most this many Queries.
 FINISHED_BUDGET = 1000
 FINISHED_TRIPS = 10
@@ -61,20 +62,13 @@ class QueueResult:
 def read_open(
     repo: TicketRepository, statuses: Iterable[Status], *, newest_first: bool = False
 ) -> tuple[list[Ticket], list[Status]]:
-    """Every public ticket of these open statuses (at most READ_CAP each) and the statuses
-    that hold more than that. Each status is read at its own moment (and its index lags its
-    tickets), so a ticket that moved between two reads can come from both: it is shown
-    once, as the newest read of it."""
-    found: dict[int, Ticket] = {}
-    truncated: list[Status] = []
-    for status in statuses:
-        batch, more = repo.public(status, limit=READ_CAP, newest_first=newest_first)
-        for t in batch:
-            if t.number not in found or (t.version or 0) > (found[t.number].version or 0):
-                found[t.number] = t
-        if more:
-            truncated.append(status)
-    return list(found.values()), truncated
+    """The public tickets of these open statuses, from one read of every open one (at most
+    READ_CAP, the oldest or the newest), so each ticket comes once, in one status. When the
+    read was cut, every status asked for may miss some (which ones is not known): they are
+    all named as cut."""
+    found, more = repo.public_open(limit=READ_CAP, newest_first=newest_first)
+    wanted = list(statuses)
+    return [t for t in found if t.status in wanted], (wanted if more else [])
 
 
 def _one(repo: TicketRepository, q: QueueQuery) -> QueueResult:
@@ -103,9 +97,11 @@ def _open(repo: TicketRepository, q: QueueQuery) -> QueueResult:
 
 
 def _finished(repo: TicketRepository, q: QueueQuery) -> QueueResult:
-    """A page of a finished status, straight from the index cursor. Each Query asks for just
+    """A page of a finished status, straight from the index cursor. Each read asks for just
     the tickets still missing, so the cursor it returns is exactly where the next page starts:
-    no ticket is shown twice or skipped, however the filters thin the index out."""
+    no ticket is shown twice or skipped, however the filters thin the index out. A read may
+    return fewer than it was asked, with a cursor (the index's finished partition holds every
+    finished status: the repository passes over the others, a bounded number per read)."""
     assert q.status is not None
     shown: list[Ticket] = []
     after, read, trips = q.after, 0, 0

@@ -30,3 +30,7 @@ class CountingReads:
     def public(self, *args, **kwargs):
         self.public_reads += 1
         return self._repo.public(*args, **kwargs)
+
+    def public_open(self, *args, **kwargs):
+        self.public_reads += 1
+        return self._repo.public_open(*args, **kwargs)

@@ -46,6 +46,12 @@ READS = {
     "get_many": (q.get_many(3), "INTEGER PRIMARY KEY"),
     "open_counts": (q.open_counts(2), "PRIMARY KEY"),
     "due timers": (q.DUE, "COVERING INDEX timers_by_due (due<?)"),
+    # Every open status's range of the public index, then sorted: the open queue read whole.
+    "the open public queue": (q.PUBLIC_OPEN_OLDEST, "INDEX tickets_public (public_status=?)"),
+    "the open public queue, newest first": (
+        q.PUBLIC_OPEN_NEWEST,
+        "INDEX tickets_public (public_status=?)",
+    ),
     "recent deliveries": (RECENT, "INDEX deliveries_by_first_attempt"),
     "a requester's filings in a range": (q.FILED_FOR, "INDEX tickets_by_requester"),
     "the outbox after a position": (AFTER, "INTEGER PRIMARY KEY (rowid>?)"),
@@ -108,6 +114,8 @@ def workload(db, tickets, inbox, outbox, clock, tag: str = "plans") -> None:
     tickets.get(t.number), tickets.get_many([t.number, u.number]), tickets.history(t.number)
     for status in Status:
         tickets.by_status(status), tickets.public(status, limit=1)
+    tickets.public_open(), tickets.public_open(newest_first=True)
+    tickets.renew_index_keys([t.number, u.number])
     page, cursor = tickets.public(Status.NEW, limit=1)
     tickets.public(Status.NEW, after=cursor or f"{'0' * 10}#1")
     tickets.public(Status.NEW, after=cursor or f"{'0' * 10}#1", newest_first=True)
