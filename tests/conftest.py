@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from datetime import date, timedelta
 
+import flask
+import jinja2
 import pytest
 
 from services.adapters.flow_file import load_flow
@@ -32,6 +34,25 @@ def _share_botocore_data() -> None:
 
 
 _share_botocore_data()
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once for the process: each test builds an app of its own, whose
+    Jinja environment would compile every page it renders again. A template whose source
+    changed is compiled again (the bucket checks the source's checksum)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+flask.Flask.jinja_options = {**flask.Flask.jinja_options, "bytecode_cache": _CompiledTemplates()}
 
 
 @pytest.fixture(scope="session")
