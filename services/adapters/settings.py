@@ -46,18 +46,27 @@ def _secret_key(data: dict[str, Any]) -> str:
 ENV_PREFIX = "RTFLOW_"
 
 
+def env_names(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's environment variable: RTFLOW_<FIELD>, or its validation alias."""
+    return {
+        name: (
+            alias if isinstance(alias := info.validation_alias, str) else ENV_PREFIX + name
+        ).upper()
+        for name, info in model.model_fields.items()
+    }
+
+
 def from_environment(model: type[BaseModel]) -> dict[str, str]:
     """The fields set in the environment, read as pydantic-settings' BaseSettings reads them:
-    RTFLOW_<field> (or the field's validation alias) in any case, the text left for the model
-    to validate. Read by hand: pydantic-settings cost a cold start ~30 ms (asyncio, pydantic's
-    dataclasses and its sources' machinery) for this one loop."""
-    environ = {name.lower(): value for name, value in os.environ.items()}
+    each field's variable (env_names) in any case, the text left for the model to validate,
+    keyed as the model takes it (the alias, if any). Read by hand: pydantic-settings cost a
+    cold start ~30 ms (asyncio, pydantic's dataclasses and its sources' machinery) for this."""
+    environ = {name.upper(): value for name, value in os.environ.items()}
     found: dict[str, str] = {}
-    for name, info in model.model_fields.items():
-        key = info.validation_alias if isinstance(info.validation_alias, str) else None
-        value = environ.get((key or ENV_PREFIX + name).lower())
-        if value is not None:
-            found[key or name] = value
+    for name, variable in env_names(model).items():
+        if variable in environ:
+            alias = model.model_fields[name].validation_alias
+            found[alias if isinstance(alias, str) else name] = environ[variable]
     return found
 
 

@@ -32,13 +32,11 @@ def test_templates_pass_cfn_lint(package_dir):
 
 def _env_names() -> tuple[set[str], set[str]]:
     """(every variable Settings reads, those it requires)."""
-    from services.adapters.settings import Settings
+    from services.adapters.settings import Settings, env_names
 
-    prefix = Settings.model_config.get("env_prefix", "")
     names, required = set(), set()
     for field_name, field in Settings.model_fields.items():
-        alias = field.validation_alias
-        env = alias.upper() if isinstance(alias, str) else f"{prefix}{field_name}".upper()
+        env = env_names(Settings)[field_name]
         names.add(env)
         if field.is_required():
             required.add(env)
