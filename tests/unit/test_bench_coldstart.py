@@ -4,6 +4,7 @@ handler's first call builds, and how -X importtime's lines are attributed (nothi
 from __future__ import annotations
 
 import zipfile
+from types import SimpleNamespace
 
 from tests.bench.bench_coldstart.handlers import first_call_plan, handlers_from_serverless
 from tests.bench.bench_coldstart.importtime import (
@@ -175,3 +176,14 @@ def test_zip_summary_groups_by_top_level_entry(tmp_path):
         ("six.py", 10),
         ("*.dist-info", 5),
     ]
+
+
+def test_the_first_call_ends_with_the_dynamodb_client_of_the_first_request():
+    from tests.bench.bench_coldstart.handlers import FIRST_REQUEST
+
+    plan = first_call_plan(HANDLER, "services.notify.webhook_handler").splitlines()
+    assert plan[-1] == FIRST_REQUEST
+    # Only when the first call built the table: a container without one builds nothing.
+    namespace = {"__c": SimpleNamespace(settings=None)}
+    exec(compile(FIRST_REQUEST, "<first request>", "exec"), namespace)  # noqa: S102
+    assert "__m" not in namespace

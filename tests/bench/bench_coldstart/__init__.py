@@ -12,11 +12,11 @@ is one), the subjects interleaved round by round so that a busy machine slows th
   call builds before its first AWS request, read off the handler's source (`first_call_plan`):
   its function-level imports, the container attributes it reads (on any path: clients,
   repositories, the flow config), `c.client("...")` calls, and calls such as
-  `create_app(container())`. No AWS request is made; the DynamoDB clients pynamodb builds on
-  the first request (one per model class) are not counted: the `dynamo` row shows them;
+  `create_app(container())`, and the DynamoDB client the first request builds when the first
+  call built the table (the item models share one: the `dynamo` row). No AWS request is made;
 - the floor, in the same rounds: `python -c pass`, `import boto3`, `import pynamodb.models`,
   both (its first call: one boto3 client, from a new Session as the container builds them);
-  and the DynamoDB clients of three pynamodb model classes (each class has its own);
+  and the connections of two item models and of the table's transactions (one client);
 - the child's CPU time (process time) of the import and the first call beside the wall times:
   the floor table's measure (tests/bench/floor_table.py), steady when the machine is busy;
 - which third-party packages each handler imports, and through which of our modules: three

@@ -143,6 +143,15 @@ def _calls(tree: ast.AST, container: ContainerUse, lazy: set[str]) -> list[str]:
     return calls
 
 
+# What the first DynamoDB request builds, when the first call built the table (c.models): the
+# item models' botocore client (one for them all, and the table's transactions). Before any
+# request, so nothing is sent.
+FIRST_REQUEST = (
+    'if "models" in vars(__c): import services.adapters.dynamo.models as __m; '
+    "__m.TicketItem._get_connection().connection.client"
+)
+
+
 def first_call_plan(source: str, module: str) -> str:
     """Python source that builds what the handler's first call builds before any AWS request,
     read off the handler module's source:
@@ -151,7 +160,8 @@ def first_call_plan(source: str, module: str) -> str:
     - every attribute read off the container (`c = container(); c.tickets`,
       `_container().flow`), on any path, and `c.client("s3")`-like calls with constant args;
     - calls of the function-level imports whose arguments are constants or the container
-      (`create_app(container())`, `default_poster()`).
+      (`create_app(container())`, `default_poster()`);
+    - the DynamoDB client the first request builds, if the first call built the table.
     """
     tree = ast.parse(source)
     imports, lazy = lazy_imports(tree, module.rpartition(".")[0])
@@ -162,5 +172,6 @@ def first_call_plan(source: str, module: str) -> str:
         "__c = __container()",
         *(f"__c.{a}" for a in _attributes(tree, container)),
         *_calls(tree, container, lazy),
+        FIRST_REQUEST,
     ]
     return "\n".join(lines) + "\n"

@@ -16,10 +16,10 @@ FLOORS = {
 }
 FLOOR = "boto3 + pynamodb"
 FLOOR_FIRST_CALL = "import boto3\nboto3.session.Session().client('sqs')\n"
-# Not in any first call above, as it comes with the first request: pynamodb gives each model
-# class its own connection, so its own botocore Session and DynamoDB client. What the
-# clients of two item models and the table's transactions `connection` cost.
-DYNAMO = "dynamo: 3 DynamoDB clients"
+# pynamodb alone gives each model class its own connection, so its own botocore Session and
+# DynamoDB client; the item models share the table's (services/adapters/dynamo/models.py). What
+# the clients of two item models and the table's transactions `connection` cost: one client.
+DYNAMO = "dynamo: 3 DynamoDB connections"
 DYNAMO_FIRST_CALL = """\
 from services.adapters.dynamo.models import EventItem, TicketItem
 from services.adapters.dynamo import DynamoTable

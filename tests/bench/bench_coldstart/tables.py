@@ -187,9 +187,9 @@ def package_tables(sizes: dict[str, Any], loaded: set[str]) -> str:
 LEGEND = """\
 import: `import <handler module>` in a new process (median of the runs). 1st call: what the
 handler's first invocation builds before its first AWS request (its lazy imports, the
-container's clients and repositories, the flow config, the Flask app: the steps tables); not
-the DynamoDB clients pynamodb builds on the first request, one per model class used (the
-`dynamo` row: three of them). vs floor: minus the same column of `boto3 + pynamodb` (its 1st
+container's clients and repositories, the flow config, the Flask app: the steps tables) and
+the DynamoDB client its first request builds, when the first call built the table (one for
+every model: the `dynamo` row; the web function's first page is not counted). vs floor: minus the same column of `boto3 + pynamodb` (its 1st
 call: one boto3 client from a new Session, as the container builds each). process: the
 child's wall time, interpreter start and exit included. Heaviest imports: third-party packages
 by cumulative -X importtime ms (median of 3 runs; a package's time includes what it imports,
