@@ -60,7 +60,8 @@ Items = Annotated[list[_Item], Field(max_length=ITEMS_MAX)]
 
 
 class Requester(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use (a filing, a correction): the handlers that never file skip it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_LINE)
@@ -92,7 +93,7 @@ def _kept(info: ValidationInfo) -> bool:
 class TicketDraft(BaseModel):
     """What a requester asks for, checked for shape; validate with `validate_draft`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     title: Annotated[
