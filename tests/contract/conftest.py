@@ -37,8 +37,8 @@ from services.adapters.sqlite import (
     SqliteStaffTokens,
     SqliteTicketRepository,
 )
+from tests.fake_deliveries import FakeDeliveryLog
 from tests.fakes import (
-    FakeDeliveryLog,
     FakeInbox,
     FakeMailLedger,
     FakeRequesterLinks,

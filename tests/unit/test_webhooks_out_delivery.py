@@ -17,7 +17,8 @@ from services.application.webhooks_out import (
 )
 from services.domain import events as ev
 from services.domain.events import Event
-from tests.fakes import FakeDeliveryLog, FakeTicketRepository
+from tests.fake_deliveries import FakeDeliveryLog
+from tests.fakes import FakeTicketRepository
 from tests.unit.webhook_builders import AUDIT, CHAT, HOOKS, FakePoster, deps, filed, sub, updated
 
 # -- who gets what -------------------------------------------------------------------------

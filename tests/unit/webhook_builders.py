@@ -16,7 +16,7 @@ from services.domain import events as ev
 from services.domain.events import Event
 from services.domain.integrations import Subscription
 from tests.conftest import valid_ticket
-from tests.fakes import FakeDeliveryLog
+from tests.fake_deliveries import FakeDeliveryLog
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "x" * 48
