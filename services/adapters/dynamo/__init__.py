@@ -17,14 +17,15 @@ Items, one partition per ticket:
   pk=LOGIN#<sha256>  sk=META                   a requester's one-time sign-in link (TTL)
   pk=LOGINRATE#<sha256 of address>  sk=W#<t>   links asked for in a 15-minute window (TTL)
 
-GSI keys live only on the ticket item. status_key is one partition per status: fine for a
-team's queue (thousands of open tickets); shard it as status#0..N when one status nears
-DynamoDB's per-partition limits (1,000 writes/s).
+GSI keys live only on the ticket item. status_key is one partition per open status (a
+finished ticket has none): fine for a team's queue (thousands of open tickets); shard it as
+status#0..N when one status nears DynamoDB's per-partition limits (1,000 writes/s).
+public_key is two partitions, open and finished, so a ticket's entry moves once.
 
 The package, by concern: keys (key formats), models (the item models, their indexes and
 `bind`), table (DynamoTable: where the table is), codecs (tickets and events to items and
-back), transactions, one module per port's adapter, and streams (the stream images the
-relay decodes).
+back), transactions, one module per port's adapter, streams (the stream images the
+relay decodes) and index_keys (keys an older release wrote, rewritten by `rtflow reindex`).
 """
 
 from .codecs import decode_event, decode_ticket, encode_event, encode_ticket
