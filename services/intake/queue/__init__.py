@@ -14,8 +14,9 @@ time (a ticket's entry moves once, when it finishes). Never a scan.
 - Resolved, closed and rejected tickets grow forever: they are read a page at a time with the
   index's own cursor (`after=`), newest (or oldest) first by filing time, so a page costs the
   same in year five as on day one. Filters apply while reading, bounded by FINISHED_BUDGET
-  tickets and FINISHED_TRIPS Queries per page: with a selective filter a page may hold fewer
-  than `per_page` tickets and still link to the next.
+  tickets and FINISHED_TRIPS reads per page (on DynamoDB each read passes over the other
+  finished statuses of the partition, at most PAGE_READS entries): with a selective filter a
+  page may hold fewer than `per_page` tickets and still link to the next.
 - `q` (words) is the public search (services/domain/search.py): every word in the number or
   title of a non-private ticket, newest first by default, a page at a time by the search's
   cursor (`after`), with no total: not even a count says anything of a private ticket. The
