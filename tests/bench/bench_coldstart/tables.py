@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.bench.tables import render
 
+from .handlers import FIRST_REQUEST
 from .package import LAMBDA_LIMIT_BYTES
 from .subjects import FLOOR
 
@@ -118,6 +119,8 @@ def own_table(result: dict[str, Any], n: int = 5) -> str:
 
 
 def _step(line: str) -> str:
+    if line == FIRST_REQUEST:
+        return "DynamoDB client"
     line = line.replace("__c = __container()", "container()").replace("__c", "c")
     if line.startswith("from "):
         return "import " + line[len("from ") :].partition(" import ")[0]
