@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -34,7 +35,7 @@ class CapturedMail:
         message_id = str(msg["Message-ID"])
         # Read back from the bytes a transport would send, as /dev/mail shows SES's mail on the
         # AWS stack: what is captured is what a recipient would see.
-        record = {"id": uuid.uuid4().hex, **read_sent(msg.as_bytes())}
+        record = {"id": uuid.uuid4().hex, "captured_at": time.time(), **read_sent(msg.as_bytes())}
         line = (json.dumps(record) + "\n").encode()
         try:
             with self._lock:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 
 
 def _parse(raw: bytes | str) -> EmailMessage:
@@ -18,22 +20,42 @@ def _part(msg: EmailMessage, subtype: str) -> str | None:
     return part.get_content().replace("\r\n", "\n") if part is not None else None
 
 
+class _Stamped(list):
+    """moto's list of sent mail, noting when each was sent (moto keeps no time): the
+    captured_at that /dev/mail.json shows, as the SQLite home's mailbox does."""
+
+    def __init__(self, sent: list[Any]):
+        super().__init__(sent)
+        self.at: dict[str, float] = {}
+
+    def append(self, item: Any) -> None:
+        self.at[item.id] = time.time()
+        super().append(item)
+
+
 class SesMailbox:
     """Reads moto's SES backend in this process (the emulator runs in-process)."""
 
     def __init__(self, region: str):
         self.region = region
         self._parsed: dict[str, dict] = {}  # sent mail never changes: parse each once
+        self._sent()  # stamped from now on
 
-    def messages(self) -> list[dict]:
+    def _sent(self) -> _Stamped:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
 
         backend = ses_backends[DEFAULT_ACCOUNT_ID][self.region]
+        if not isinstance(backend.sent_messages, _Stamped):  # a reset backend: stamp again
+            backend.sent_messages = _Stamped(backend.sent_messages)
+        return backend.sent_messages
+
+    def messages(self) -> list[dict]:
+        sent_messages = self._sent()
         out = []
-        for sent in list(backend.sent_messages):
+        for sent in list(sent_messages):
             if sent.id not in self._parsed:
-                parsed = self._parse_sent(sent)
+                parsed = self._parse_sent(sent, sent_messages.at.get(sent.id))
                 if parsed is None:
                     continue
                 self._parsed[sent.id] = parsed
@@ -41,11 +63,11 @@ class SesMailbox:
         return out
 
     @staticmethod
-    def _parse_sent(sent) -> dict | None:
+    def _parse_sent(sent, at: float | None) -> dict | None:
         raw = getattr(sent, "raw_data", None)
         if raw is None:
             return None
-        return {"id": sent.id, **read_sent(raw)}
+        return {"id": sent.id, "captured_at": at, **read_sent(raw)}
 
 
 def read_sent(raw: bytes | str) -> dict:

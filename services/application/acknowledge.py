@@ -1,12 +1,15 @@
-"""The acknowledgement of a filing: the requester and the whole team hear of the new ticket
-(once each, however often the queue delivers the event), and the ticket records who was told."""
+"""The acknowledgement of a filing: the requester and the whole team hear of the new ticket,
+once each however often the queue delivers the event.
+
+The filing's own event is the acknowledgement's outbox: the filing transaction marks the
+ticket acknowledged, and the mail ledger's claims (one per recipient) record who was told, so
+no second change follows the mails."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from services.domain.errors import AlreadyDone
 from services.domain.events import Event
 from services.domain.mail import Mail
 from services.domain.tokens import status_link, status_token, token_matches
@@ -14,7 +17,6 @@ from services.domain.tokens import status_link, status_token, token_matches
 from . import messages
 from .notice import Notice
 from .requester_mail_limit import flooded
-from .retry import retry_on_conflict
 from .watcher_mail import copied_at_filing
 
 if TYPE_CHECKING:
@@ -40,21 +42,5 @@ def acknowledge_filing(
             team,
             *copied_at_filing(Notice(event, ticket, deps.flow, deps.base_url, deps.secret_key)),
         ]
-    skipped: set[str] = set()  # by the mail budget (mail_budget.py)
     for mail in mails:
-        skipped |= send_once(event, mail, deps)
-    # A hook's requester may be the team: each address once.
-    recipients = list(dict.fromkeys(r for m in mails for r in m.to if r not in skipped))
-    fresh = [ticket]  # the ticket as read; read again only after a conflict
-
-    def record() -> None:
-        current = fresh[-1]
-        try:
-            acknowledged = current.acknowledge(now=deps.clock.now(), recipients=recipients)
-        except AlreadyDone:
-            return  # a redelivery: the first delivery recorded it
-        deps.tickets.save(current, acknowledged)
-
-    # Triage may change the ticket meanwhile (it runs beside us): record on fresh data
-    # rather than wait for the queue's retry.
-    retry_on_conflict(record, on_conflict=lambda: fresh.append(deps.tickets.get(event.ticket)))
+        send_once(event, mail, deps)

@@ -24,6 +24,7 @@ from services.application.retry import retry_on_conflict
 from services.domain.actors import Actor
 from services.domain.drafts import Items, RequiredText, Title, field_errors, validate_draft
 from services.domain.errors import TicketNotFound, ValidationFailed
+from services.domain.events import Event
 from services.domain.flow import OPTIONAL_FIELDS, FlowConfig, Member
 from services.domain.ticket import FINISHED, Change, Ticket
 from services.domain.tokens import new_salt, status_token, token_digest
@@ -262,23 +263,33 @@ def parse(action: str, data: Any) -> BaseModel | dict[str, Any]:
 
 def perform(number: int, action: str, data: Any, actor: Actor, deps: TicketDeps) -> Ticket:
     """Validate, decide and save; on a stale read, decide again on fresh data."""
+    return perform_answered(number, action, data, actor, deps)[0]
+
+
+def perform_answered(
+    number: int, action: str, data: Any, actor: Actor, deps: TicketDeps
+) -> tuple[Ticket, list[Event]]:
+    """`perform`, and the ticket's history as the change left it: the history read with the
+    ticket (one read on DynamoDB; the timers' plan takes it from there too, planning.py) and
+    the change's event, which its version check put right after it."""
     body = parse(action, data)
 
-    def decide_and_save() -> Ticket:
-        # With its history: the timers' plan and the caller's answer need it (planning.py).
-        ticket, _ = deps.tickets.get_with_history(number)
+    def decide_and_save() -> tuple[Ticket, list[Event]]:
+        ticket, history = deps.tickets.get_with_history(number)
         if isinstance(body, Split):
-            _split(ticket, body, actor, deps)
-        elif isinstance(body, dict):  # add-info: checked against the ticket it completes
-            deps.tickets.save(ticket, _add_info(ticket, body, actor, deps))
+            change = _split(ticket, body, actor, deps)
         else:
-            deps.tickets.save(ticket, ACTIONS[action][1](ticket, body, actor, deps))
-        return ticket
+            if isinstance(body, dict):  # add-info: checked against the ticket it completes
+                change = _add_info(ticket, body, actor, deps)
+            else:
+                change = ACTIONS[action][1](ticket, body, actor, deps)
+            deps.tickets.save(ticket, change)
+        return ticket, [*history, *([change.event] if change.event else [])]
 
     return retry_on_conflict(decide_and_save)
 
 
-def _split(parent: Ticket, body: Split, actor: Actor, deps: TicketDeps) -> None:
+def _split(parent: Ticket, body: Split, actor: Actor, deps: TicketDeps) -> Change:
     now = deps.clock.now()
     owners = [_member(deps.flow, c.owner, "owner") if c.owner else None for c in body.children]
     parent.authorize_split(actor, len(body.children))  # before numbers are spent
@@ -302,6 +313,7 @@ def _split(parent: Ticket, body: Split, actor: Actor, deps: TicketDeps) -> None:
             )
         )
     deps.tickets.save_split(parent, change, children)
+    return change
 
 
 KNOWN = frozenset({*ACTIONS, "split", "add-info"})

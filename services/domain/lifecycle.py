@@ -24,7 +24,6 @@ class Status(StrEnum):
 
 
 class Action(StrEnum):
-    ACKNOWLEDGE = "acknowledge"
     EDIT = "edit"  # a correction: domain/ticket/correcting.py
     REQUEST_INFO = "request-info"
     ASK_FOR_INFO = "ask-for-info"  # by hand: domain/ticket/asking.py
@@ -82,8 +81,6 @@ PREVIOUS = "previous"
 # action -> (states it may leave, state it enters). Filing creates a ticket in NEW and is not
 # a transition.
 TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | str]] = {
-    # Acknowledging records that mail went out; it may arrive after a quick close or reject.
-    Action.ACKNOWLEDGE: (frozenset(Status), SAME),
     Action.REQUEST_INFO: (frozenset({Status.NEW, Status.TRIAGED}), Status.NEEDS_INFO),
     # A person asks the requester by hand, until work is done; an owner who asks gives the
     # ticket back (the answer comes through triage again).

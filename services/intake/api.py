@@ -100,7 +100,9 @@ def act(number: int, action: str):
             raise Forbidden(
                 f"the requester may {', '.join(sorted(actions.REQUESTER_ACTIONS))}; not {action}"
             )
-    ticket = actions.perform(number, action, json_body(allow_empty=True), actor, c.ticket_deps)
+    ticket, history = actions.perform_answered(
+        number, action, json_body(allow_empty=True), actor, c.ticket_deps
+    )
     if actor.is_staff:
-        return _json(staff_view(number, ticket))
-    return _json(TicketView.of(ticket, c.tickets.history_of(ticket)))
+        return _json(staff_view(number, ticket, history))
+    return _json(TicketView.of(ticket, history))

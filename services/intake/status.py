@@ -8,6 +8,7 @@ from flask import current_app, url_for
 
 from services.domain.actors import Actor
 from services.domain.errors import TicketNotFound
+from services.domain.events import Event
 from services.domain.ticket import Ticket
 from services.domain.timers import sla_states
 from services.domain.tokens import status_link, token_matches
@@ -51,13 +52,14 @@ def requester_view(number: int, token: str | None) -> TicketView:
     )
 
 
-def staff_view(number: int, ticket: Ticket | None = None) -> StaffTicketView:
-    """The whole ticket for staff, its SLA clocks computed from its events at this moment."""
+def staff_view(
+    number: int, ticket: Ticket | None = None, history: list[Event] | None = None
+) -> StaffTicketView:
+    """The whole ticket for staff, its SLA clocks computed from its events at this moment
+    (the ticket and history a change just left, or both read now)."""
     c = current_app.extensions["rtflow"]
-    if ticket is None:
+    if ticket is None or history is None:
         ticket, history = c.tickets.get_with_history(number)
-    else:  # just changed here: its history is known (application/planning.py)
-        history = c.tickets.history_of(ticket)
     view = StaffTicketView.of(ticket, history, sla_states(ticket, history, c.flow, c.clock.now()))
     return view.model_copy(update={"attachments": staff_files(history, file_url(number))})
 

@@ -74,11 +74,16 @@ def history_kinds(base_url: str, number: int, token: str) -> list[str]:
 
 
 def wait_until_acknowledged(base_url: str, number: int, token: str, timeout: float = 10) -> None:
-    eventually(
-        lambda: "ticket.acknowledged" in history_kinds(base_url, number, token),
-        timeout=timeout,
-        what=f"ticket #{number} to be acknowledged",
-    )
+    """Both acknowledgements of the filing (the requester's, the team's) are in the dev mail
+    sink: the filing is its own acknowledgement, and these mails are what follows from it."""
+
+    def both_sent() -> bool:
+        r = requests.get(f"{base_url}/dev/mail.json", timeout=10)
+        r.raise_for_status()
+        mine = [m for m in r.json()["messages"] if tag(number) in m["subject"]]
+        return sum(is_acknowledgement(m) for m in mine) >= 2
+
+    eventually(both_sent, timeout=timeout, what=f"ticket #{number} to be acknowledged")
 
 
 def tag(number: int) -> str:

@@ -11,8 +11,10 @@ import pytest
 from services.adapters.dynamo import event_key
 from services.application.deps import TicketDeps
 from services.application.filing import file_ticket
+from services.domain.actors import Actor
 from services.domain.errors import Conflict
 from services.domain.events import TICKET_FILED
+from services.domain.lifecycle import Status
 from tests.conftest import valid_ticket
 
 
@@ -61,10 +63,13 @@ def test_the_ticket_is_not_changed_when_its_event_cannot_be_written(container):
     ticket = container.tickets.get(number)
     with pytest.raises(Conflict):
         container.tickets.save(
-            ticket, ticket.acknowledge(now=container.clock.now(), recipients=["a"])
+            ticket,
+            ticket.request_info(
+                now=container.clock.now(), missing=["end_state"], actor=Actor.system("triage")
+            ),
         )
     stored = container.tickets.get(number)
-    assert (stored.acknowledged_at, stored.version) == (None, 1)
+    assert (stored.status, stored.missing, stored.version) == (Status.NEW, [], 1)
 
 
 @pytest.mark.slow  # threads racing on the emulator

@@ -58,22 +58,23 @@ def test_per_second():
     assert per_second(10, 0.0) is None
 
 
-def mail(subject: str) -> dict:
-    return {"subject": subject, "to": ["someone@example.org"]}
+def mail(subject: str, captured_at: float = 0.0) -> dict:
+    return {"subject": subject, "to": ["someone@example.org"], "captured_at": captured_at}
 
 
 def test_acknowledgements_are_the_requesters_and_the_teams_mail_of_each_ticket():
     found = acknowledgements(
         [
-            mail("[TechOps #1] Received: E2E abc: rotate the backup keys"),
-            mail("[TechOps #12] New general ticket: E2E def: rotate the backup keys"),
-            mail("[TechOps #12] Received: E2E def: rotate the backup keys"),
-            mail("[TechOps #1] Assigned to you: E2E abc: rotate the backup keys"),
-            mail("[TechOps] Daily report 2026-11-27: 0 open"),
-            mail("[TechOps #2] New access ticket: E2E ghi: shell access"),
+            mail("[TechOps #1] Received: E2E abc: rotate the backup keys", 1.0),
+            mail("[TechOps #12] New general ticket: E2E def: rotate the backup keys", 2.0),
+            mail("[TechOps #12] Received: E2E def: rotate the backup keys", 3.0),
+            mail("[TechOps #1] Assigned to you: E2E abc: rotate the backup keys", 4.0),
+            mail("[TechOps] Daily report 2026-11-27: 0 open", 5.0),
+            mail("[TechOps #2] New access ticket: E2E ghi: shell access", 6.0),
         ]
     )
-    assert found == {1: {"requester"}, 12: {"requester", "team"}, 2: {"team"}}
+    # Which acknowledgement mails each ticket has, and when the mailbox captured each.
+    assert found == {1: {"requester": 1.0}, 12: {"team": 2.0, "requester": 3.0}, 2: {"team": 6.0}}
 
 
 def test_run_clients_shares_the_work_and_keeps_the_order():

@@ -1,5 +1,5 @@
-"""Filing stores a ticket and one event; notify acknowledges it once, however often the event
-is delivered. Fakes stand in for the table, the ledger and the mail server."""
+"""Filing stores a ticket and one event, which is also its acknowledgement; notify mails it
+once, however often the event is delivered, and writes nothing back to the ticket. Fakes stand in for the table, the ledger and the mail server."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from services.application.filing import file_ticket
 from services.application.notify import NotifyDeps, handle_event
 from services.domain.actors import Actor
 from services.domain.errors import ValidationFailed
-from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED
+from services.domain.events import TICKET_ACKNOWLEDGED, TICKET_FILED, Event
 from services.domain.lifecycle import Status
 from services.domain.mail import MailNotSent
 from services.domain.tokens import token_digest
@@ -54,6 +54,8 @@ def test_filing_stores_a_new_ticket_with_one_filed_event(tickets, flow, clock):
         True,
         "requester:ana@example.org",
     )
+    # Acknowledged as filed, in the same transaction: notify mails from this event.
+    assert stored.acknowledged_at == stored.created_at == clock.now()
 
 
 def test_filing_numbers_tickets_in_sequence(tickets, flow, clock):
@@ -87,23 +89,22 @@ def test_the_requester_and_the_team_are_acknowledged(tickets, flow, clock):
     assert "The replica lags less than 60 s" in to_team.text
     assert all(m.text and m.html for m in mailer.outbox)
 
-    history = tickets.history(filed.ticket.number)
-    assert [e.kind for e in history] == [TICKET_FILED, TICKET_ACKNOWLEDGED]
-    assert history[1].data["recipients"] == ["ana@example.org", "techops@example.org"]
-    assert tickets.get(filed.ticket.number).acknowledged_at == clock.now()
+    # No second change: the ledger's claims record who was told.
+    assert [e.kind for e in tickets.history(filed.ticket.number)] == [TICKET_FILED]
+    assert tickets.get(filed.ticket.number).version == filed.ticket.version
 
 
-def test_an_event_delivered_twice_sends_each_mail_once_and_acknowledges_once(tickets, flow, clock):
+def test_an_event_delivered_twice_sends_each_mail_once(tickets, flow, clock):
     filed = file(tickets, flow, clock)
     deps = notify_deps(tickets, flow, clock)
     [event] = tickets.history(filed.ticket.number)
     handle_event(event, deps)
     handle_event(event, deps)
-    assert len(deps.mailer.outbox) == 2
-    assert [e.kind for e in tickets.history(filed.ticket.number)] == [
-        TICKET_FILED,
-        TICKET_ACKNOWLEDGED,
+    assert sorted(m.to for m in deps.mailer.outbox) == [
+        ("ana@example.org",),
+        ("techops@example.org",),
     ]
+    assert [e.kind for e in tickets.history(filed.ticket.number)] == [TICKET_FILED]
 
 
 def test_a_failed_send_is_retried_and_what_went_out_is_not_sent_again(tickets, flow, clock):
@@ -114,12 +115,11 @@ def test_a_failed_send_is_retried_and_what_went_out_is_not_sent_again(tickets, f
     with pytest.raises(MailNotSent):
         handle_event(event, notify_deps(tickets, flow, clock, failing, ledger))
     assert len(failing.to("ana@example.org")) == 1
-    assert tickets.get(filed.ticket.number).acknowledged_at is None
 
     retry = FakeMailer()
     handle_event(event, notify_deps(tickets, flow, clock, retry, ledger))
     assert [m.to for m in retry.outbox] == [("techops@example.org",)]
-    assert tickets.get(filed.ticket.number).acknowledged_at is not None
+    assert ledger.claim(filed.ticket.number, event.id, "techops@example.org") is False
 
 
 def test_a_mail_that_may_have_gone_out_is_never_sent_again(tickets, flow, clock):
@@ -149,15 +149,14 @@ def test_events_with_nothing_to_send_send_nothing(tickets, flow, clock):
     deps = notify_deps(tickets, flow, clock)
     [event] = tickets.history(filed.ticket.number)
     handle_event(event, deps)
-    acknowledged = tickets.history(filed.ticket.number)[-1]
     before = len(deps.mailer.outbox)
-    handle_event(acknowledged, deps)
+    # An acknowledgement of an older history, delivered again: no rule, no mail.
+    old = Event(event.ticket, TICKET_ACKNOWLEDGED, clock.now(), "system:notify", True, {})
+    handle_event(old, deps)
     assert len(deps.mailer.outbox) == before
 
 
-def test_the_acknowledgement_is_recorded_even_when_triage_changed_the_ticket_meanwhile(
-    tickets, flow, clock
-):
+def test_the_acknowledgement_leaves_a_change_triage_made_meanwhile_alone(tickets, flow, clock):
     filed = file(tickets, flow, clock)
     [event] = tickets.history(filed.ticket.number)
     original_get = tickets.get
@@ -180,5 +179,5 @@ def test_the_acknowledgement_is_recorded_even_when_triage_changed_the_ticket_mea
     deps = notify_deps(tickets, flow, clock)
     handle_event(event, deps)
     kinds = [e.kind for e in tickets.history(filed.ticket.number)]
-    assert kinds == [TICKET_FILED, "ticket.info-requested", TICKET_ACKNOWLEDGED]
+    assert kinds == [TICKET_FILED, "ticket.info-requested"]
     assert len(deps.mailer.outbox) == 2

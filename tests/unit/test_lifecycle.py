@@ -10,7 +10,6 @@ from services.domain.lifecycle import Action, Status, next_status
 S = Status
 # Written out by hand from the life-cycle in DESIGN.md, independently of TRANSITIONS.
 LEGAL: dict[tuple[Action, Status], Status] = {
-    **{(Action.ACKNOWLEDGE, s): s for s in Status},
     (Action.REQUEST_INFO, S.NEW): S.NEEDS_INFO,
     (Action.REQUEST_INFO, S.TRIAGED): S.NEEDS_INFO,
     **{
@@ -120,13 +119,12 @@ def test_waking_without_knowing_the_previous_state_is_refused():
         next_status(S.POSTPONED, Action.WAKE, previous=None)
 
 
-def test_final_states_only_reopen_or_record_a_late_acknowledgement_comment_watcher_or_edit():
+def test_final_states_only_reopen_or_record_a_comment_watcher_or_edit():
     for status in (S.CLOSED, S.REJECTED):
         legal = {a for (a, s) in LEGAL if s == status}
         reopening = {Action.REOPEN, Action.REOPEN_FOR_INFO, Action.REOPEN_TO_OWNER}
         assert legal == {
             *reopening,
-            Action.ACKNOWLEDGE,
             Action.COMMENT,
             Action.WATCH,
             Action.EDIT,

@@ -1,4 +1,4 @@
-"""A Ticket acknowledged, asked for what is missing, completed by its requester, and triaged:
+"""A Ticket asked for what is missing, completed by its requester, and triaged:
 who may, from which state, and the one event each writes."""
 
 from __future__ import annotations
@@ -7,27 +7,13 @@ import pytest
 
 from services.domain import events as ev
 from services.domain.actors import Actor
-from services.domain.errors import AlreadyDone, Forbidden, IllegalTransition
+from services.domain.errors import Forbidden, IllegalTransition
 from services.domain.lifecycle import Status
 from services.domain.ticket import WipChange
 from services.domain.triage_rules import Complexity
-from tests.unit.ticket_builders import ANA, BOB, EARLIER, NOW, make_ticket, owned
+from tests.unit.ticket_builders import ANA, BOB, NOW, make_ticket, owned
 
-# -- acknowledge, request info, add info, triage ---------------------------------------------
-
-
-def test_a_ticket_is_acknowledged_once_without_changing_its_status():
-    ticket = make_ticket(status=Status.NEW)
-    change = ticket.acknowledge(now=NOW, recipients=["ana@example.org", "techops@example.org"])
-    assert (change.event.kind, change.event.public) == (ev.TICKET_ACKNOWLEDGED, True)
-    assert change.event.data == {"recipients": ["ana@example.org", "techops@example.org"]}
-    assert (ticket.status, ticket.status_since, ticket.acknowledged_at) == (
-        Status.NEW,
-        EARLIER,
-        NOW,
-    )
-    with pytest.raises(AlreadyDone):
-        ticket.acknowledge(now=NOW, recipients=["ana@example.org"])
+# -- request info, add info, triage ---------------------------------------------
 
 
 def test_requesting_info_lists_what_is_missing_publicly():

@@ -64,8 +64,9 @@ def test_each_cc_learns_who_copied_them_with_a_link_that_takes_them_off(world):
     assert status_token(SECRET, n, ticket.token_salt) not in mail.text + (mail.html or "")
     assert "Replica &lt;b&gt;now&lt;/b&gt;" in (mail.html or "")
     assert "Reply to this mail" not in mail.text
-    acknowledged = world.deps.tickets.history(n)[-1]
-    assert "lee@example.org" in acknowledged.data["recipients"]
+    # The filing's event is the acknowledgement: its ledger claim records that Lee was told.
+    [filed] = world.deps.tickets.history(n)
+    assert (n, filed.id, "lee@example.org") in world.notify.ledger.claimed
 
 
 def test_watchers_get_every_public_mail_the_requester_gets_and_no_internal_one(world, staff):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 TICKET_FILED = "ticket.filed"
+# Written by notify after the mails until the filing became its own acknowledgement; no
+# longer written, still read in the histories that have it.
 TICKET_ACKNOWLEDGED = "ticket.acknowledged"
+HISTORICAL = frozenset({TICKET_ACKNOWLEDGED})
 INFO_REQUESTED = "ticket.info-requested"
 INFO_ADDED = "ticket.info-added"
 TRIAGED = "ticket.triaged"

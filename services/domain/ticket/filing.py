@@ -47,6 +47,9 @@ class FilingMixin(TicketRecord):
             token_digest=token_digest,
             parent=parent,
             timers={timers.REVIEW: now},  # its SLA clocks start now: the scheduler plans them
+            # The filing is its own acknowledgement: its event, in the same transaction, is
+            # what notify mails the requester and the team from (once each: the mail ledger).
+            acknowledged_at=now,
             last_update_at=now,
             last_update=ev.SUMMARIES[ev.TICKET_FILED],
             **fields,

@@ -1,4 +1,4 @@
-"""Triage and completeness: acknowledged, asked for what is missing, completed, assessed."""
+"""Triage and completeness: asked for what is missing, completed, assessed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import events as ev
 from ..actors import Actor
-from ..errors import AlreadyDone, Forbidden
+from ..errors import Forbidden
 from ..flow import Member
 from ..lifecycle import Action
 from ..triage_rules import Complexity
@@ -16,21 +16,6 @@ from .record import Change, TicketRecord, WipChange
 
 class TriageMixin(TicketRecord):
     """From filed to triaged (or waiting for the requester)."""
-
-    def acknowledge(self, *, now: datetime, recipients: list[str]) -> Change:
-        """Record that the requester and the team were told; once per ticket."""
-        if self.acknowledged_at is not None:
-            raise AlreadyDone(f"ticket {self.number} was acknowledged already")
-        change = self._change(
-            Action.ACKNOWLEDGE,
-            Actor.system("notify"),
-            now,
-            ev.TICKET_ACKNOWLEDGED,
-            public=True,
-            data={"recipients": recipients},
-        )
-        self.acknowledged_at = now
-        return change
 
     def request_info(self, *, now: datetime, missing: list[str], actor: Actor) -> Change:
         self._check(Action.REQUEST_INFO)

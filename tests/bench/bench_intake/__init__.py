@@ -24,8 +24,10 @@ acknowledged, then the stack left idle):
   the stack left alone >= 4/5 of the time), and each ticket whose two acknowledgement mails
   are out (to the requester `[TechOps #<n>] Received: ...`, to the team `... New <type>
   ticket: ...`) has its history read once through its status link (GET
-  /api/v1/tickets/<n>?token=): the `ticket.acknowledged` event's time minus the client's clock
-  when the 201 arrived is the ticket's time to acknowledgement. The stack's clock is the real
+  /api/v1/tickets/<n>?token=) for its filing time: when the stack's mailbox captured the later
+  of the two mails (`captured_at`) minus the client's clock when the 201 arrived is the
+  ticket's time to acknowledgement (the filing is its own acknowledgement: no event follows
+  the mails). The stack's clock is the real
   clock (never moved here), so the client's and the stack's times compare.
 
 N defaults to 30, not 200: on the emulator the acknowledgements drain at about 2 tickets a

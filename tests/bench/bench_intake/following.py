@@ -1,5 +1,6 @@
 """Following filed tickets to their acknowledgement: the captured mails read from /dev/mail.json,
-spaced out, then each acknowledged ticket's history through its status link."""
+spaced out (each mail with the time the stack's mailbox captured it), then each acknowledged
+ticket's history through its status link, for the time it was filed."""
 
 from __future__ import annotations
 
@@ -22,14 +23,14 @@ TEAM_ACK = re.compile(r"#(\d+)\] New [\w-]+ ticket: ")
 BOTH = frozenset({"requester", "team"})
 
 
-def acknowledgements(messages: list[dict[str, Any]]) -> dict[int, set[str]]:
-    """ticket number → which acknowledgement mails were sent for it ("requester", "team")."""
-    found: dict[int, set[str]] = {}
+def acknowledgements(messages: list[dict[str, Any]]) -> dict[int, dict[str, float]]:
+    """ticket number → acknowledgement mail ("requester", "team") → when it was captured."""
+    found: dict[int, dict[str, float]] = {}
     for m in messages:
         for kind, pattern in (("requester", REQUESTER_ACK), ("team", TEAM_ACK)):
             match = pattern.search(m["subject"])
             if match:
-                found.setdefault(int(match.group(1)), set()).add(kind)
+                found.setdefault(int(match.group(1)), {})[kind] = m.get("captured_at") or 0.0
     return found
 
 
@@ -82,9 +83,9 @@ def wait_for_mail(
         pause(perf_counter() - start)
 
 
-def acknowledged_at(session, base_url: str, filing: Filing) -> tuple[float, float] | None:
-    """(ticket.filed, ticket.acknowledged) event times from the ticket's history, read as the
-    requester reads it; None while the acknowledgement is not recorded yet."""
+def filed_at(session, base_url: str, filing: Filing) -> float:
+    """The ticket.filed event's time from the ticket's history, read as the requester reads
+    it."""
     r = session.get(
         f"{base_url}/api/v1/tickets/{filing.number}",
         params={"token": filing.token},
@@ -92,9 +93,7 @@ def acknowledged_at(session, base_url: str, filing: Filing) -> tuple[float, floa
     )
     r.raise_for_status()
     at = {h["kind"]: h["at"] for h in r.json()["history"]}
-    if "ticket.acknowledged" not in at:
-        return None
-    return _epoch(at["ticket.filed"]), _epoch(at["ticket.acknowledged"])
+    return _epoch(at["ticket.filed"])
 
 
 def _epoch(iso: str) -> float:
@@ -109,9 +108,10 @@ def follow(
     polls: Polls,
     progress: Progress | None = None,
 ) -> dict[int, tuple[float, float]]:
-    """ticket number → (filed, acknowledged) event times, for every filing acknowledged within
-    `timeout` seconds. Each round reads /dev/mail.json once, then the history of each ticket
-    whose two acknowledgement mails are out (once, unless the event is not recorded yet)."""
+    """ticket number → (filed, acknowledged) times, for every filing acknowledged within
+    `timeout` seconds: the ticket.filed event's, and when the later of its two acknowledgement
+    mails was captured. Each round reads /dev/mail.json once, then the history of each ticket
+    whose two acknowledgement mails are out, once."""
     pending = {f.number: f for f in filings}
     out: dict[int, tuple[float, float]] = {}
     deadline = time.monotonic() + timeout
@@ -119,14 +119,12 @@ def follow(
         start = perf_counter()
         acks = acknowledgements(read_mail(session, base_url, polls))
         read_s = perf_counter() - start
-        for number in [n for n in pending if acks.get(n) == BOTH]:
-            # The acknowledgement is recorded right after the second mail went out.
-            times = acknowledged_at(session, base_url, pending[number])
-            if times is not None:
-                out[number] = times
-                del pending[number]
-                if progress is not None:
-                    progress.update()
+        for number in [n for n in pending if set(acks.get(n, ())) == BOTH]:
+            filed = filed_at(session, base_url, pending[number])
+            out[number] = (filed, max(acks[number].values()))
+            del pending[number]
+            if progress is not None:
+                progress.update()
         if pending:
             pause(read_s)
     return out

@@ -78,10 +78,10 @@ def notes_table(results: list[dict[str, Any]]) -> str:
 LEGEND = """\
 request: the client's wall time from sending POST /api/v1/tickets to its 201. per s: tickets
 filed per second of the filing's wall time (first request out to last 201 in).
-filed → acknowledged: the ticket.acknowledged event's time (the stack's clock: the real one,
-not moved) minus the client's clock when the 201 arrived. The event is recorded right after
-both acknowledgement mails went out (requester "[TechOps #<n>] Received: ...", team "New ...
-ticket: ..."). per s: acknowledgements per second from the first request out to the last
+filed → acknowledged: when the stack's mailbox captured the later of the two acknowledgement
+mails (requester "[TechOps #<n>] Received: ...", team "New ... ticket: ..."; captured_at in
+/dev/mail.json, the stack's clock: the real one, not moved) minus the client's clock when the
+201 arrived. per s: acknowledgements per second from the first request out to the last
 acknowledgement. How: nothing polls while tickets are filed; then /dev/mail.json is read (one
 read for all pending tickets, >= 100 ms apart, the stack left alone >= 4/5 of the time), and
 each ticket whose two mails are out has its history read once through its status link.
@@ -92,7 +92,7 @@ scheduler share one interpreter), and its emulator (infra/local/emulator.py) ser
 request at a time (moto's backends are not thread-safe). More clients queue at the emulator
 instead of running in parallel, so 4 clients do not scale as they would on AWS. Stock moto
 also deep-copies the whole table, stream records included, before each TransactWriteItems
-(filing, triage, the acknowledgement and the scheduler's review write one each), so on the
+(filing, triage and each later change write one each), so on the
 emulator everything slows as the table grows ("first/last 10 %"); each concurrency therefore
 runs on a fresh stack, after a warm-up. drain s: from the last 201 to the last acknowledgement.
 Percentiles interpolate between the closest ranks: under 100 tickets p99 is close to the max.
