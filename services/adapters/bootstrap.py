@@ -39,9 +39,8 @@ class Container:
     def _session(self):
         import boto3  # deferred: nothing is built at import time
 
-        # One session for every client, pynamodb's DynamoDB client too (the botocore session
-        # under this one): a session's first client pays for loading botocore's data (~50-100
-        # ms of a cold start); the next ones reuse it (~10 ms).
+        # One session for every client, pynamodb's too: a session's first client pays for
+        # loading botocore's data (~60-100 ms of a cold start); the next ones reuse it (~10 ms).
         return boto3.session.Session()
 
     def client(self, service: str, **config: Any) -> Any:
@@ -95,13 +94,8 @@ class Container:
         from .dynamo import DynamoTable
 
         s = self.settings
-        return DynamoTable(
-            s.table_name,
-            s.aws_region,
-            s.aws_endpoint_url,
-            session=lambda: self._session._session,
-            lock=_CLIENTS_LOCK,
-        )
+        where = s.table_name, s.aws_region, s.aws_endpoint_url
+        return DynamoTable(*where, session=lambda: self._session._session, lock=_CLIENTS_LOCK)
 
     @property
     def on_sqlite(self) -> bool:
