@@ -14,7 +14,8 @@ tickets in number order: a search reads them newest or oldest first and stops at
 Kept from the events, by the relay (services/application/relay.py), not in the change's own
 transaction: a filing holds hundreds of words, beyond TransactWriteItems' 100 items, and a
 change should not pay for its words twice. The relay hands over the tickets of new events;
-`reindex` reads the ticket and its history, diffs the terms with the TERMS item and writes only
+`reindex` reads the ticket, its history and its TERMS item (one Query of the partition: TERMS
+sorts after META), diffs the terms and writes only
 the postings that appear or go (a comment: its new words; a status change: two). It is safe to
 repeat and to run beside itself: the TERMS item is written last, on condition that nobody
 wrote it since it was read; a loser does it again from the ticket as it is now, redoing every
@@ -28,15 +29,17 @@ from collections.abc import Iterable
 from typing import cast
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import PutError
 
-from services.domain.errors import StaleVersion, TicketNotFound
+from services.domain.errors import StaleVersion
 from services.domain.events import Event
 from services.domain.search import document, facets, words
 from services.domain.ticket import Ticket
 
-from .keys import ticket_pk
-from .models import ItemModel
+from .codecs import decode_event, decode_ticket
+from .keys import META, ticket_pk
+from .models import EventItem, ItemModel, TicketItem
+from .partition import partition_items
 from .table import is_condition_failure
 from .tickets import DynamoTicketRepository
 
@@ -86,14 +89,12 @@ class DynamoSearchIndex:
     def _index(self, number: int) -> bool:
         touched: set[str] = set()
         for _ in range(_ATTEMPTS):
-            try:
-                ticket = self.tickets.get(number)
-            except TicketNotFound:
+            ticket, history, record = _read(number)
+            if ticket is None:
                 return False
-            record = _record(number)
             if record is not None and _current(record, ticket) and not touched:
                 return False
-            desired = terms(ticket, self.tickets.history(number))
+            desired = terms(ticket, history)
             held = set(record.terms or []) if record is not None else set()
             add = (desired - held) | (touched & desired)
             drop = (held - desired) | (touched - desired)
@@ -104,11 +105,18 @@ class DynamoSearchIndex:
         raise StaleVersion(f"the search terms of ticket #{number} keep changing; retry")
 
 
-def _record(number: int) -> TermsItem | None:
-    try:
-        return TermsItem.get(ticket_pk(number), TERMS_SK, consistent_read=True)
-    except DoesNotExist:
-        return None
+def _read(number: int) -> tuple[Ticket | None, list[Event], TermsItem | None]:
+    """The ticket, its history and its TERMS item: one Query of its partition."""
+    ticket, events, record = None, [], None
+    for raw in partition_items(number, also=TERMS_SK):
+        sk = raw["sk"]["S"]
+        if sk == META:
+            ticket = decode_ticket(TicketItem.from_raw_data(raw))
+        elif sk == TERMS_SK:
+            record = TermsItem.from_raw_data(raw)
+        else:
+            events.append(decode_event(EventItem.from_raw_data(raw)))
+    return ticket, events, record
 
 
 def _current(record: TermsItem, ticket: Ticket) -> bool:
