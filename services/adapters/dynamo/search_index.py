@@ -15,8 +15,8 @@ Kept from the events, by the relay (services/application/relay.py), not in the c
 transaction: a filing holds hundreds of words, beyond TransactWriteItems' 100 items, and a
 change should not pay for its words twice. The relay hands over the tickets of new events;
 `reindex` reads the ticket, its history and its TERMS item (one Query of the partition: TERMS
-sorts after META), diffs the terms and writes only
-the postings that appear or go (a comment: its new words; a status change: two). It is safe to
+sorts after META), diffs the terms and writes only the postings that appear or go (a comment:
+its new words; a status change: two). It is safe to
 repeat and to run beside itself: the TERMS item is written last, on condition that nobody
 wrote it since it was read; a loser does it again from the ticket as it is now, redoing every
 posting it touched. The search reads each ticket it returns, so a filter is true of it even
