@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from datetime import date, timedelta
 
-import flask
-import jinja2
 import pytest
 
 from services.adapters.flow_file import load_flow
 from services.adapters.settings import PROJECT_ROOT
+from tests import process_caches
 from tests.fakes import FixedClock
 
 EXAMPLE_FLOW = PROJECT_ROOT / "infra" / "flow.example.yaml"
@@ -20,39 +19,7 @@ EXAMPLE_FLOW = PROJECT_ROOT / "infra" / "flow.example.yaml"
 os.environ.setdefault("RTFLOW_BACKEND", "aws")
 
 
-def _share_botocore_data() -> None:
-    """Every botocore session of the process reads botocore's data (endpoints, service models:
-    megabytes of JSON) through one loader, parsed once. Each test binds the models to its own
-    table, so each builds new pynamodb connections, each with a session of its own: without
-    this, parsing that JSON again was a third of an integration test's time. One session
-    making many clients shares its loader the same way."""
-    import functools
-
-    import botocore.session
-
-    botocore.session.create_loader = functools.cache(botocore.session.create_loader)
-
-
-_share_botocore_data()
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled once for the process: each test builds an app of its own, whose
-    Jinja environment would compile every page it renders again. A template whose source
-    changed is compiled again (the bucket checks the source's checksum)."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self._code:
-            bucket.bytecode_from_string(self._code[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-flask.Flask.jinja_options = {**flask.Flask.jinja_options, "bytecode_cache": _CompiledTemplates()}
+process_caches.install()
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +58,7 @@ def emulator():
     """The embedded stack's AWS emulator (moto's server, in this process), for the session."""
     from infra.local.emulator import Emulator
 
+    process_caches.read_json_templates_as_json()
     emulator = Emulator()
     emulator.start()
     yield emulator
@@ -120,14 +88,10 @@ def aws_environment(emulator) -> dict[str, str]:
 def create_stack(name: str) -> dict[str, str]:
     """A copy of the resources of infra/resources, created by CloudFormation in the emulator
     as the embedded stack creates them; the stack's outputs."""
-    import json
-
     import boto3
 
-    from infra.local.cfn import load_template
-
     cfn = boto3.client("cloudformation")
-    cfn.create_stack(StackName=name, TemplateBody=json.dumps(load_template()))
+    cfn.create_stack(StackName=name, TemplateBody=process_caches.stack_template())
     stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
     return {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
 
