@@ -6,8 +6,28 @@ from __future__ import annotations
 
 import pytest
 
+from services.adapters.bootstrap import build
+from services.adapters.settings import Settings
 from services.intake.app import create_app
 from tests.integration.console_helpers import sign_in
+
+
+@pytest.fixture
+def sqlite_container(tmp_path, flow, clock):
+    """The real adapters on a fresh SQLite home in the test's directory (example flow, fixed
+    clock), for a module whose tests are about pages that reach the store through the ports
+    alone; tests/contract holds each port to the same cases on every home, and the e2e tests
+    run the same pages on DynamoDB."""
+    settings = Settings(
+        backend="sqlite",
+        data_dir=tmp_path / "home",
+        secret_key="test-secret-" * 4,
+        base_url="http://rt.example.org",
+    )
+    built = build(settings, flow=flow, clock=clock)
+    yield built
+    if "database" in built.__dict__:
+        built.database.close()
 
 
 @pytest.fixture

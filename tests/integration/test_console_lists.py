@@ -1,10 +1,13 @@
-"""The staff console's lists on the emulator: the queue by section, my tickets with my WIP and
+"""The staff console's lists on a SQLite home of its own (the pages, not the store, are under
+test here; see sqlite_container): the queue by section, my tickets with my WIP and
 the escalations to me, the staff-meeting agenda, postponements and breached SLAs."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+
+import pytest
 
 from tests.integration.console_helpers import (
     FOR_MIRA,
@@ -15,6 +18,12 @@ from tests.integration.console_helpers import (
     section,
     sign_in,
 )
+
+
+@pytest.fixture
+def container(sqlite_container):
+    return sqlite_container
+
 
 # -- the lists -----------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The staff console on the emulator: signing in with an API token, the session cookie, where
+"""The staff console on a SQLite home of its own (the pages, not the store, are under test
+here; see sqlite_container): signing in with an API token, the session cookie, where
 login sends you back to, revoking and signing out."""
 
 from __future__ import annotations
@@ -9,6 +10,12 @@ from tests.integration.console_helpers import (
     csrf_from,
     sign_in,
 )
+
+
+@pytest.fixture
+def container(sqlite_container):
+    return sqlite_container
+
 
 # -- signing in ----------------------------------------------------------------------------
 

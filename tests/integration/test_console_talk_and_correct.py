@@ -1,4 +1,5 @@
-"""The console's ticket page on the emulator: compact (each action a collapsed <details>, the
+"""The console's ticket page on a SQLite home of its own (the pages, not the store, are under
+test here; see sqlite_container): compact (each action a collapsed <details>, the
 one-click ones buttons, the ticket and its history always shown), and its comment, request
 and correction forms: what they send, what comes back when refused (the section open, the
 field named, what was typed kept), and every user text escaped."""
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 import html
 import re
+
+import pytest
 
 from services.intake.console.ticket import ACTION_LABELS
 from tests.integration.console_helpers import (
@@ -18,6 +21,11 @@ from tests.integration.console_helpers import (
     post_action,
     sign_in,
 )
+
+
+@pytest.fixture
+def container(sqlite_container):
+    return sqlite_container
 
 
 def details(page: str) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""The console's ticket page on the emulator: everything it shows, the actions the status
+"""The console's ticket page on a SQLite home of its own (the pages, not the store, are under
+test here; see sqlite_container): everything it shows, the actions the status
 allows, and its forms: CSRF and referrer checks, field conversion, and the refusals (400,
 403, 409, 422) shown on the page; every user text escaped."""
 
@@ -6,6 +7,8 @@ from __future__ import annotations
 
 import html
 import re
+
+import pytest
 
 from services.intake.app import create_app
 from tests.conftest import valid_ticket
@@ -18,6 +21,12 @@ from tests.integration.console_helpers import (
     file,
     post_action,
 )
+
+
+@pytest.fixture
+def container(sqlite_container):
+    return sqlite_container
+
 
 # -- the ticket page and its forms ----------------------------------------------------------
 
