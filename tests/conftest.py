@@ -9,7 +9,7 @@ import pytest
 
 from services.adapters.flow_file import load_flow
 from services.adapters.settings import PROJECT_ROOT
-from tests import process_caches
+from tests import dynamodb_rules, process_caches
 from tests.fakes import FixedClock
 
 EXAMPLE_FLOW = PROJECT_ROOT / "infra" / "flow.example.yaml"
@@ -20,6 +20,7 @@ os.environ.setdefault("RTFLOW_BACKEND", "aws")
 
 
 process_caches.install()
+dynamodb_rules.install()
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,8 @@ class FakeTicketRepository:
     def __init__(self, inbox: FakeInbox | None = None):
         self.tickets: dict[int, Ticket] = {}
         self.events: dict[int, list[Event]] = {}
+        # How many of its events each ticket's stored version has: get_with_history's bound.
+        self.committed: dict[int, int] = {}
         self.wip: dict[str, int] = {}
         self.inbox = inbox if inbox is not None else FakeInbox()
         self._last = 0
@@ -131,6 +133,7 @@ class FakeTicketRepository:
         events = self.events.setdefault(ticket.number, [])
         if change.event is not None:
             events.append(change.event)
+        self.committed[ticket.number] = len(events)
 
     def get(self, number: int) -> Ticket:
         if number not in self.tickets:
@@ -144,7 +147,8 @@ class FakeTicketRepository:
         return list(self.events.get(number, []))
 
     def get_with_history(self, number: int) -> tuple[Ticket, list[Event]]:
-        return self.get(number), self.history(number)
+        ticket = self.get(number)
+        return ticket, self.history(number)[: self.committed.get(number)]
 
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
         # Open statuses only, as in every home (ports.py).
@@ -215,6 +219,7 @@ class FakeTicketRepository:
         self.tickets[ticket.number] = copy.deepcopy(ticket)
         self.tickets[ticket.number].version = max(ticket.version or 0, len(events), 1)
         self.events[ticket.number] = list(events)
+        self.committed[ticket.number] = len(events)
         if ticket.owner and ticket.is_open:
             self.wip[ticket.owner] = self.wip.get(ticket.owner, 0) + 1
         return True
@@ -230,6 +235,7 @@ class FakeTicketRepository:
         self.tickets[ticket.number] = copy.deepcopy(ticket)
         self.tickets[ticket.number].version = stored.version + max(len(events), 1)
         self.events[ticket.number] += list(events)
+        self.committed[ticket.number] = len(self.events[ticket.number])
         return True
 
 

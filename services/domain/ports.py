@@ -60,8 +60,8 @@ class TicketRepository(Protocol):
         """The ticket's events, oldest first."""
 
     def get_with_history(self, number: int) -> tuple[Ticket, list[Event]]:
-        """The ticket and its events as of one moment (one read where the home can), or
-        TicketNotFound: for a change that plans timers and answers with the history."""
+        """The ticket and exactly the events up to its version (one read where the home can),
+        or TicketNotFound: for a change that plans timers and answers with the history."""
 
     def by_status(self, status: Status, limit: int = 200) -> list[Ticket]:
         """Tickets in an open `status`, oldest filed first. Open statuses only: the index

@@ -39,7 +39,7 @@ from services.domain.ticket import Ticket
 from .codecs import decode_event, decode_ticket
 from .keys import META, ticket_pk
 from .models import EventItem, ItemModel, TicketItem
-from .partition import partition_items
+from .partition import event_seq, partition_items
 from .table import is_condition_failure
 from .tickets import DynamoTicketRepository
 
@@ -106,17 +106,18 @@ class DynamoSearchIndex:
 
 
 def _read(number: int) -> tuple[Ticket | None, list[Event], TermsItem | None]:
-    """The ticket, its history and its TERMS item: one Query of its partition."""
-    ticket, events, record = None, [], None
+    """The ticket, its history up to its version and its TERMS item: one Query of its
+    partition, newest first (partition.py)."""
+    ticket, newest_first, record = None, [], None
     for raw in partition_items(number, also=TERMS_SK):
         sk = raw["sk"]["S"]
-        if sk == META:
-            ticket = decode_ticket(TicketItem.from_raw_data(raw))
-        elif sk == TERMS_SK:
+        if sk == TERMS_SK:
             record = TermsItem.from_raw_data(raw)
-        else:
-            events.append(decode_event(EventItem.from_raw_data(raw)))
-    return ticket, events, record
+        elif sk == META:
+            ticket = decode_ticket(TicketItem.from_raw_data(raw))
+        elif ticket is not None and event_seq(raw) <= (ticket.version or 0):
+            newest_first.append(decode_event(EventItem.from_raw_data(raw)))
+    return ticket, newest_first[::-1], record
 
 
 def _current(record: TermsItem, ticket: Ticket) -> bool:

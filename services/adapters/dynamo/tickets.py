@@ -18,7 +18,7 @@ from . import index_keys
 from .codecs import PUBLIC_FINISHED, PUBLIC_OPEN, decode_event, decode_ticket
 from .keys import EVENT_PREFIX, META, day_key, ticket_pk, utc_iso
 from .models import CounterItem, EventItem, RequesterIndex, TicketItem, WipItem
-from .partition import partition_items
+from .partition import event_seq, partition_items
 from .restore import append, restore
 from .table import DynamoTable, is_condition_failure
 from .transactions import Transaction
@@ -135,17 +135,17 @@ class DynamoTicketRepository:
         return [decode_event(i) for i in items]
 
     def get_with_history(self, number: int) -> tuple[Ticket, list[Event]]:
-        """One consistent Query of the ticket's partition: its events (EVENT#...) and the
-        ticket (META), in one read (partition.py)."""
-        ticket, events = None, []
+        """One consistent Query of the ticket's partition: the ticket (META) and its events
+        (EVENT#...) up to its version (partition.py)."""
+        ticket, newest_first = None, []
         for raw in partition_items(number):
             if raw["sk"]["S"] == META:
                 ticket = decode_ticket(TicketItem.from_raw_data(raw))
-            else:
-                events.append(decode_event(EventItem.from_raw_data(raw)))
+            elif ticket is not None and event_seq(raw) <= (ticket.version or 0):
+                newest_first.append(decode_event(EventItem.from_raw_data(raw)))
         if ticket is None:
             raise TicketNotFound(number)
-        return ticket, events
+        return ticket, newest_first[::-1]
 
     # -- queue views: GSI queries, oldest first ------------------------------------------------
 

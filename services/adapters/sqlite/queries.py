@@ -24,6 +24,7 @@ NUMBERS_AFTER = "SELECT number FROM tickets WHERE number > ? ORDER BY number LIM
 
 # events' unique (ticket, seq)
 HISTORY = "SELECT body FROM events WHERE ticket = ? ORDER BY seq"
+HISTORY_UPTO = "SELECT body FROM events WHERE ticket = ? AND seq <= ? ORDER BY seq"
 
 # tickets_by_status
 BY_STATUS = """

@@ -115,8 +115,12 @@ class SqliteTicketRepository:
         return [decode_event(r["body"]) for r in self.db.rows(q.HISTORY, (number,))]
 
     def get_with_history(self, number: int) -> tuple[Ticket, list[Event]]:
-        # Two local reads, no round trip to save; a change's version check guards the pair.
-        return self.get(number), self.history(number)
+        # Two local reads, no round trip to save: the ticket, then its events up to the
+        # version read (an event is numbered by the version its change wrote), so a change
+        # committed in between is left out of both.
+        ticket = self.get(number)
+        rows = self.db.rows(q.HISTORY_UPTO, (number, ticket.version or 0))
+        return ticket, [decode_event(r["body"]) for r in rows]
 
     # -- views: each one index range, oldest filed first -----------------------------------------
 
