@@ -13,6 +13,7 @@ from services.adapters.dynamo import tickets as dynamo_tickets
 from services.adapters.dynamo.models import TicketItem
 from services.domain.actors import Actor
 from services.domain.lifecycle import Status
+from services.intake.queue import FINISHED_TRIPS, parse_query, read_queue
 from tests.contract.builders import T0, minutes, stored
 from tests.integration.test_repository import file
 
@@ -98,3 +99,27 @@ def test_a_finished_status_is_never_asked_of_the_status_index(container, monkeyp
 
     monkeypatch.setattr(type(TicketItem.by_status), "query", refuse)
     assert container.tickets.by_status(Status.CLOSED) == []
+
+
+def test_a_page_of_the_public_queue_reads_at_most_its_trips_of_bounded_reads(
+    container, monkeypatch, flow
+):
+    """The queue's page of a rare finished status: at most FINISHED_TRIPS reads of the
+    repository, each passing over at most PAGE_READS entries of the others."""
+    monkeypatch.setattr(dynamo_tickets, "PAGE_READS", 4)
+    monkeypatch.setattr(dynamo_tickets, "PAGE_STEP", 2)
+    repo = container.tickets
+    for i in range(30):
+        stored(repo, at=T0 + minutes(i), status=Status.CLOSED)
+    entries_read = []
+    real = repo.store._public_entries
+
+    def counted(*args, **kwargs):
+        found = list(real(*args, **kwargs))
+        entries_read.extend(found)
+        return found
+
+    monkeypatch.setattr(repo.store, "_public_entries", counted)
+    result = read_queue(repo, parse_query({"status": "resolved", "sort": "oldest"}, flow))
+    assert result.tickets == [] and result.next_after  # nothing yet: the next page reads on
+    assert len(entries_read) <= FINISHED_TRIPS * 4

@@ -23,9 +23,12 @@ from .query import ALL_STATUSES, OPEN_STATUSES, InvalidQuery, QueueQuery
 # Open public tickets read at most, every status together (an ops team has a few thousand
 # open at most).
 READ_CAP = 5000
-# A page of finished tickets reads at most this many index items, in at most this many Queries.
+# A page of finished tickets returns at most FINISHED_BUDGET tickets read, in at most
+# FINISHED_TRIPS reads of the repository. On DynamoDB one read may pass over up to 200 index
+# entries of other finished statuses (tickets.PAGE_READS), so a page reads at most 1,000
+# entries and their tickets, as when each status had a partition of its own.
 FINISHED_BUDGET = 1000
-FINISHED_TRIPS = 10
+FINISHED_TRIPS = 5
 FEED_ENTRIES = 50
 # The feed finds recently finished tickets through the events of today and yesterday (UTC).
 FEED_DAYS = 2
