@@ -2,8 +2,9 @@
 once each however often the queue delivers the event.
 
 The filing's own event is the acknowledgement's outbox: the filing transaction marks the
-ticket acknowledged, and the mail ledger's claims (one per recipient) record who was told, so
-no second change follows the mails."""
+ticket acknowledged, and the mail ledger's claims (one per recipient: mailed, or passed over
+by the mail budget, which the log names) are the record of the mails, so no second change
+follows them."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def acknowledge_filing(
-    event: Event, deps: NotifyDeps, send_once: Callable[[Event, Mail, NotifyDeps], set[str]]
+    event: Event, deps: NotifyDeps, send_once: Callable[[Event, Mail, NotifyDeps], None]
 ) -> None:
     ticket = deps.tickets.get(event.ticket)
     token = status_token(deps.secret_key, ticket.number, ticket.token_salt)

@@ -60,23 +60,21 @@ def handle_event(event: Event, deps: NotifyDeps) -> None:
         send_once(event, mail, deps)
 
 
-def send_once(event: Event, mail: Mail, deps: NotifyDeps) -> set[str]:
+def send_once(event: Event, mail: Mail, deps: NotifyDeps) -> None:
     """At most once per event and recipient: the ledger's claim, one conditional write made
     before sending, is the mail's record. A mail the transport certainly did not send is
     released for the retry; after any other failure (or a crash between the claim and the
     transport's answer) the claim stays, since the mail may have gone out: such a mail is
-    lost rather than sent twice. The recipients the mail budget skipped."""
-    skipped: set[str] = set()
+    lost rather than sent twice. A recipient over the mail budget keeps its claim too, and
+    the log names them (mail_budget.py)."""
     for recipient in mail.to:
         if not deps.ledger.claim(event.ticket, event.id, recipient):
             continue
         # Over budget: skipped, and the claim stays, so a redelivery decides the same.
         if not within_budget(event, recipient, deps.flow, deps.budget, deps.recipient_hourly):
-            skipped.add(recipient)
             continue
         try:
             deps.mailer.send(dataclasses.replace(mail, to=(recipient,)))
         except MailNotSent:
             deps.ledger.release(event.ticket, event.id, recipient)
             raise
-    return skipped

@@ -9,8 +9,8 @@ filing's plan comes from its own event), and the flow config only when a plan is
 
 A use case that reads with `get_with_history` (one read on DynamoDB) hands the plan its
 history: the events of a ticket at a given version never change, so what that read found is
-remembered by (number, version), with each change saved here appended, and neither the plan
-nor the caller's answer (`history_of`) reads it again.
+remembered by (number, version), with each change saved here appended, and the plan does not
+read it again (actions.perform_answered builds the API's answer from the same read).
 """
 
 from __future__ import annotations

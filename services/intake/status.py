@@ -58,8 +58,10 @@ def staff_view(
     """The whole ticket for staff, its SLA clocks computed from its events at this moment
     (the ticket and history a change just left, or both read now)."""
     c = current_app.extensions["rtflow"]
-    if ticket is None or history is None:
+    if ticket is None:
         ticket, history = c.tickets.get_with_history(number)
+    elif history is None:
+        history = c.tickets.history(number)
     view = StaffTicketView.of(ticket, history, sla_states(ticket, history, c.flow, c.clock.now()))
     return view.model_copy(update={"attachments": staff_files(history, file_url(number))})
 

@@ -1,5 +1,6 @@
 """Filing stores a ticket and one event, which is also its acknowledgement; notify mails it
-once, however often the event is delivered, and writes nothing back to the ticket. Fakes stand in for the table, the ledger and the mail server."""
+once, however often the event is delivered, and writes nothing back to the ticket. Fakes
+stand in for the table, the ledger and the mail server."""
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def test_the_requester_and_the_team_are_acknowledged(tickets, flow, clock):
     assert "The replica lags less than 60 s" in to_team.text
     assert all(m.text and m.html for m in mailer.outbox)
 
-    # No second change: the ledger's claims record who was told.
+    # No second change: the ledger's claims are the record of the mails.
     assert [e.kind for e in tickets.history(filed.ticket.number)] == [TICKET_FILED]
     assert tickets.get(filed.ticket.number).version == filed.ticket.version
 

@@ -107,8 +107,8 @@ def _render_ticket(
     status: int = 200,
 ) -> tuple[str, int]:
     c = container()
-    ticket = c.tickets.get(number)
-    view = staff_view(number, ticket)
+    ticket, history = c.tickets.get_with_history(number)
+    view = staff_view(number, ticket, history)
     related = c.tickets.get_many([*ticket.children, *ticket.depends_on])
     if ticket.parent is not None:
         related |= c.tickets.get_many([ticket.parent])

@@ -30,8 +30,15 @@ def acknowledgements(messages: list[dict[str, Any]]) -> dict[int, dict[str, floa
         for kind, pattern in (("requester", REQUESTER_ACK), ("team", TEAM_ACK)):
             match = pattern.search(m["subject"])
             if match:
-                found.setdefault(int(match.group(1)), {})[kind] = m.get("captured_at") or 0.0
+                found.setdefault(int(match.group(1)), {})[kind] = _captured_at(m)
     return found
+
+
+def _captured_at(mail: dict[str, Any]) -> float:
+    at = mail.get("captured_at")
+    if at is None:  # a time of 0 would make a latency of -56 years
+        raise RuntimeError(f"/dev/mail.json gives no captured_at for {mail['subject']!r}")
+    return float(at)
 
 
 @dataclass
