@@ -217,6 +217,7 @@ class FlowConfig(_Strict):
         repeated = sorted({n for n in subscription_names if subscription_names.count(n) > 1})
         if repeated:
             raise ValueError(f"duplicate subscription name(s): {', '.join(repeated)}")
+        self._subscriptions_want_written_kinds()
         used = {s for t in self.ticket_types for s in t.skills} | {
             s for m in self.team.members for s in m.skills
         }
@@ -226,6 +227,26 @@ class FlowConfig(_Strict):
                 f"skill(s) {', '.join(unknown)} are used but not declared under `skills`"
             )
         return self
+
+    def _subscriptions_want_written_kinds(self) -> None:
+        """A subscription to a kind nothing writes would never be sent anything: refused, by
+        name (a typo, or the acknowledgement, which the filing's own event now is)."""
+        from .events import kinds  # here: the events package reads this module's integrations
+
+        written = {v for k, v in vars(kinds).items() if k.isupper() and isinstance(v, str)}
+        written -= kinds.HISTORICAL
+        for s in self.subscriptions:
+            if kinds.TICKET_ACKNOWLEDGED in s.events:
+                raise ValueError(
+                    f"subscriptions.{s.name}: {kinds.TICKET_ACKNOWLEDGED} is no longer sent; the"
+                    f" filing is its own acknowledgement: subscribe to {kinds.TICKET_FILED}"
+                )
+            unknown = sorted(set(s.events) - written - {"*"})
+            if unknown:
+                raise ValueError(
+                    f"subscriptions.{s.name}: unknown event kind(s) {', '.join(unknown)};"
+                    " docs/webhooks.md lists them"
+                )
 
     def _tools_file_tool_types(self) -> None:
         """A tool's tickets wait on no one: a hook whose tickets have the tool for requester

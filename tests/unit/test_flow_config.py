@@ -83,3 +83,28 @@ def test_check_config_command_summarises_a_good_file_and_fails_on_a_bad_one(tmp_
     assert bad.exit_code == 1
     assert "is invalid" in bad.output
     assert "Traceback" not in bad.output
+
+
+SUBSCRIBED = """
+team:
+  name: Ops
+  mail_list: ops@example.org
+  members:
+    - {id: ann, name: Ann, email: ann@example.org}
+ticket_types:
+  - {name: general, label: General}
+subscriptions:
+  - {name: chat, url: "https://chat.example.org/hook", events: %s}
+"""
+
+
+def test_a_subscription_names_kinds_that_are_sent(tmp_path):
+    good = load_flow(write(tmp_path, SUBSCRIBED % "[ticket.filed, sla.breached]"))
+    assert good.subscriptions[0].events == ("ticket.filed", "sla.breached")
+    with pytest.raises(
+        ConfigError, match="subscriptions.chat: unknown event kind\\(s\\) ticket.fild"
+    ):
+        load_flow(write(tmp_path, SUBSCRIBED % "[ticket.fild]"))
+    # The filing is its own acknowledgement: the old kind is refused, with what to use.
+    with pytest.raises(ConfigError, match="no longer sent.*subscribe to ticket.filed"):
+        load_flow(write(tmp_path, SUBSCRIBED % "[ticket.acknowledged]"))
