@@ -38,3 +38,35 @@ def app(container):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class _HeldTime:
+    """The `time` module as the rate limiter's library sees it, its clock held still."""
+
+    def __init__(self, real, now: float):
+        self._real, self._now = real, now
+
+    def time(self) -> float:
+        return self._now
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+
+@pytest.fixture(autouse=True)
+def limiter_clock_held(monkeypatch):
+    """The rate limiter's clock (the limits library's, flask-limiter's and the Retry-After
+    of intake/throttle.py) held 30 s into a minute: each test's burst lands in one window,
+    however slow the machine, instead of now and then straddling two, where the sliding
+    window lets a few more through and the test failed by chance."""
+    import time
+
+    import flask_limiter._extension
+    import limits.storage.memory
+    import limits.strategies
+
+    from services.intake import throttle
+
+    held = _HeldTime(time, 1_800_000_030.0)
+    for module in (limits.storage.memory, limits.strategies, flask_limiter._extension, throttle):
+        monkeypatch.setattr(module, "time", held)
