@@ -31,7 +31,9 @@ class PlanningTickets:
     """A TicketRepository that plans a marked ticket's timers before each write; every
     other call goes to the store as it is."""
 
-    KEEP = 256  # histories remembered, the newest; a change needs its own for a moment only
+    # Histories remembered, the newest: a change needs its own only between its read and its
+    # write, so a few per thread serving changes at once (a history may be hundreds of KB).
+    KEEP = 32
 
     def __init__(self, store: TicketRepository, flow: Callable[[], FlowConfig]):
         self.store = store
