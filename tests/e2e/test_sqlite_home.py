@@ -1,11 +1,13 @@
 """`rtflow run` on the SQLite home (RTFLOW_BACKEND=sqlite): the product works from a data
 directory, and a kill -9 in the middle of a burst of filings loses nothing answered and
-sends no acknowledgement twice once it is started again on the same directory."""
+sends no acknowledgement twice once it is started again on the same directory (the one mail
+the kill may interrupt, claimed and not yet sent, is lost rather than sent twice)."""
 
 from __future__ import annotations
 
 import re
 import smtplib
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -44,6 +46,23 @@ def acknowledgements(base_url: str) -> Counter[int]:
         if m:
             found[int(m[1])] += 1
     return found
+
+
+def claimed_not_sent(data_dir: Path, base_url: str) -> set[int]:
+    """Tickets whose requester's acknowledgement the mail ledger claims and no mail carries:
+    the ledger claims before sending, so a kill between the two loses that mail rather than
+    sending it twice (DESIGN.md, the mail ledger). One notify consumer: at most one such."""
+    sent = set(acknowledgements(base_url))
+    with sqlite3.connect(f"file:{data_dir / 'rtflow.db'}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT ledger.ticket FROM mail_ledger AS ledger"
+            " JOIN tickets ON tickets.number = ledger.ticket"
+            " JOIN events ON events.ticket = ledger.ticket"
+            " AND json_extract(events.body, '$.id') = ledger.event_id"
+            " WHERE json_extract(events.body, '$.kind') = 'ticket.filed'"
+            " AND ledger.recipient = lower(json_extract(tickets.body, '$.requester.email'))"
+        ).fetchall()
+    return {n for (n,) in rows} - sent
 
 
 def view(base_url: str, number: int, token: str) -> requests.Response:
@@ -167,10 +186,11 @@ def test_a_kill_in_a_burst_of_filings_loses_nothing_answered_and_mails_once(tmp_
         for number, token in answered.items():
             assert view(base, number, token).status_code == 200, f"#{number} is lost"
         eventually(
-            lambda: set(answered) <= set(acknowledgements(base)),
+            lambda: set(answered) <= set(acknowledgements(base)) | claimed_not_sent(tmp_path, base),
             timeout=30,
-            what="every answered ticket acknowledged",
+            what="every answered ticket acknowledged (or its mail claimed when the kill came)",
         )
+        assert len(claimed_not_sent(tmp_path, base)) <= 1
         time.sleep(2.0)  # a second acknowledgement would have come by now
         twice = {n: c for n, c in acknowledgements(base).items() if c != 1}
         assert not twice, f"acknowledged more than once: {twice}"
