@@ -147,25 +147,34 @@ def act(number: int, action: str) -> Response | tuple[str, int]:
         raise NotFound()
     c = container()
     body = form_body(action, request.form, c.flow.calendar.timezone)
-    try:
+
+    def perform() -> str:
         ticket = actions.perform(number, action, body, g.staff, c.ticket_deps)
+        if action == "comment":
+            return "Sent to the requester" if body["public"] else "Internal note added"
+        if action == "split":
+            new = ticket.children[-len(body["children"]) :]
+            return "Split into " + ", ".join(f"#{n}" for n in new)
+        return ACTION_LABELS[action][1]
+
+    return on_ticket_page(number, action, perform)
+
+
+def on_ticket_page(number: int, form: str, act: Callable[[], str]) -> Response | tuple[str, int]:
+    """Run `act`; its notice after a redirect, or the ticket page again with the refusal."""
+    try:
+        notice = act()
     except TicketNotFound:
         raise
     except DomainError as e:
         failure = FormFailure.of(e)
         return _render_ticket(
             number,
-            failed=action,
+            failed=form,
             values=request.form,
             error=failure.message,
             errors=failure.errors,
             status=failure.status,
         )
-    notice = ACTION_LABELS[action][1]
-    if action == "comment":
-        notice = "Sent to the requester" if body["public"] else "Internal note added"
-    if action == "split":
-        new = ticket.children[-len(body["children"]) :]
-        notice = "Split into " + ", ".join(f"#{n}" for n in new)
     flash(notice)
     return redirect(url_for("console.ticket", number=number), code=303)

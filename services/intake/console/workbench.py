@@ -4,39 +4,18 @@ forms (templates/staff/_watchers.html, _merge.html) and the lists' bulk form
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import g, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from services.application import merging, watching
-from services.domain.errors import DomainError, TicketNotFound, ValidationFailed
+from services.domain.errors import ValidationFailed
 
 from ..errors import FormFailure
 from ..workbench_api import bulk_result
-from .ticket import _render_ticket
+from .ticket import on_ticket_page
 from .web import bp, container, engineers
-
-
-def _on_ticket_page(number: int, form: str, act: Callable[[], str]) -> Response | tuple[str, int]:
-    """Run `act`; its notice after a redirect, or the ticket page again with the refusal."""
-    try:
-        notice = act()
-    except TicketNotFound:
-        raise
-    except DomainError as e:
-        failure = FormFailure.of(e)
-        return _render_ticket(
-            number,
-            failed=form,
-            values=request.form,
-            error=failure.message,
-            errors=failure.errors,
-            status=failure.status,
-        )
-    flash(notice)
-    return redirect(url_for("console.ticket", number=number), code=303)
 
 
 @bp.post("/tickets/<int:number>/watchers")
@@ -47,7 +26,7 @@ def watchers(number: int) -> Response | tuple[str, int]:
         watching.change_watchers(number, body, g.staff, container().ticket_deps)
         return "Watchers changed"
 
-    return _on_ticket_page(number, "watchers", act)
+    return on_ticket_page(number, "watchers", act)
 
 
 @bp.post("/tickets/<int:number>/merge")
@@ -59,7 +38,7 @@ def merge(number: int) -> Response | tuple[str, int]:
         _, target = merging.merge(number, body, g.staff, container().ticket_deps)
         return f"Merged into #{target.number}"
 
-    return _on_ticket_page(number, "merge", act)
+    return on_ticket_page(number, "merge", act)
 
 
 @bp.context_processor
