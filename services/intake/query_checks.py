@@ -9,6 +9,9 @@ from pydantic import ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from services.domain.flow import FlowConfig
+from services.domain.search import MAX_WORDS, words
+
+Q_MAX = 200  # characters of a search's words
 
 
 def invalid(message: str) -> PydanticCustomError:
@@ -48,3 +51,13 @@ def known_owner(value: object, info: ValidationInfo) -> str | None:
     if member and flow_of(info).member(member) is None:
         raise invalid(f"unknown team member {shown(member)}")
     return member
+
+
+def search_words(value: object) -> str:
+    """A search's words as typed, trimmed: refused past Q_MAX characters or MAX_WORDS words."""
+    text = clean(value)
+    if len(text) > Q_MAX:
+        raise invalid(f"at most {Q_MAX} characters")
+    if len(words(text)) > MAX_WORDS:
+        raise invalid(f"at most {MAX_WORDS} words")
+    return text

@@ -25,15 +25,14 @@ from pydantic import (
 from services.domain.errors import ValidationFailed
 from services.domain.flow import FlowConfig
 from services.domain.lifecycle import FINISHED, Status
-from services.domain.search import MAX_WORDS, SORTS, SearchQuery, words
+from services.domain.search import MAX_WORDS, SORTS, SearchQuery
 
-from ..query_checks import clean, invalid, known_owner, known_type, shown
+from ..query_checks import clean, invalid, known_owner, known_type, search_words, shown
 
 PER_PAGE = 50
 PER_PAGE_MAX = 100
 # A CSV download holds this many tickets at most (and by default): the rest by its next link.
 CSV_ROWS_MAX = 10_000
-Q_MAX = 200
 GROUPS: dict[str, frozenset[Status]] = {
     "all": frozenset(Status),
     "open": frozenset(s for s in Status if s not in FINISHED),
@@ -88,12 +87,7 @@ class FindQuery(BaseModel):
     @field_validator("q", mode="before")
     @classmethod
     def _words(cls, value: object) -> str:
-        text = clean(value)
-        if len(text) > Q_MAX:
-            raise invalid(f"at most {Q_MAX} characters")
-        if len(words(text)) > MAX_WORDS:
-            raise invalid(f"at most {MAX_WORDS} words")
-        return text
+        return search_words(value)
 
     @field_validator("status", mode="before")
     @classmethod

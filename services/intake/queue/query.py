@@ -27,7 +27,7 @@ from services.domain.lifecycle import Status
 from services.domain.search import MAX_WORDS, SearchQuery, words
 from services.domain.ticket import FINISHED, Ticket
 
-from ..query_checks import clean, invalid, known_owner, known_type, shown
+from ..query_checks import clean, invalid, known_owner, known_type, search_words, shown
 
 OPEN_STATUSES = tuple(s for s in Status if s not in FINISHED)  # in life-cycle order
 ALL_STATUSES = frozenset(Status)
@@ -53,7 +53,6 @@ _NUMBER = re.compile(r"^[0-9]{1,9}$")
 _NUMBERS = ("per_page",)
 # A search's cursor (services/domain/search.py) is base64url; the search checks the rest.
 _SEARCH_CURSOR = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
-Q_MAX = 200
 SEARCH_SORTS = frozenset({"newest", "oldest", "updated"})
 
 
@@ -211,13 +210,8 @@ class QueueQuery(BaseModel):
     @field_validator("q", mode="before")
     @classmethod
     def _words(cls, value: object) -> str:
-        text = clean(value)
-        if len(text) > Q_MAX:
-            raise invalid(f"at most {Q_MAX} characters")
-        found = words(text)
-        if len(found) > MAX_WORDS:
-            raise invalid(f"at most {MAX_WORDS} words")
-        return text if found else ""  # no word in it: no search
+        text = search_words(value)
+        return text if words(text) else ""  # no word in it: no search
 
     @property
     def finished(self) -> bool:
